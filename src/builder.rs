@@ -1,0 +1,256 @@
+//! Building an env: bindings (name → reference) and values (reference → value), from code,
+//! files and config, layered by precedence.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::error::{Error, Origin};
+use crate::store::Store;
+use crate::{DEFAULT_STORE_ID, SecretRef, SecretsEnv};
+
+/// Where a value came from. When several sources give a value for the same secret, the
+/// highest wins: explicit values in test code, then fixture files, then local values.
+#[allow(dead_code)] // Local and FixtureFile arrive with the file loaders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum ValueSource {
+    /// Local values (Devflare's `.devflare/secrets.local.json`, wrangler's `.wrangler/state`).
+    Local,
+    /// A fixture file's `[stores."<id>"]` tables.
+    FixtureFile,
+    /// Builder calls and `secrets_env!` in test code.
+    Explicit,
+}
+
+/// What a value is for: a secret directly, or whatever secret a binding ends up pointing at.
+#[derive(Clone)]
+enum Target {
+    Secret(SecretRef),
+    Binding(String),
+}
+
+#[derive(Clone)]
+struct PendingValue {
+    target: Target,
+    value: Arc<str>,
+    source: ValueSource,
+    origin: Origin,
+}
+
+#[derive(Clone)]
+struct PendingBinding {
+    name: String,
+    reference: SecretRef,
+    origin: Origin,
+}
+
+/// Builds a [`SecretsEnv`] from bindings and values.
+///
+/// Bindings map a binding name to a (store id, secret name) reference, as
+/// `[[secrets_store_secrets]]` does in wrangler config; values belong to references, so two
+/// bindings to the same reference share one value. Calls may come in any order: values are
+/// matched to bindings in [`build`](Self::build).
+///
+/// ```
+/// use devflare_test::prelude::*;
+///
+/// let env = SecretsEnv::builder()
+///     .bind("API_TOKEN", "store-123", "api-token")
+///     .bind("SAME_TOKEN", "store-123", "api-token")
+///     .value("store-123", "api-token", "test-token")
+///     .secret("GREETING", "hello") // bound to DEFAULT_STORE_ID/GREETING
+///     .build()
+///     .unwrap();
+/// let read = |name| block_on(env.secret_store(name).unwrap().get()).unwrap();
+/// assert_eq!(read("SAME_TOKEN").as_deref(), Some("test-token"));
+/// assert_eq!(read("GREETING").as_deref(), Some("hello"));
+/// ```
+#[derive(Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct SecretsEnvBuilder {
+    bindings: Vec<PendingBinding>,
+    values: Vec<PendingValue>,
+    strict: bool,
+}
+
+impl SecretsEnvBuilder {
+    /// An empty builder; same as [`SecretsEnv::builder`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Declares binding `binding` → secret `secret_name` in store `store_id`.
+    pub fn bind(
+        mut self,
+        binding: impl Into<String>,
+        store_id: impl Into<String>,
+        secret_name: impl Into<String>,
+    ) -> Self {
+        self.bindings.push(PendingBinding {
+            name: binding.into(),
+            reference: SecretRef::new(store_id, secret_name),
+            origin: Origin::Code,
+        });
+        self
+    }
+
+    /// Gives secret `secret_name` in store `store_id` a value, bound or not.
+    pub fn value(
+        mut self,
+        store_id: impl Into<String>,
+        secret_name: impl Into<String>,
+        value: impl Into<Arc<str>>,
+    ) -> Self {
+        self.values.push(PendingValue {
+            target: Target::Secret(SecretRef::new(store_id, secret_name)),
+            value: value.into(),
+            source: ValueSource::Explicit,
+            origin: Origin::Code,
+        });
+        self
+    }
+
+    /// Gives binding `binding` a value: the value of whatever secret it is bound to (by
+    /// [`bind`](Self::bind), a fixture file or wrangler config). A binding nothing declares is
+    /// declared as `DEFAULT_STORE_ID` / `binding`.
+    ///
+    /// This is Devflare's `createOfflineEnv(config, { secretsStore: { API_TOKEN: 'test-token' } })`.
+    pub fn secret(mut self, binding: impl Into<String>, value: impl Into<Arc<str>>) -> Self {
+        self.values.push(PendingValue {
+            target: Target::Binding(binding.into()),
+            value: value.into(),
+            source: ValueSource::Explicit,
+            origin: Origin::Code,
+        });
+        self
+    }
+
+    /// Checks what production would reject: secret and binding names against wrangler's rule,
+    /// values against the 64 KiB cap, store ids as 32 lowercase hex digits.
+    pub fn strict(mut self) -> Self {
+        self.strict = true;
+        self
+    }
+
+    /// Whether [`strict`](Self::strict) is on.
+    pub fn is_strict(&self) -> bool {
+        self.strict
+    }
+
+    #[allow(dead_code)] // used by the file loaders
+    pub(crate) fn bind_from(
+        mut self,
+        binding: String,
+        reference: SecretRef,
+        origin: Origin,
+    ) -> Self {
+        self.bindings.push(PendingBinding {
+            name: binding,
+            reference,
+            origin,
+        });
+        self
+    }
+
+    #[allow(dead_code)] // used by the file loaders
+    pub(crate) fn value_from(
+        mut self,
+        reference: SecretRef,
+        value: Arc<str>,
+        source: ValueSource,
+        origin: Origin,
+    ) -> Self {
+        self.values.push(PendingValue {
+            target: Target::Secret(reference),
+            value,
+            source,
+            origin,
+        });
+        self
+    }
+
+    /// Resolves bindings and values into an env.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::DuplicateBinding`] when a binding name is declared twice (naming both places);
+    /// - with [`strict`](Self::strict), the first rule production would reject.
+    pub fn build(self) -> Result<SecretsEnv, Error> {
+        let mut declared: BTreeMap<String, PendingBinding> = BTreeMap::new();
+        for binding in self.bindings {
+            if let Some(first) = declared.get(&binding.name) {
+                return Err(Error::DuplicateBinding {
+                    binding: binding.name,
+                    first: first.origin.clone(),
+                    second: binding.origin,
+                });
+            }
+            declared.insert(binding.name.clone(), binding);
+        }
+
+        // A value for an undeclared binding declares it with the defaults.
+        for value in &self.values {
+            if let Target::Binding(name) = &value.target {
+                declared
+                    .entry(name.clone())
+                    .or_insert_with(|| PendingBinding {
+                        name: name.clone(),
+                        reference: SecretRef::new(DEFAULT_STORE_ID, name.clone()),
+                        origin: value.origin.clone(),
+                    });
+            }
+        }
+
+        // Highest source wins; within a source, the last value given wins.
+        let mut resolved: BTreeMap<SecretRef, (ValueSource, Arc<str>, Origin)> = BTreeMap::new();
+        for value in self.values {
+            let reference = match value.target {
+                Target::Secret(reference) => reference,
+                Target::Binding(name) => declared[&name].reference.clone(),
+            };
+            match resolved.get(&reference) {
+                Some((source, ..)) if *source > value.source => {}
+                _ => {
+                    resolved.insert(reference, (value.source, value.value, value.origin));
+                }
+            }
+        }
+
+        if self.strict {
+            crate::validate::check(
+                declared
+                    .values()
+                    .map(|b| (b.name.as_str(), &b.reference, &b.origin)),
+                resolved
+                    .iter()
+                    .map(|(reference, (_, value, origin))| (reference, &**value, origin)),
+            )?;
+        }
+
+        let store = Arc::new(Store::default());
+        for (reference, (_, value, _)) in resolved {
+            store.set(&reference, value);
+        }
+        let bindings = declared
+            .into_values()
+            .map(|binding| (binding.name, binding.reference))
+            .collect();
+        Ok(SecretsEnv::from_parts(store, bindings))
+    }
+}
+
+/// Lists bindings and how many values are pending — never the values.
+impl fmt::Debug for SecretsEnvBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bindings: BTreeMap<&str, String> = self
+            .bindings
+            .iter()
+            .map(|b| (b.name.as_str(), b.reference.to_string()))
+            .collect();
+        f.debug_struct("SecretsEnvBuilder")
+            .field("bindings", &bindings)
+            .field("values", &self.values.len())
+            .field("strict", &self.strict)
+            .finish()
+    }
+}

@@ -1,0 +1,138 @@
+//! Errors: [`SecretError`] is what a handler sees at run time (and must match production's
+//! text); [`Error`] is what building an env from code, files or config can fail with.
+//!
+//! Neither ever contains a secret value: only binding names, store ids, secret names and
+//! file positions.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// What reading a fake binding fails with — the same messages the platform gives.
+///
+/// The `Display` text is exactly production's, so handlers that log or match on it behave the
+/// same in tests; the variants carry more (binding, store, closest name) for assertions.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SecretError {
+    /// `env.secret_store(NAME)` for a name that is not bound (workers-rs' text).
+    #[error("Binding `{binding}` is undefined.")]
+    Unbound {
+        /// The name asked for.
+        binding: String,
+        /// The closest bound name, if one looks like a typo of it.
+        closest: Option<String>,
+    },
+    /// `get()` on a binding whose secret has no value: Miniflare's text, which names the
+    /// secret, not the binding. An unknown store gives this too.
+    #[error("Secret \"{secret_name}\" not found")]
+    NotFound {
+        /// The binding that was read.
+        binding: String,
+        /// The store it points at.
+        store_id: String,
+        /// The secret it points at.
+        secret_name: String,
+        /// The closest name that does have a value in that store, if one looks like a typo.
+        closest: Option<String>,
+    },
+    /// `get()` failed because a test injected a fault
+    /// ([`SecretsAdmin::fail`](crate::SecretsAdmin::fail) or
+    /// [`SecretsAdmin::fail_all`](crate::SecretsAdmin::fail_all)).
+    #[error("{message}")]
+    Injected {
+        /// The binding that was read.
+        binding: String,
+        /// The message the test chose.
+        message: String,
+    },
+}
+
+impl SecretError {
+    /// The binding this error is about.
+    pub fn binding(&self) -> &str {
+        match self {
+            Self::Unbound { binding, .. }
+            | Self::NotFound { binding, .. }
+            | Self::Injected { binding, .. } => binding,
+        }
+    }
+
+    /// A closest valid name, when the error looks like a typo (`"did you mean …"`).
+    pub fn closest(&self) -> Option<&str> {
+        match self {
+            Self::Unbound { closest, .. } | Self::NotFound { closest, .. } => closest.as_deref(),
+            Self::Injected { .. } => None,
+        }
+    }
+}
+
+/// Where a binding or value was declared, so errors can name both places of a duplicate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Origin {
+    /// A builder call or macro in test code.
+    Code,
+    /// A position in a file (1-based line and column).
+    File {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column, in characters.
+        column: usize,
+    },
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Code => f.write_str("test code"),
+            Self::File { path, line, column } => {
+                write!(f, "{}:{line}:{column}", path.display())
+            }
+        }
+    }
+}
+
+/// What building a [`SecretsEnv`](crate::SecretsEnv) can fail with.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The same binding name was declared twice.
+    #[error("binding `{binding}` is declared twice: first at {first}, again at {second}")]
+    DuplicateBinding {
+        /// The binding name.
+        binding: String,
+        /// Where it was first declared.
+        first: Origin,
+        /// Where it was declared again.
+        second: Origin,
+    },
+    /// A value was given for a binding name that nothing declares.
+    #[error("a value is given for binding `{binding}` at {origin}, but no such binding is declared{}", did_you_mean(closest.as_deref()))]
+    UnknownBinding {
+        /// The name the value was given for.
+        binding: String,
+        /// Where the value was given.
+        origin: Origin,
+        /// The closest declared binding name.
+        closest: Option<String>,
+    },
+    /// Strict validation found something production would reject.
+    #[error("strict validation: {subject} (declared at {origin}) {problem}")]
+    Strict {
+        /// What is wrong: a binding, secret or store id — never a value.
+        subject: String,
+        /// Where it was declared.
+        origin: Origin,
+        /// What production requires.
+        problem: String,
+    },
+}
+
+/// `"; did you mean `X`?"`, or nothing.
+pub(crate) fn did_you_mean(closest: Option<&str>) -> String {
+    closest
+        .map(|name| format!("; did you mean `{name}`?"))
+        .unwrap_or_default()
+}

@@ -1,0 +1,49 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
+mod admin;
+mod builder;
+mod env;
+mod error;
+mod fault;
+mod macros;
+mod read_log;
+mod reference;
+mod runtime;
+mod store;
+mod suggest;
+pub mod validate;
+
+pub use admin::SecretsAdmin;
+pub use builder::SecretsEnvBuilder;
+pub use env::{SecretBinding, SecretsEnv};
+pub use error::{Error, Origin, SecretError};
+pub use read_log::{BindingReads, ReadLog};
+pub use reference::{DEFAULT_STORE_ID, SecretRef};
+pub use runtime::block_on;
+
+/// The seam traits, re-exported so tests need no direct dependency on `devflare-bindings`.
+pub use devflare_bindings::{SecretsStoreEnv, SecretsStoreSecret};
+
+/// Everything a test usually needs: `use devflare_test::prelude::*;`.
+pub mod prelude {
+    pub use crate::{
+        SecretBinding, SecretError, SecretRef, SecretsAdmin, SecretsEnv, SecretsEnvBuilder,
+        SecretsStoreEnv, SecretsStoreSecret, block_on, secrets_env,
+    };
+}
+
+/// Not public API. Referenced by macro-generated code.
+#[doc(hidden)]
+pub mod __private {
+    use crate::{SecretsEnv, SecretsEnvBuilder};
+
+    /// `secrets_env!`'s build step: a duplicate is a bug in the test, so it panics there.
+    #[track_caller]
+    pub fn build_or_panic(builder: SecretsEnvBuilder) -> SecretsEnv {
+        match builder.build() {
+            Ok(env) => env,
+            Err(error) => panic!("secrets_env!: {error}"),
+        }
+    }
+}

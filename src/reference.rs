@@ -1,0 +1,52 @@
+//! Which secret a binding points at: a (store id, secret name) pair.
+
+use std::fmt;
+
+/// The store id used when a binding is declared without one (`secrets_env! { API_TOKEN => "…" }`
+/// or [`SecretsEnvBuilder::secret`](crate::SecretsEnvBuilder::secret)).
+///
+/// It is 32 lowercase hex digits, like a production store id, so it passes strict validation.
+pub const DEFAULT_STORE_ID: &str = "00000000000000000000000000000000";
+
+/// A reference to one secret: the store it lives in and its name there.
+///
+/// Two bindings with equal references share one value; the same name in another store is a
+/// different secret. Both parts are compared case-sensitively, byte for byte.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SecretRef {
+    store_id: String,
+    secret_name: String,
+}
+
+impl SecretRef {
+    /// A reference to `secret_name` in the store `store_id`.
+    pub fn new(store_id: impl Into<String>, secret_name: impl Into<String>) -> Self {
+        Self {
+            store_id: store_id.into(),
+            secret_name: secret_name.into(),
+        }
+    }
+
+    /// The store's id (`store_id` in wrangler config).
+    pub fn store_id(&self) -> &str {
+        &self.store_id
+    }
+
+    /// The secret's name within its store (`secret_name` in wrangler config).
+    pub fn secret_name(&self) -> &str {
+        &self.secret_name
+    }
+}
+
+/// `store_id/secret_name`, the form the CLI lists.
+impl fmt::Display for SecretRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.store_id, self.secret_name)
+    }
+}
+
+impl fmt::Debug for SecretRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SecretRef({self})")
+    }
+}
