@@ -1,0 +1,93 @@
+//! An example Worker: `GET /internal/stats` answers only callers presenting the API token held
+//! in the Secrets Store binding `API_TOKEN`; `GET /public` answers everyone.
+//!
+//! The handler is written once against the [`SecretsStoreEnv`] seam, so the same code runs on
+//! workers-rs in production (the `worker` feature, built for wasm32) and against
+//! devflare-test's in-memory fakes in `cargo test`.
+//!
+//! Responses mirror what the same route gives under Miniflare (see `shared/peer-results.md`):
+//! no header → 401 `missing_authorization`; any other token, including the right one after a
+//! lower-case `bearer` → 401 `invalid_token`; the right token → 200; a secret that cannot be
+//! read → 500, never 2xx.
+
+use devflare_bindings::{SecretsStoreEnv, SecretsStoreSecret};
+use http::{Request, Response, StatusCode, header};
+
+/// The binding that holds the token the internal route expects.
+pub const TOKEN_BINDING: &str = "API_TOKEN";
+
+/// Routes one request.
+pub async fn handle<B>(request: &Request<B>, env: &impl SecretsStoreEnv) -> Response<String> {
+    match request.uri().path() {
+        "/public" => json(StatusCode::OK, r#"{"ok":true}"#),
+        "/internal/stats" => internal_stats(request, env).await,
+        _ => json(StatusCode::NOT_FOUND, r#"{"ok":false,"error":"not_found"}"#),
+    }
+}
+
+async fn internal_stats<B>(request: &Request<B>, env: &impl SecretsStoreEnv) -> Response<String> {
+    let Some(authorization) = request.headers().get(header::AUTHORIZATION) else {
+        return json(
+            StatusCode::UNAUTHORIZED,
+            r#"{"ok":false,"error":"missing_authorization"}"#,
+        );
+    };
+    // Fail closed: an unbound binding, a missing secret or a failing store all deny access.
+    let expected = match env.secret_store(TOKEN_BINDING) {
+        Ok(binding) => binding.get().await,
+        Err(_) => return server_error(),
+    };
+    let Ok(Some(expected)) = expected else {
+        return server_error();
+    };
+    let presented = authorization
+        .to_str()
+        .ok()
+        .and_then(|value| value.strip_prefix("Bearer "));
+    match presented {
+        Some(token) if constant_time_eq(token.as_bytes(), expected.as_bytes()) => {
+            json(StatusCode::OK, r#"{"ok":true}"#)
+        }
+        _ => json(
+            StatusCode::UNAUTHORIZED,
+            r#"{"ok":false,"error":"invalid_token"}"#,
+        ),
+    }
+}
+
+/// Compares without an early exit, so timing does not reveal how much of a guess was right.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn server_error() -> Response<String> {
+    json(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        r#"{"ok":false,"error":"internal_error"}"#,
+    )
+}
+
+fn json(status: StatusCode, body: &str) -> Response<String> {
+    let mut response = Response::new(body.to_owned());
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// The workers-rs entry point: the same handler, with production's `worker::Env`.
+#[cfg(feature = "worker")]
+mod entry {
+    use worker::{Context, Env, HttpRequest, event};
+
+    #[event(fetch)]
+    async fn fetch(
+        request: HttpRequest,
+        env: Env,
+        _ctx: Context,
+    ) -> worker::Result<http::Response<String>> {
+        Ok(super::handle(&request, &env).await)
+    }
+}
