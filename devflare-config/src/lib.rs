@@ -1,0 +1,37 @@
+//! Reads Cloudflare Secrets Store bindings from wrangler config and from devflare-test
+//! fixture files, keeping the file position of every binding and value.
+//!
+//! This crate parses and locates; it holds no secrets store. `devflare-test` builds its fake
+//! env from it, and a compile-time reader of wrangler config can reuse the same parser.
+//!
+//! - [`WranglerConfig`]: `secrets_store_secrets` from `wrangler.toml`, `wrangler.json` or
+//!   `wrangler.jsonc` (comments and trailing commas allowed), top level or one `[env.NAME]`
+//!   section (not inherited, as in wrangler); other keys are ignored; unknown keys inside a
+//!   binding entry are [warnings](WranglerConfig::warnings), as wrangler only warns.
+//! - [`FixtureFile`]: the same `[[secrets_store_secrets]]` entries plus values under
+//!   `[stores."<store_id>"]`; unknown keys are errors.
+//! - [`ConfigError`]: every error names the file, line and column, says what was expected
+//!   and suggests the closest valid name; it never quotes a value from the file.
+//!
+//! Run-time paths must be absolute: a relative one would depend on the working directory,
+//! which differs between `cargo test`, nextest and IDEs. Join it to `CARGO_MANIFEST_DIR`.
+#![deny(missing_docs)]
+
+mod bindings;
+mod document;
+mod error;
+mod fixture;
+mod jsonc;
+mod location;
+mod suggest;
+mod toml_tree;
+mod tree;
+mod wrangler;
+
+pub use bindings::BindingDecl;
+pub use error::{ConfigError, ConfigErrorKind, Warning};
+pub use fixture::{FixtureFile, FixtureValue};
+pub use location::Location;
+pub use suggest::closest;
+pub use tree::Format;
+pub use wrangler::{OtherBinding, WranglerConfig};

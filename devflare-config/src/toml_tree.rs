@@ -1,0 +1,66 @@
+//! TOML text → [`Node`] tree, with the `toml` crate's spanned document parser.
+
+use toml::de::{DeTable, DeValue};
+
+use crate::error::{ConfigError, ConfigErrorKind};
+use crate::location::LineIndex;
+use crate::tree::{Key, Node, NodeKind};
+
+pub(crate) fn parse(text: &str, index: &LineIndex<'_>) -> Result<Node, ConfigError> {
+    match DeTable::parse(text) {
+        Ok(table) => {
+            let span = table.span();
+            Ok(Node {
+                span,
+                kind: table_kind(table.into_inner()),
+            })
+        }
+        Err(error) => Err(syntax_error(&error, index)),
+    }
+}
+
+/// `toml`'s parse messages are a fixed description plus what was expected (never a quoted
+/// value), so they pass through; its `Display`, which quotes the source line, never does.
+fn syntax_error(error: &toml::de::Error, index: &LineIndex<'_>) -> ConfigError {
+    let offset = error.span().map_or(0, |span| span.start);
+    let (message, expected) = match error.message().split_once(", expected ") {
+        Some((message, expected)) => (message, Some(expected)),
+        None => (error.message(), None),
+    };
+    let message = format!("invalid TOML: {}", message.trim_end());
+    let error = ConfigError::at(ConfigErrorKind::Syntax, index.locate(offset), message);
+    match expected {
+        Some(expected) => error.expected(expected),
+        None => error,
+    }
+}
+
+fn table_kind(table: DeTable<'_>) -> NodeKind {
+    let mut entries: Vec<(Key, Node)> = table
+        .into_iter()
+        .map(|(key, value)| {
+            let key = Key {
+                span: key.span(),
+                name: key.into_inner().into_owned(),
+            };
+            (key, node(value))
+        })
+        .collect();
+    // The map is sorted by key; messages read better in file order.
+    entries.sort_by_key(|(key, _)| key.span.start);
+    NodeKind::Table(entries)
+}
+
+fn node(value: toml::Spanned<DeValue<'_>>) -> Node {
+    let span = value.span();
+    let kind = match value.into_inner() {
+        DeValue::String(s) => NodeKind::String(s.into_owned()),
+        DeValue::Integer(_) => NodeKind::Scalar("an integer"),
+        DeValue::Float(_) => NodeKind::Scalar("a float"),
+        DeValue::Boolean(_) => NodeKind::Scalar("a boolean"),
+        DeValue::Datetime(_) => NodeKind::Scalar("a datetime"),
+        DeValue::Array(items) => NodeKind::Array(items.into_iter().map(node).collect()),
+        DeValue::Table(table) => table_kind(table),
+    };
+    Node { span, kind }
+}
