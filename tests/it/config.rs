@@ -684,15 +684,22 @@ fn no_input_panics_or_leaks_a_value() {
     let jsonc = std::fs::read_to_string(manifest_path!("fixtures/wrangler.jsonc")).unwrap();
     let toml = std::fs::read_to_string(manifest_path!("fixtures/wrangler.toml")).unwrap();
     let mut checked = 0;
-    let mut check = |text: &str| {
+    let mut check = |text: &str, format: Format| {
         checked += 1;
-        let errors = [
-            FixtureFile::parse(text, "f.toml").err(),
-            WranglerConfig::parse(text, "w.jsonc", Format::Jsonc).err(),
-            WranglerConfig::parse(text, "w.toml", Format::Toml)
-                .and_then(|c| c.secrets_store_secrets(Some("staging")).map(|_| ()))
-                .err(),
-        ];
+        let errors = match format {
+            Format::Toml => [
+                FixtureFile::parse(text, "f.toml").err(),
+                WranglerConfig::parse(text, "w.toml", Format::Toml)
+                    .and_then(|c| c.secrets_store_secrets(Some("staging")).map(|_| ()))
+                    .err(),
+            ],
+            _ => [
+                WranglerConfig::parse(text, "w.jsonc", Format::Jsonc)
+                    .and_then(|c| c.secrets_store_secrets(None).map(|_| ()))
+                    .err(),
+                None,
+            ],
+        };
         for error in errors.into_iter().flatten() {
             let shown = format!("{error} {error:?}");
             let whole_file = error.kind() == ConfigErrorKind::UnknownEnv;
@@ -704,9 +711,13 @@ fn no_input_panics_or_leaks_a_value() {
             }
         }
     };
-    for input in [&fixture, &jsonc, &toml] {
+    for (input, format) in [
+        (&fixture, Format::Toml),
+        (&jsonc, Format::Jsonc),
+        (&toml, Format::Toml),
+    ] {
         for end in (0..=input.len()).filter(|&i| input.is_char_boundary(i)) {
-            check(&input[..end]);
+            check(&input[..end], format);
         }
         let bytes = input.as_bytes();
         for (i, &original) in bytes.iter().enumerate() {
@@ -716,17 +727,33 @@ fn no_input_panics_or_leaks_a_value() {
             for &b in b"\"'{}[],:=\n/*\\#" {
                 let mut mutated = bytes.to_vec();
                 mutated[i] = b;
-                check(std::str::from_utf8(&mutated).unwrap());
+                check(std::str::from_utf8(&mutated).unwrap(), format);
             }
         }
     }
-    for deep in [
-        "[".repeat(100_000),
-        "{\"a\":".repeat(50_000),
-        format!("a = {}", "[".repeat(100_000)),
-        format!("a = {}", "{b=".repeat(50_000)),
-    ] {
-        check(&deep);
-    }
     assert!(checked > 10_000, "{checked}");
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let cases = [
+        ("[".repeat(100_000), Format::Jsonc),
+        ("{\"a\":".repeat(50_000), Format::Jsonc),
+        (format!("a = {}", "[".repeat(100_000)), Format::Toml),
+        (format!("a = {}", "{b=".repeat(50_000)), Format::Toml),
+    ];
+    for (text, format) in cases {
+        let error = WranglerConfig::parse(&text, "w", format).unwrap_err();
+        assert_eq!(error.kind(), ConfigErrorKind::Syntax, "{error}");
+    }
+}
+
+#[test]
+fn the_readme_shows_the_fixture_file_as_it_is() {
+    let readme = include_str!("../../README.md");
+    let fixture = include_str!("../../fixtures/secrets.toml");
+    assert!(
+        readme.contains(fixture),
+        "README's fixture example drifted from fixtures/secrets.toml"
+    );
 }
