@@ -11,7 +11,7 @@ use crate::{DEFAULT_STORE_ID, SecretRef, SecretsEnv};
 
 /// Where a value came from. When several sources give a value for the same secret, the
 /// highest wins: explicit values in test code, then fixture files, then local values.
-#[allow(dead_code)] // Local and FixtureFile arrive with the file loaders.
+#[allow(dead_code)] // FixtureFile arrives with the fixture file loader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum ValueSource {
     /// Local values (Devflare's `.devflare/secrets.local.json`, wrangler's `.wrangler/state`).
@@ -71,6 +71,9 @@ pub struct SecretsEnvBuilder {
     bindings: Vec<PendingBinding>,
     values: Vec<PendingValue>,
     strict: bool,
+    /// Errors of sources added in a chain (e.g. a missing local values file), reported by
+    /// `build()` so chains stay fluent.
+    deferred_errors: Vec<Error>,
 }
 
 impl SecretsEnvBuilder {
@@ -152,7 +155,6 @@ impl SecretsEnvBuilder {
         self
     }
 
-    #[allow(dead_code)] // used by the file loaders
     pub(crate) fn value_from(
         mut self,
         reference: SecretRef,
@@ -169,13 +171,24 @@ impl SecretsEnvBuilder {
         self
     }
 
+    /// Records an error of a source added mid-chain; `build()` returns the first one.
+    pub(crate) fn defer_error(mut self, error: Error) -> Self {
+        self.deferred_errors.push(error);
+        self
+    }
+
     /// Resolves bindings and values into an env.
     ///
     /// # Errors
     ///
     /// - [`Error::DuplicateBinding`] when a binding name is declared twice (naming both places);
+    /// - [`Error::LocalValues`] when a local values source added with
+    ///   [`devflare_local`](Self::devflare_local) (or `wrangler_state`) is missing or malformed;
     /// - with [`strict`](Self::strict), the first rule production would reject.
     pub fn build(self) -> Result<SecretsEnv, Error> {
+        if let Some(error) = self.deferred_errors.into_iter().next() {
+            return Err(error);
+        }
         let mut declared: BTreeMap<String, PendingBinding> = BTreeMap::new();
         for binding in self.bindings {
             if let Some(first) = declared.get(&binding.name) {

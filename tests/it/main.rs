@@ -2,5 +2,6 @@
 
 mod concurrency;
 mod hygiene;
+mod local;
 mod miniflare;
 mod semantics;
