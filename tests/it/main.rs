@@ -1,3 +1,8 @@
-//! One integration-test binary (once_cell's style): each concept is a module.
+//! One integration-test binary (once_cell's layout): each module is one concern.
 
+mod concurrency;
 mod config;
+mod hygiene;
+mod local;
+mod miniflare;
+mod semantics;
