@@ -557,10 +557,7 @@ impl ProtectedRoute {
                     .enumerate()
                     .map(|(i, c)| if i == middle { other_char(c) } else { c })
                     .collect();
-                near_miss(
-                    changed,
-                    format!("{marker} with its middle character changed"),
-                )
+                near_miss(changed, format!("{marker}[middle changed]"))
             }
             Scenario::OtherCase => {
                 let swapped: String = token
@@ -576,7 +573,7 @@ impl ProtectedRoute {
                 if swapped == token {
                     skip("the token has no ASCII letters, so its other case is itself")
                 } else {
-                    near_miss(swapped, format!("{marker} with its case swapped"))
+                    near_miss(swapped, format!("{marker}[case swapped]"))
                 }
             }
             Scenario::LeadingWhitespace => near_miss(format!(" {token}"), format!("␠{marker}")),
@@ -883,7 +880,7 @@ impl fmt::Display for MatrixReport {
             };
             writeln!(
                 f,
-                "  {mark} {:<32} {:<56} {got}",
+                "  {mark} {:<32} {:<60} {got}",
                 r.scenario.name(),
                 r.credential
             )?;
