@@ -1,5 +1,11 @@
-//! Integration tests, one binary (see STYLE.md): each concept in its own module.
+//! One integration-test binary (once_cell's layout): each module is one concern.
 
+mod concurrency;
+mod hygiene;
+mod miniflare;
+mod semantics;
+
+// Shared by the HTTP modules below: canary values and the handlers under test.
 mod canaries;
 mod routes;
 
