@@ -207,7 +207,7 @@ fn encoded_forms(value: &str) -> Vec<(Encoding, Vec<u8>)> {
         if whole_groups >= 8 && whole_groups < encoded.len() {
             forms.push((
                 Encoding::Base64,
-                encoded[..whole_groups].as_bytes().to_vec(),
+                encoded.as_bytes()[..whole_groups].to_vec(),
             ));
         }
     }

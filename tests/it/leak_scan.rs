@@ -70,11 +70,7 @@ fn finds_headers_and_rotated_away_values() {
     env.admin()
         .rotate("API_TOKEN", "rotated-value-123")
         .unwrap();
-    let leaks = respond_with(
-        &env,
-        Some(old),
-        format!("{}", canaries::value("ADMIN_TOKEN")),
-    );
+    let leaks = respond_with(&env, Some(old), canaries::value("ADMIN_TOKEN").to_owned());
     let found: Vec<String> = leaks.iter().map(ToString::to_string).collect();
     assert_eq!(
         found,

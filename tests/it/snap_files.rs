@@ -51,10 +51,5 @@ fn no_snapshot_file_holds_a_canary() {
             file.display(),
             redactor.redact(&text)
         );
-        assert!(
-            text.contains("[secret:") || !text.contains("Bearer"),
-            "{}",
-            file.display()
-        );
     }
 }
