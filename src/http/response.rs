@@ -113,7 +113,9 @@ impl CapturedResponse {
         self.leaks_with(&self.env.redactor())
     }
 
-    pub(crate) fn leaks_with(&self, redactor: &Redactor) -> Vec<Leak> {
+    /// [`leaks`](Self::leaks) with a [`Redactor`] built once (`env.redactor()`) and reused
+    /// across many responses: building it is the costly part of a scan.
+    pub fn leaks_with(&self, redactor: &Redactor) -> Vec<Leak> {
         leak::scan(redactor, self.status.as_u16(), &self.headers, &self.body)
     }
 
