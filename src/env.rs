@@ -176,6 +176,13 @@ impl SecretsEnv {
             .clear();
     }
 
+    /// The current value of `binding`'s secret, without recording a read (for the matrix,
+    /// which must restore what it deletes).
+    pub(crate) fn current_value(&self, binding: &str) -> Option<Arc<str>> {
+        let state = self.inner.bindings.get(binding)?;
+        state.slot.read().map(Arc::from)
+    }
+
     /// Every value this env's store has ever held, labelled with the binding that points at it
     /// (or `store_id/secret_name` when none does), for redaction and leak scans. Longest value
     /// first, so a value that contains another is replaced whole.

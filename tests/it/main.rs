@@ -6,3 +6,15 @@ mod hygiene;
 mod local;
 mod miniflare;
 mod semantics;
+
+// Shared by the HTTP modules below: canary values and the handlers under test.
+mod canaries;
+mod routes;
+
+mod broken_handlers;
+mod http_helpers;
+mod leak_scan;
+mod matrix;
+mod read_log_asserts;
+mod snap_files;
+mod snapshots;

@@ -33,4 +33,16 @@ fn main() {
             response.body()
         );
     }
+
+    // The whole protected-route matrix, redacted: no line holds the token.
+    let client = TestClient::new(&env, async |request: http::Request<bytes::Bytes>| {
+        handle(&request, &env).await
+    });
+    let report = block_on(ProtectedRoute::get("/internal/stats", "API_TOKEN").check(&client))
+        .expect("the matrix can run");
+    println!("\n{report}");
+    if let Err(failure) = report.verdict() {
+        eprintln!("{failure}");
+        std::process::exit(1);
+    }
 }

@@ -1,0 +1,14 @@
+//! Requests in, captured responses out: the HTTP side of testing a handler.
+
+mod assert;
+mod request;
+mod response;
+mod run;
+
+pub use assert::ExpectedStatus;
+pub use request::{RequestError, TestRequest};
+pub use response::CapturedResponse;
+pub(crate) use response::status_line;
+#[cfg(feature = "tower")]
+pub use run::ServiceHandler;
+pub use run::{FnHandler, Handler, SendError, TestClient};

@@ -1,0 +1,199 @@
+//! Building an `http::Request` in one line: method, path, headers, bearer token, body.
+
+use std::fmt;
+
+use bytes::Bytes;
+use http::header::{AUTHORIZATION, CONTENT_TYPE};
+use http::{HeaderName, HeaderValue, Method, Request};
+
+/// A request under construction; turns into an `http::Request<Bytes>`.
+///
+/// Header errors are kept until [`try_build`](Self::try_build), so a chain never breaks in the
+/// middle; [`build`](Self::build) panics with a message naming the header (never its value).
+///
+/// ```
+/// use devflare_test::TestRequest;
+///
+/// let request = TestRequest::post("/internal/stats?day=1")
+///     .bearer("test-token")
+///     .header("x-request-id", "42")
+///     .json(r#"{"q":1}"#)
+///     .build();
+/// assert_eq!(request.method(), "POST");
+/// assert_eq!(request.uri().path(), "/internal/stats");
+/// assert_eq!(request.headers()["authorization"], "Bearer test-token");
+/// assert_eq!(request.headers()["content-type"], "application/json");
+/// assert_eq!(request.body().as_ref(), br#"{"q":1}"#);
+/// ```
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is built or sent"]
+pub struct TestRequest {
+    method: Method,
+    uri: String,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    body: Bytes,
+    error: Option<RequestError>,
+}
+
+/// Why a [`TestRequest`] cannot be built. Names the header or URI, never a header value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RequestError {
+    /// A header name is not a valid HTTP token.
+    #[error("invalid header name {name:?}: expected letters, digits and `!#$%&'*+-.^_`|~`")]
+    HeaderName {
+        /// The rejected name.
+        name: String,
+    },
+    /// A header value has bytes HTTP forbids (control characters other than tab).
+    #[error("the value of header `{name}` has a byte HTTP forbids (a control character)")]
+    HeaderValue {
+        /// The header it was given for.
+        name: String,
+    },
+    /// The method is not a valid HTTP token.
+    #[error("invalid HTTP method {method:?}")]
+    Method {
+        /// The rejected method.
+        method: String,
+    },
+    /// The path and query do not form a valid URI.
+    #[error("invalid request URI {uri:?}: expected a path such as `/internal/stats?x=1`")]
+    Uri {
+        /// The rejected URI.
+        uri: String,
+    },
+}
+
+impl TestRequest {
+    /// A request with `method` (`"GET"`, `Method::POST`, …) for `uri` (a path, with an
+    /// optional query).
+    pub fn new(method: impl AsRef<str>, uri: impl Into<String>) -> Self {
+        let (method, error) = match Method::from_bytes(method.as_ref().as_bytes()) {
+            Ok(method) => (method, None),
+            Err(_) => (
+                Method::GET,
+                Some(RequestError::Method {
+                    method: method.as_ref().to_owned(),
+                }),
+            ),
+        };
+        Self {
+            method,
+            uri: uri.into(),
+            headers: Vec::new(),
+            body: Bytes::new(),
+            error,
+        }
+    }
+
+    /// A `GET` request.
+    pub fn get(uri: impl Into<String>) -> Self {
+        Self::new("GET", uri)
+    }
+
+    /// A `POST` request.
+    pub fn post(uri: impl Into<String>) -> Self {
+        Self::new("POST", uri)
+    }
+
+    /// A `PUT` request.
+    pub fn put(uri: impl Into<String>) -> Self {
+        Self::new("PUT", uri)
+    }
+
+    /// A `DELETE` request.
+    pub fn delete(uri: impl Into<String>) -> Self {
+        Self::new("DELETE", uri)
+    }
+
+    /// Adds a header; repeated names are kept in order (use several for multi-valued headers).
+    /// Values may hold any bytes HTTP allows, including leading or trailing spaces.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<[u8]>) -> Self {
+        let name = name.as_ref();
+        let Ok(header) = HeaderName::from_bytes(name.as_bytes()) else {
+            self.error.get_or_insert(RequestError::HeaderName {
+                name: name.to_owned(),
+            });
+            return self;
+        };
+        match HeaderValue::from_bytes(value.as_ref()) {
+            Ok(value) => self.headers.push((header, value)),
+            Err(_) => {
+                self.error.get_or_insert(RequestError::HeaderValue {
+                    name: header.to_string(),
+                });
+            }
+        }
+        self
+    }
+
+    /// `Authorization: Bearer <token>`.
+    pub fn bearer(self, token: impl AsRef<str>) -> Self {
+        let value = format!("Bearer {}", token.as_ref());
+        self.header(AUTHORIZATION.as_str(), value)
+    }
+
+    /// The body, as given.
+    pub fn body(mut self, body: impl Into<Bytes>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    /// A JSON body (given as text) with `content-type: application/json`.
+    pub fn json(self, json: impl Into<String>) -> Self {
+        self.header(CONTENT_TYPE.as_str(), "application/json")
+            .body(json.into())
+    }
+
+    /// The request.
+    ///
+    /// # Errors
+    ///
+    /// The first invalid method, header name, header value or URI, named — never a header value.
+    pub fn try_build(self) -> Result<Request<Bytes>, RequestError> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let mut builder = Request::builder().method(self.method).uri(&self.uri);
+        for (name, value) in self.headers {
+            builder = builder.header(name, value);
+        }
+        builder
+            .body(self.body)
+            .map_err(|_| RequestError::Uri { uri: self.uri })
+    }
+
+    /// The request.
+    ///
+    /// # Panics
+    ///
+    /// On what [`try_build`](Self::try_build) rejects, at the caller's line.
+    #[track_caller]
+    pub fn build(self) -> Request<Bytes> {
+        match self.try_build() {
+            Ok(request) => request,
+            Err(error) => panic!("TestRequest: {error}"),
+        }
+    }
+}
+
+/// Method and URI, and header names only: header values may hold credentials.
+impl fmt::Debug for TestRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("TestRequest")
+            .field("method", &self.method)
+            .field("uri", &self.uri)
+            .field("headers", &names)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+impl From<TestRequest> for Request<Bytes> {
+    #[track_caller]
+    fn from(request: TestRequest) -> Self {
+        request.build()
+    }
+}

@@ -1,0 +1,234 @@
+//! Running a handler: an async closure, or a `tower::Service` such as an axum `Router`.
+
+use std::fmt;
+use std::future::Future;
+
+use bytes::Bytes;
+use http::{Request, Response};
+use http_body::Body;
+use http_body_util::BodyExt;
+
+use super::CapturedResponse;
+use super::response::RequestSummary;
+use crate::{SecretsEnv, block_on};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Something that answers an `http::Request<Bytes>`: implemented by [`FnHandler`] (async
+/// closures) and, with the `tower` feature, `ServiceHandler` (any `tower::Service`).
+/// The response body is collected to bytes.
+pub trait Handler {
+    /// Answers one request.
+    fn handle(
+        &self,
+        request: Request<Bytes>,
+    ) -> impl Future<Output = Result<Response<Bytes>, BoxError>>;
+}
+
+/// An async closure as a [`Handler`]: `async |request: Request<Bytes>| -> Response<B>`, where
+/// `B` is any `http_body::Body` (`String`, `http_body_util::Full<Bytes>`, axum's `Body`, …).
+pub struct FnHandler<F>(F);
+
+impl<F, B> Handler for FnHandler<F>
+where
+    F: AsyncFn(Request<Bytes>) -> Response<B>,
+    B: Body,
+    B::Error: Into<BoxError>,
+{
+    async fn handle(&self, request: Request<Bytes>) -> Result<Response<Bytes>, BoxError> {
+        collect((self.0)(request).await).await
+    }
+}
+
+/// A `tower::Service` as a [`Handler`] (feature `tower`): an axum `Router`, a
+/// `tower::ServiceBuilder` stack, … Each request goes to a fresh clone, as in
+/// `ServiceExt::oneshot`; the request body is an `http_body_util::Full<Bytes>`.
+#[cfg(feature = "tower")]
+pub struct ServiceHandler<S>(S);
+
+#[cfg(feature = "tower")]
+impl<S, B> Handler for ServiceHandler<S>
+where
+    S: tower_service::Service<Request<http_body_util::Full<Bytes>>, Response = Response<B>> + Clone,
+    S::Error: Into<BoxError>,
+    B: Body,
+    B::Error: Into<BoxError>,
+{
+    async fn handle(&self, request: Request<Bytes>) -> Result<Response<Bytes>, BoxError> {
+        let mut service = self.0.clone();
+        std::future::poll_fn(|cx| service.poll_ready(cx))
+            .await
+            .map_err(Into::into)?;
+        let response = service
+            .call(request.map(http_body_util::Full::new))
+            .await
+            .map_err(Into::into)?;
+        collect(response).await
+    }
+}
+
+async fn collect<B>(response: Response<B>) -> Result<Response<Bytes>, BoxError>
+where
+    B: Body,
+    B::Error: Into<BoxError>,
+{
+    let (parts, body) = response.into_parts();
+    let bytes = body.collect().await.map_err(Into::into)?.to_bytes();
+    Ok(Response::from_parts(parts, bytes))
+}
+
+/// A handler under test, with the [`SecretsEnv`] whose secrets it reads: sends requests,
+/// captures responses, and knows which values to redact from them.
+///
+/// ```
+/// use devflare_test::prelude::*;
+/// use http::{Request, Response};
+///
+/// let env = secrets_env! { API_TOKEN => "test-token" };
+/// let client = TestClient::new(&env, async |request: Request<bytes::Bytes>| {
+///     let token = env.secret_store("API_TOKEN").unwrap().get().await.unwrap().unwrap();
+///     let ok = request.headers()["authorization"] == format!("Bearer {token}").as_str();
+///     Response::builder()
+///         .status(if ok { 200 } else { 401 })
+///         .body(String::new())
+///         .unwrap()
+/// });
+/// client
+///     .send_blocking(TestRequest::get("/").bearer("test-token"))
+///     .assert_status(200);
+/// client
+///     .send_blocking(TestRequest::get("/").bearer("nope"))
+///     .assert_status(401);
+/// ```
+pub struct TestClient<H> {
+    env: SecretsEnv,
+    handler: H,
+}
+
+impl<F> TestClient<FnHandler<F>> {
+    /// A client for an async closure. The closure usually captures `env` (or a reference to
+    /// it) and calls the handler with it.
+    pub fn new<B>(env: &SecretsEnv, handler: F) -> Self
+    where
+        F: AsyncFn(Request<Bytes>) -> Response<B>,
+        B: Body,
+        B::Error: Into<BoxError>,
+    {
+        Self {
+            env: env.clone(),
+            handler: FnHandler(handler),
+        }
+    }
+}
+
+#[cfg(feature = "tower")]
+impl<S> TestClient<ServiceHandler<S>> {
+    /// A client for a `tower::Service` such as an axum `Router` built over `env` (feature
+    /// `tower`).
+    pub fn service<B>(env: &SecretsEnv, service: S) -> Self
+    where
+        S: tower_service::Service<Request<http_body_util::Full<Bytes>>, Response = Response<B>>
+            + Clone,
+        S::Error: Into<BoxError>,
+        B: Body,
+        B::Error: Into<BoxError>,
+    {
+        Self {
+            env: env.clone(),
+            handler: ServiceHandler(service),
+        }
+    }
+}
+
+impl<H: Handler> TestClient<H> {
+    /// A client for any [`Handler`].
+    pub fn with_handler(env: &SecretsEnv, handler: H) -> Self {
+        Self {
+            env: env.clone(),
+            handler,
+        }
+    }
+
+    /// The env whose secrets the handler reads (and this client redacts).
+    pub fn env(&self) -> &SecretsEnv {
+        &self.env
+    }
+
+    /// Sends a request and captures the response.
+    ///
+    /// # Errors
+    ///
+    /// When the service or the response body fails; the message is redacted.
+    #[track_caller]
+    pub fn try_send(
+        &self,
+        request: impl Into<Request<Bytes>>,
+    ) -> impl Future<Output = Result<CapturedResponse, SendError>> + '_ {
+        let request = request.into();
+        async move {
+            let summary = RequestSummary::of(&request);
+            match self.handler.handle(request).await {
+                Ok(response) => Ok(CapturedResponse::new(summary, response, self.env.clone())),
+                Err(error) => Err(SendError {
+                    message: format!(
+                        "{} {}: the handler failed: {}",
+                        summary.method,
+                        summary.uri,
+                        self.env.redactor().redact(&error.to_string())
+                    ),
+                }),
+            }
+        }
+    }
+
+    /// Sends a request and captures the response.
+    ///
+    /// # Panics
+    ///
+    /// When the service or the response body fails (with a redacted message).
+    #[track_caller]
+    pub fn send(
+        &self,
+        request: impl Into<Request<Bytes>>,
+    ) -> impl Future<Output = CapturedResponse> + '_ {
+        let sending = self.try_send(request);
+        async move {
+            match sending.await {
+                Ok(response) => response,
+                Err(error) => panic!("{error}"),
+            }
+        }
+    }
+
+    /// [`send`](Self::send) on the current thread, for plain `#[test]` functions and handlers
+    /// that need no runtime (see [`block_on`]).
+    #[track_caller]
+    pub fn send_blocking(&self, request: impl Into<Request<Bytes>>) -> CapturedResponse {
+        match block_on(self.try_send(request)) {
+            Ok(response) => response,
+            Err(error) => panic!("{error}"),
+        }
+    }
+}
+
+impl<H> fmt::Debug for TestClient<H> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TestClient")
+            .field("env", &self.env)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A handler or its response body failed. The message is redacted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendError {
+    message: String,
+}
+
+impl fmt::Display for SendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SendError {}

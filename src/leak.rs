@@ -1,0 +1,100 @@
+//! The leak scan: does a response carry a fixture secret, in any encoding, anywhere?
+
+use std::fmt;
+
+use http::HeaderMap;
+
+use crate::redact::{Encoding, Redactor};
+
+/// Where in a response a secret was found.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum LeakLocation {
+    /// The status code (only a secret made of digits can land here).
+    Status,
+    /// The value of a header, by name.
+    Header(String),
+    /// The body, at this byte offset.
+    Body {
+        /// Byte offset of the first byte of the match.
+        offset: usize,
+    },
+}
+
+impl fmt::Display for LeakLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Status => f.write_str("the status code"),
+            Self::Header(name) => write!(f, "header `{name}`"),
+            Self::Body { offset } => write!(f, "the body at byte offset {offset}"),
+        }
+    }
+}
+
+/// A secret found in a response: which binding, in which encoding, where — never the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leak {
+    /// The binding whose value leaked (or `store_id/secret_name` when no binding points at it).
+    pub binding: String,
+    /// The form it leaked in.
+    pub encoding: Encoding,
+    /// Where it leaked.
+    pub location: LeakLocation,
+}
+
+impl fmt::Display for Leak {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "secret `{}` leaked", self.binding)?;
+        if self.encoding != Encoding::Raw {
+            write!(f, " ({})", self.encoding)?;
+        }
+        write!(f, " in {}", self.location)
+    }
+}
+
+/// Scans a response's status, every header value and the body for every secret the redactor
+/// knows, in every encoding. Hits come in a stable order: status, headers by name, body.
+pub(crate) fn scan(
+    redactor: &Redactor,
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Vec<Leak> {
+    let mut leaks = Vec::new();
+    let mut push = |label: &str, encoding, location| {
+        let leak = Leak {
+            binding: label.to_owned(),
+            encoding,
+            location,
+        };
+        if !leaks.contains(&leak) {
+            leaks.push(leak);
+        }
+    };
+    for hit in redactor.find(status.to_string().as_bytes()) {
+        push(&hit.label, hit.encoding, LeakLocation::Status);
+    }
+    let mut names: Vec<&str> = headers.keys().map(http::HeaderName::as_str).collect();
+    names.sort_unstable();
+    for name in names {
+        for value in headers.get_all(name) {
+            for hit in redactor.find(value.as_bytes()) {
+                push(
+                    &hit.label,
+                    hit.encoding,
+                    LeakLocation::Header(name.to_owned()),
+                );
+            }
+        }
+    }
+    for hit in redactor.find(body) {
+        push(
+            &hit.label,
+            hit.encoding,
+            LeakLocation::Body {
+                offset: hit.range.start,
+            },
+        );
+    }
+    leaks
+}

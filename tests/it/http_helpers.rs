@@ -1,0 +1,232 @@
+//! Requests, handlers (closure and axum `Router`), captured responses and assertions.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use bytes::Bytes;
+use devflare_test::RequestError;
+use devflare_test::prelude::*;
+use http::{Request, StatusCode};
+
+use crate::canaries;
+use crate::routes::{Flaw, bearer_client, guarded};
+
+fn env() -> SecretsEnv {
+    secrets_env! { API_TOKEN => canaries::value("API_TOKEN") }
+}
+
+fn panic_message(f: impl FnOnce()) -> String {
+    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("must panic");
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap()
+}
+
+#[test]
+fn builds_requests_tersely() {
+    let request = TestRequest::new("PATCH", "/a?b=1")
+        .header("X-Api-Key", "k")
+        .header("accept", "a")
+        .header("accept", "b")
+        .body("payload")
+        .build();
+    assert_eq!(request.method(), "PATCH");
+    assert_eq!(request.uri(), "/a?b=1");
+    assert_eq!(request.headers()["x-api-key"], "k");
+    assert_eq!(request.headers().get_all("accept").iter().count(), 2);
+    assert_eq!(request.body().as_ref(), b"payload");
+}
+
+#[test]
+fn bad_request_parts_are_errors_naming_the_part_never_the_value() {
+    let error = TestRequest::get("/")
+        .header("bad header", "v")
+        .try_build()
+        .unwrap_err();
+    assert!(matches!(error, RequestError::HeaderName { ref name } if name == "bad header"));
+    let error = TestRequest::get("/")
+        .header("authorization", "Bearer secret\nvalue")
+        .try_build()
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the value of header `authorization` has a byte HTTP forbids (a control character)"
+    );
+    assert!(!format!("{error:?}").contains("secret"));
+    let error = TestRequest::get("not a uri").try_build().unwrap_err();
+    assert!(
+        error.to_string().starts_with("invalid request URI"),
+        "{error}"
+    );
+    let message = panic_message(|| {
+        let _ = TestRequest::new("GE T", "/").build();
+    });
+    assert!(message.contains("invalid HTTP method"), "{message}");
+}
+
+#[tokio::test]
+async fn runs_a_closure_under_tokio_and_captures_the_response() {
+    let env = env();
+    let client = bearer_client(&env, Flaw::None);
+    let response = client
+        .send(TestRequest::get("/internal/stats").bearer(canaries::value("API_TOKEN")))
+        .await;
+    response
+        .assert_status(200)
+        .assert_status(StatusCode::OK)
+        .assert_success()
+        .assert_header("content-type", "application/json")
+        .assert_body(r#"{"ok":true}"#)
+        .assert_body_contains("ok")
+        .assert_no_header("x-debug-token")
+        .assert_no_leaks();
+    devflare_test::assert_json!(response, { "ok": true });
+    devflare_test::assert_status!(response, 200);
+    devflare_test::assert_header!(response, "content-type", "application/json");
+    devflare_test::assert_body!(response, r#"{"ok":true}"#);
+    assert_eq!(response.json().unwrap()["ok"], true);
+    assert_eq!(response.request_uri(), "/internal/stats");
+}
+
+#[test]
+fn runs_a_closure_without_a_runtime() {
+    let env = env();
+    let client = bearer_client(&env, Flaw::None);
+    client
+        .send_blocking(TestRequest::get("/internal/stats"))
+        .assert_client_error()
+        .assert_json(&serde_json::json!({ "error": "missing_credentials" }));
+}
+
+#[test]
+fn failure_messages_show_request_and_response_with_secrets_redacted() {
+    let env = env();
+    let client = bearer_client(&env, Flaw::EchoesTokenInHeader);
+    let token = canaries::value("API_TOKEN");
+    let response = client.send_blocking(TestRequest::get("/internal/stats").bearer(token));
+    let message = panic_message(|| {
+        response.assert_status(401);
+    });
+    assert!(message.contains("assertion failed: status"), "{message}");
+    assert!(message.contains("expected: 401 Unauthorized"), "{message}");
+    assert!(message.contains("actual:   200 OK"), "{message}");
+    assert!(message.contains("GET /internal/stats"), "{message}");
+    assert!(
+        message.contains(r#"authorization: "Bearer [secret:API_TOKEN]""#),
+        "{message}"
+    );
+    assert!(
+        message.contains(r#"x-debug-token: "[secret:API_TOKEN]""#),
+        "{message}"
+    );
+    assert!(
+        message.contains(r#"body (11 bytes): {"ok":true}"#),
+        "{message}"
+    );
+    assert!(!message.contains(token), "{message}");
+
+    // Expected values a test passes in are redacted too.
+    let message = panic_message(|| {
+        response.assert_header("x-debug-token", "nope");
+    });
+    assert!(!message.contains(token), "{message}");
+    let message = panic_message(|| {
+        response.assert_body(token);
+    });
+    assert!(
+        message.contains("expected: \"[secret:API_TOKEN]\""),
+        "{message}"
+    );
+    assert!(!message.contains(token), "{message}");
+
+    let message = panic_message(|| {
+        response.assert_header("content-typ", "application/json");
+    });
+    assert!(
+        message.contains("did you mean `content-type`?"),
+        "{message}"
+    );
+
+    let message = panic_message(|| {
+        response.assert_no_leaks();
+    });
+    assert!(
+        message.contains("secret `API_TOKEN` leaked in header `x-debug-token`"),
+        "{message}"
+    );
+    assert!(!message.contains(token));
+    assert!(!format!("{response:?}").contains(token));
+}
+
+#[test]
+fn a_body_that_is_not_json_fails_without_quoting_it() {
+    let env = env();
+    let token = canaries::value("API_TOKEN");
+    let client = TestClient::new(&env, async |_: Request<Bytes>| {
+        http::Response::new(format!("not json {token}"))
+    });
+    let response = client.send_blocking(TestRequest::get("/"));
+    let message = panic_message(|| {
+        response.assert_json(&serde_json::json!({}));
+    });
+    assert!(
+        message.contains("not JSON (parse error at line 1 column 2)"),
+        "{message}"
+    );
+    assert!(!message.contains(token), "{message}");
+}
+
+fn router(env: &SecretsEnv) -> axum::Router {
+    let env = env.clone();
+    axum::Router::new().fallback(move |request: axum::extract::Request| {
+        let env = env.clone();
+        async move {
+            // axum's body is not `Sync`; the guard only needs the head.
+            let (parts, _) = request.into_parts();
+            let request = Request::from_parts(parts, Bytes::new());
+            guarded(
+                &request,
+                &env,
+                "API_TOKEN",
+                "authorization",
+                Some("Bearer"),
+                Flaw::None,
+            )
+            .await
+        }
+    })
+}
+
+#[tokio::test]
+async fn an_axum_router_and_a_closure_pass_the_same_matrix() {
+    let route = ProtectedRoute::get("/internal/stats", "API_TOKEN");
+
+    let env = env();
+    let service = TestClient::service(&env, router(&env));
+    let from_router = route.check(&service).await.unwrap();
+    from_router.assert_passed();
+
+    let env = self::env();
+    let closure = bearer_client(&env, Flaw::None);
+    let from_closure = route.check(&closure).await.unwrap();
+    from_closure.assert_passed();
+
+    assert_eq!(from_router, from_closure);
+}
+
+#[tokio::test]
+async fn a_router_answers_like_the_closure() {
+    let env = env();
+    let client = TestClient::service(&env, router(&env));
+    client
+        .send(TestRequest::get("/public"))
+        .await
+        .assert_status(200);
+    env.read_log().assert_not_read("API_TOKEN");
+    client
+        .send(TestRequest::get("/internal/stats").bearer("nope"))
+        .await
+        .assert_status(401);
+    env.read_log().assert_reads("API_TOKEN", 1);
+}
