@@ -17,7 +17,7 @@
 //!         Ok(None) | Err(_) => false,
 //!     }
 //! }
-//! //! ```
+//! ```
 //!
 //! The contract, mirroring the platform: `get()` reads the value fresh every time; a secret
 //! that does not exist is an `Err` (the runtime rejects; workers-rs never returns `Ok(None)` for

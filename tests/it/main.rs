@@ -1,0 +1,6 @@
+//! One integration-test binary (once_cell's layout): each module is one concern.
+
+mod concurrency;
+mod hygiene;
+mod miniflare;
+mod semantics;

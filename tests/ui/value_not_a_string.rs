@@ -1,0 +1,5 @@
+use devflare_test::secrets_env;
+
+fn main() {
+    let _env = secrets_env! { API_TOKEN => 42 };
+}
