@@ -3,6 +3,7 @@
 
 mod admin;
 mod builder;
+mod declared;
 mod env;
 mod error;
 mod fault;

@@ -96,12 +96,8 @@ pub(crate) fn read(
     })?;
     let fail = |error: syn::Error| (error, Some(file.clone()));
     // The label, not the absolute path, names the file in every message.
-    let config = WranglerConfig::parse(&text, &label, format).map_err(|error| {
-        fail(span_error(
-            path,
-            format!("malformed wrangler config: {error}"),
-        ))
-    })?;
+    let config = WranglerConfig::parse(&text, &label, format)
+        .map_err(|error| fail(span_error(path, error.to_string())))?;
     let env = declaration.env.as_ref();
     let decls = config
         .secrets_store_secrets(env.map(LitStr::value).as_deref())
