@@ -11,7 +11,7 @@ use crate::{DEFAULT_STORE_ID, SecretRef, SecretsEnv};
 
 /// Where a value came from. When several sources give a value for the same secret, the
 /// highest wins: explicit values in test code, then fixture files, then local values.
-#[allow(dead_code)] // Local and FixtureFile arrive with the file loaders.
+#[allow(dead_code)] // Local arrives with the local-values loaders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum ValueSource {
     /// Local values (Devflare's `.devflare/secrets.local.json`, wrangler's `.wrangler/state`).
@@ -44,6 +44,15 @@ struct PendingBinding {
     origin: Origin,
 }
 
+/// A binding of another kind (KV, R2, a var, …) from wrangler config: strict mode checks that
+/// no Secrets Store binding reuses its name.
+#[derive(Clone)]
+pub(crate) struct OtherBinding {
+    pub(crate) name: String,
+    pub(crate) kind: &'static str,
+    pub(crate) origin: Origin,
+}
+
 /// Builds a [`SecretsEnv`] from bindings and values.
 ///
 /// Bindings map a binding name to a (store id, secret name) reference, as
@@ -71,6 +80,12 @@ pub struct SecretsEnvBuilder {
     bindings: Vec<PendingBinding>,
     values: Vec<PendingValue>,
     strict: bool,
+    /// The first error from a file source; `build()` returns it, so chains stay fluent.
+    deferred: Option<Error>,
+    other_bindings: Vec<OtherBinding>,
+    /// Set once a wrangler config is loaded: its bindings are then the whole set, and a
+    /// value for any other name is a typo rather than a new binding.
+    config_declares_bindings: bool,
 }
 
 impl SecretsEnvBuilder {
@@ -112,7 +127,10 @@ impl SecretsEnvBuilder {
 
     /// Gives binding `binding` a value: the value of whatever secret it is bound to (by
     /// [`bind`](Self::bind), a fixture file or wrangler config). A binding nothing declares is
-    /// declared as `DEFAULT_STORE_ID` / `binding`.
+    /// declared as `DEFAULT_STORE_ID` / `binding` — unless a wrangler config was loaded: its
+    /// bindings are then the whole set, as in production, and [`build`](Self::build) fails
+    /// with [`Error::UnknownBinding`] naming the closest declared binding (declare extra ones
+    /// with [`bind`](Self::bind)).
     ///
     /// This is Devflare's `createOfflineEnv(config, { secretsStore: { API_TOKEN: 'test-token' } })`.
     pub fn secret(mut self, binding: impl Into<String>, value: impl Into<Arc<str>>) -> Self {
@@ -137,7 +155,6 @@ impl SecretsEnvBuilder {
         self.strict
     }
 
-    #[allow(dead_code)] // used by the file loaders
     pub(crate) fn bind_from(
         mut self,
         binding: String,
@@ -152,7 +169,6 @@ impl SecretsEnvBuilder {
         self
     }
 
-    #[allow(dead_code)] // used by the file loaders
     pub(crate) fn value_from(
         mut self,
         reference: SecretRef,
@@ -169,13 +185,34 @@ impl SecretsEnvBuilder {
         self
     }
 
+    /// Keeps the first error of a file source for [`build`](Self::build).
+    pub(crate) fn defer(mut self, error: Error) -> Self {
+        self.deferred.get_or_insert(error);
+        self
+    }
+
+    /// Records the other binding kinds of a loaded wrangler config.
+    pub(crate) fn config_loaded(mut self, others: impl IntoIterator<Item = OtherBinding>) -> Self {
+        self.config_declares_bindings = true;
+        self.other_bindings.extend(others);
+        self
+    }
+
     /// Resolves bindings and values into an env.
     ///
     /// # Errors
     ///
+    /// - [`Error::Config`] when a wrangler config or fixture file could not be read (the
+    ///   first such error, with file, line and column);
     /// - [`Error::DuplicateBinding`] when a binding name is declared twice (naming both places);
-    /// - with [`strict`](Self::strict), the first rule production would reject.
+    /// - [`Error::UnknownBinding`] when a wrangler config was loaded and
+    ///   [`secret`](Self::secret) names a binding nothing declares;
+    /// - with [`strict`](Self::strict), the first rule production would reject, including a
+    ///   Secrets Store binding named like another binding kind in the wrangler config.
     pub fn build(self) -> Result<SecretsEnv, Error> {
+        if let Some(error) = self.deferred {
+            return Err(error);
+        }
         let mut declared: BTreeMap<String, PendingBinding> = BTreeMap::new();
         for binding in self.bindings {
             if let Some(first) = declared.get(&binding.name) {
@@ -188,9 +225,17 @@ impl SecretsEnvBuilder {
             declared.insert(binding.name.clone(), binding);
         }
 
-        // A value for an undeclared binding declares it with the defaults.
+        // A value for an undeclared binding declares it with the defaults — unless wrangler
+        // config declared the bindings, where an unknown name is a typo.
         for value in &self.values {
             if let Target::Binding(name) = &value.target {
+                if self.config_declares_bindings && !declared.contains_key(name) {
+                    return Err(Error::UnknownBinding {
+                        binding: name.clone(),
+                        origin: value.origin.clone(),
+                        closest: crate::suggest::closest(name, declared.keys().map(String::as_str)),
+                    });
+                }
                 declared
                     .entry(name.clone())
                     .or_insert_with(|| PendingBinding {
@@ -225,6 +270,10 @@ impl SecretsEnvBuilder {
                     .iter()
                     .map(|(reference, (_, value, origin))| (reference, &**value, origin)),
             )?;
+            crate::validate::check_unique_across_kinds(
+                declared.values().map(|b| (b.name.as_str(), &b.origin)),
+                &self.other_bindings,
+            )?;
         }
 
         let store = Arc::new(Store::default());
@@ -251,6 +300,7 @@ impl fmt::Debug for SecretsEnvBuilder {
             .field("bindings", &bindings)
             .field("values", &self.values.len())
             .field("strict", &self.strict)
+            .field("deferred_error", &self.deferred.is_some())
             .finish()
     }
 }

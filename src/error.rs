@@ -94,6 +94,16 @@ impl fmt::Display for Origin {
     }
 }
 
+impl From<&devflare_config::Location> for Origin {
+    fn from(location: &devflare_config::Location) -> Self {
+        Self::File {
+            path: location.path().to_path_buf(),
+            line: location.line(),
+            column: location.column(),
+        }
+    }
+}
+
 /// What building a [`SecretsEnv`](crate::SecretsEnv) can fail with.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -118,6 +128,10 @@ pub enum Error {
         /// The closest declared binding name.
         closest: Option<String>,
     },
+    /// A wrangler config or fixture file could not be read: the error names the file, line
+    /// and column, what was expected, and the closest valid name.
+    #[error(transparent)]
+    Config(#[from] devflare_config::ConfigError),
     /// Strict validation found something production would reject.
     #[error("strict validation: {subject} (declared at {origin}) {problem}")]
     Strict {

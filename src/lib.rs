@@ -7,6 +7,7 @@ mod declared;
 mod env;
 mod error;
 mod fault;
+mod fixture_file;
 mod macros;
 mod read_log;
 mod reference;
@@ -14,14 +15,20 @@ mod runtime;
 mod store;
 mod suggest;
 pub mod validate;
+mod wrangler_config;
 
 pub use admin::SecretsAdmin;
 pub use builder::SecretsEnvBuilder;
 pub use env::{SecretBinding, SecretsEnv};
 pub use error::{Error, Origin, SecretError};
+pub use fixture_file::EmbeddedFile;
 pub use read_log::{BindingReads, ReadLog};
 pub use reference::{DEFAULT_STORE_ID, SecretRef};
 pub use runtime::block_on;
+
+/// The file readers: wrangler config and fixture files, with positions and precise errors.
+pub use devflare_config as config;
+pub use devflare_config::{ConfigError, ConfigErrorKind};
 
 /// The seam traits, re-exported so tests need no direct dependency on `devflare-bindings`.
 pub use devflare_bindings::{SecretsStoreEnv, SecretsStoreSecret};
@@ -30,7 +37,7 @@ pub use devflare_bindings::{SecretsStoreEnv, SecretsStoreSecret};
 pub mod prelude {
     pub use crate::{
         SecretBinding, SecretError, SecretRef, SecretsAdmin, SecretsEnv, SecretsEnvBuilder,
-        SecretsStoreEnv, SecretsStoreSecret, block_on, secrets_env,
+        SecretsStoreEnv, SecretsStoreSecret, block_on, include_fixture, manifest_path, secrets_env,
     };
 }
 

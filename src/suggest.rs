@@ -1,45 +1,7 @@
 //! "Did you mean …?": the closest valid name for a misspelt one.
 
-/// The candidate closest to `wanted` by edit distance, if any is close enough to be a
-/// plausible typo (at most a third of the longer name, and at least one edit allowed).
-/// Case differences are free, so `api_token` finds `API_TOKEN`.
-pub(crate) fn closest<'a, I>(wanted: &str, candidates: I) -> Option<String>
-where
-    I: IntoIterator<Item = &'a str>,
-{
-    let mut best: Option<(usize, &str)> = None;
-    for candidate in candidates {
-        if candidate == wanted {
-            continue;
-        }
-        let distance = weighted_distance(wanted, candidate);
-        let longest = wanted.chars().count().max(candidate.chars().count());
-        let limit = (longest / 3).max(1);
-        if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
-            best = Some((distance, candidate));
-        }
-    }
-    best.map(|(_, name)| name.to_owned())
-}
-
-/// Levenshtein distance, ignoring case.
-fn weighted_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, &ca) in a.iter().enumerate() {
-        current[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = usize::from(!ca.to_lowercase().eq(cb.to_lowercase()));
-            current[j + 1] = (previous[j] + substitution)
-                .min(previous[j + 1] + 1)
-                .min(current[j] + 1);
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    previous[b.len()]
-}
+// One implementation for the file readers and the fake env, so both suggest alike.
+pub(crate) use devflare_config::closest;
 
 #[cfg(test)]
 mod tests {

@@ -75,6 +75,27 @@ pub(crate) fn check<'a>(
     Ok(())
 }
 
+/// Binding names are unique across all binding kinds of a Worker: a Secrets Store binding
+/// may not share its name with a KV namespace, a var, … of the same wrangler config section.
+pub(crate) fn check_unique_across_kinds<'a>(
+    secrets: impl Iterator<Item = (&'a str, &'a Origin)>,
+    others: &[crate::builder::OtherBinding],
+) -> Result<(), Error> {
+    for (name, origin) in secrets {
+        if let Some(other) = others.iter().find(|other| other.name == name) {
+            return Err(Error::Strict {
+                subject: format!("binding name `{name}`"),
+                origin: origin.clone(),
+                problem: format!(
+                    "is also the name of a `{}` binding at {}; binding names must be unique across all binding kinds",
+                    other.kind, other.origin
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

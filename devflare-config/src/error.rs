@@ -41,6 +41,12 @@ pub enum ConfigErrorKind {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ConfigError {
+    // Boxed: errors travel through every `Result` of the readers; keep those small.
+    inner: Box<Inner>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Inner {
     kind: ConfigErrorKind,
     path: PathBuf,
     location: Option<Location>,
@@ -56,12 +62,14 @@ impl ConfigError {
         message: impl Into<String>,
     ) -> Self {
         Self {
-            kind,
-            path: location.path().to_path_buf(),
-            location: Some(location),
-            message: message.into(),
-            expected: None,
-            suggestion: None,
+            inner: Box::new(Inner {
+                kind,
+                path: location.path().to_path_buf(),
+                location: Some(location),
+                message: message.into(),
+                expected: None,
+                suggestion: None,
+            }),
         }
     }
 
@@ -71,76 +79,78 @@ impl ConfigError {
         message: impl Into<String>,
     ) -> Self {
         Self {
-            kind,
-            path: path.to_path_buf(),
-            location: None,
-            message: message.into(),
-            expected: None,
-            suggestion: None,
+            inner: Box::new(Inner {
+                kind,
+                path: path.to_path_buf(),
+                location: None,
+                message: message.into(),
+                expected: None,
+                suggestion: None,
+            }),
         }
     }
 
     pub(crate) fn expected(mut self, expected: impl Into<String>) -> Self {
-        self.expected = Some(expected.into());
+        self.inner.expected = Some(expected.into());
         self
     }
 
     pub(crate) fn suggestion(mut self, suggestion: Option<String>) -> Self {
-        self.suggestion = suggestion;
+        self.inner.suggestion = suggestion;
         self
     }
 
     /// What kind of problem this is.
     pub fn kind(&self) -> ConfigErrorKind {
-        self.kind
+        self.inner.kind
     }
 
     /// The file.
     pub fn path(&self) -> &Path {
-        &self.path
+        &self.inner.path
     }
 
     /// Where in the file; `None` when the error is about the whole file (it cannot be read).
     pub fn location(&self) -> Option<&Location> {
-        self.location.as_ref()
+        self.inner.location.as_ref()
     }
 
     /// 1-based line, if the error has a position.
     pub fn line(&self) -> Option<usize> {
-        self.location.as_ref().map(Location::line)
+        self.inner.location.as_ref().map(Location::line)
     }
 
     /// 1-based column in characters, if the error has a position.
     pub fn column(&self) -> Option<usize> {
-        self.location.as_ref().map(Location::column)
+        self.inner.location.as_ref().map(Location::column)
     }
 
     /// What is wrong, without position, expectation or suggestion.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.inner.message
     }
 
     /// What would have been valid there.
     pub fn expected_text(&self) -> Option<&str> {
-        self.expected.as_deref()
+        self.inner.expected.as_deref()
     }
 
     /// The closest valid name, when the error looks like a typo.
     pub fn suggested(&self) -> Option<&str> {
-        self.suggestion.as_deref()
+        self.inner.suggestion.as_deref()
     }
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.location {
-            Some(location) => write!(f, "{location}: {}", self.message)?,
-            None => write!(f, "{}: {}", self.path.display(), self.message)?,
+        match &self.inner.location {
+            Some(location) => write!(f, "{location}: {}", self.inner.message)?,
+            None => write!(f, "{}: {}", self.inner.path.display(), self.inner.message)?,
         }
-        if let Some(expected) = &self.expected {
+        if let Some(expected) = &self.inner.expected {
             write!(f, "; expected {expected}")?;
         }
-        if let Some(suggestion) = &self.suggestion {
+        if let Some(suggestion) = &self.inner.suggestion {
             write!(f, "; did you mean `{suggestion}`?")?;
         }
         Ok(())

@@ -66,6 +66,10 @@ impl<'t> LineIndex<'t> {
         }
     }
 
+    pub(crate) fn text(&self) -> &'t str {
+        self.text
+    }
+
     pub(crate) fn path(&self) -> &Path {
         &self.path
     }

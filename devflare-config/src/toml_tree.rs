@@ -27,7 +27,16 @@ fn syntax_error(error: &toml::de::Error, index: &LineIndex<'_>) -> ConfigError {
         Some((message, expected)) => (message, Some(expected)),
         None => (error.message(), None),
     };
-    let message = format!("invalid TOML: {}", message.trim_end());
+    let mut message = format!("invalid TOML: {}", message.trim_end());
+    // Name the key of a duplicate: keys are names, never values.
+    if message.ends_with("duplicate key") {
+        let key = error.span().and_then(|span| index.text().get(span));
+        if let Some(key) =
+            key.filter(|k| !k.is_empty() && k.len() <= 200 && !k.contains(['=', '\n']))
+        {
+            message.push_str(&format!(" `{key}`"));
+        }
+    }
     let error = ConfigError::at(ConfigErrorKind::Syntax, index.locate(offset), message);
     match expected {
         Some(expected) => error.expected(expected),

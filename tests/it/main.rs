@@ -1,6 +1,7 @@
 //! One integration-test binary (once_cell's layout): each module is one concern.
 
 mod concurrency;
+mod config;
 mod hygiene;
 mod miniflare;
 mod semantics;

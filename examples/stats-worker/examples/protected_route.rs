@@ -1,13 +1,19 @@
 //! The main job: run the stats route against fixture secrets and print what each caller gets.
 //!
 //! `cargo run -p stats-worker --example protected_route`
+//!
+//! The secrets come from `fixtures/secrets.toml`, embedded at compile time relative to this
+//! crate's `Cargo.toml`, so the example runs the same from any working directory.
 
 use devflare_test::prelude::*;
 use http::Request;
 use stats_worker::handle;
 
 fn main() {
-    let env = secrets_env! { API_TOKEN: "0123456789abcdef0123456789abcdef"/"API_TOKEN" => "fixture-token" };
+    let env = SecretsEnv::builder()
+        .embedded_fixture(include_fixture!("fixtures/secrets.toml"))
+        .build()
+        .unwrap_or_else(|error| panic!("fixtures/secrets.toml: {error}"));
     let cases = [
         ("no credentials", None),
         ("wrong token", Some("Bearer nope")),
