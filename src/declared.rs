@@ -45,7 +45,13 @@ impl SecretsEnvBuilder {
     /// Adds the bindings `fixture` declares (with their config positions, for error messages)
     /// and the values it sets, as explicit values. Combine with [`strict`](Self::strict) to
     /// check them against production's rules.
+    ///
+    /// As with [`wrangler_config`](Self::wrangler_config), the declared bindings are then the
+    /// whole set: [`secret`](Self::secret) for a name they do not include fails `build()` with
+    /// [`Error::UnknownBinding`].
     pub fn declared(mut self, fixture: impl DeclaredSecrets) -> Self {
+        // The fixture stands for the config it was generated from.
+        self = self.config_loaded(std::iter::empty());
         for (declaration, value) in fixture.declared_values().iter() {
             let reference = SecretRef::new(declaration.store_id(), declaration.secret_name());
             let origin = Origin::File {
@@ -94,6 +100,20 @@ mod tests {
         );
         assert_eq!(env.bindings_without_value(), ["GREETING"]);
         assert!(!format!("{env:?} {fixture:?}").contains("canary"));
+    }
+
+    #[test]
+    fn a_value_for_an_undeclared_binding_is_a_typo() {
+        let error = SecretsEnv::builder()
+            .declared(DeclaredValues::new(&DECLARED))
+            .secret("GREETNG", "canary-0b7c")
+            .build()
+            .unwrap_err();
+        assert!(
+            error.to_string().ends_with("did you mean `GREETING`?"),
+            "{error}"
+        );
+        assert!(!error.to_string().contains("canary"));
     }
 
     #[test]
