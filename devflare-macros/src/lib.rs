@@ -2,7 +2,7 @@
 //! depend on `devflare-bindings` with the `typed-env` feature, whose `typed_env!` passes its
 //! own path in, so the generated code names the seam traits wherever the crate is.
 //!
-//! Expansion is plain functions over `proc_macro2` ([`expand`](mod@expand)), so it is unit-tested
+//! Expansion is plain functions over `proc_macro2` (module `expand`), so it is unit-tested
 //! without a compiler in the loop; the compile-time behaviour (errors, rebuilds) is tested with
 //! trybuild and a scratch crate in `tests/`.
 #![deny(missing_docs)]
