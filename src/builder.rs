@@ -11,7 +11,6 @@ use crate::{DEFAULT_STORE_ID, SecretRef, SecretsEnv};
 
 /// Where a value came from. When several sources give a value for the same secret, the
 /// highest wins: explicit values in test code, then fixture files, then local values.
-#[allow(dead_code)] // Local arrives with the local-values loaders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum ValueSource {
     /// Local values (Devflare's `.devflare/secrets.local.json`, wrangler's `.wrangler/state`).
@@ -80,8 +79,9 @@ pub struct SecretsEnvBuilder {
     bindings: Vec<PendingBinding>,
     values: Vec<PendingValue>,
     strict: bool,
-    /// The first error from a file source; `build()` returns it, so chains stay fluent.
-    deferred: Option<Error>,
+    /// Errors of sources added in a chain (e.g. a missing local values file), reported by
+    /// `build()` so chains stay fluent.
+    deferred_errors: Vec<Error>,
     other_bindings: Vec<OtherBinding>,
     /// Set once a wrangler config is loaded: its bindings are then the whole set, and a
     /// value for any other name is a typo rather than a new binding.
@@ -185,16 +185,16 @@ impl SecretsEnvBuilder {
         self
     }
 
-    /// Keeps the first error of a file source for [`build`](Self::build).
-    pub(crate) fn defer(mut self, error: Error) -> Self {
-        self.deferred.get_or_insert(error);
-        self
-    }
-
     /// Records the other binding kinds of a loaded wrangler config.
     pub(crate) fn config_loaded(mut self, others: impl IntoIterator<Item = OtherBinding>) -> Self {
         self.config_declares_bindings = true;
         self.other_bindings.extend(others);
+        self
+    }
+
+    /// Records an error of a source added mid-chain; `build()` returns the first one.
+    pub(crate) fn defer_error(mut self, error: Error) -> Self {
+        self.deferred_errors.push(error);
         self
     }
 
@@ -207,10 +207,12 @@ impl SecretsEnvBuilder {
     /// - [`Error::DuplicateBinding`] when a binding name is declared twice (naming both places);
     /// - [`Error::UnknownBinding`] when a wrangler config was loaded and
     ///   [`secret`](Self::secret) names a binding nothing declares;
+    /// - [`Error::LocalValues`] when a local values source added with
+    ///   [`devflare_local`](Self::devflare_local) (or `wrangler_state`) is missing or malformed;
     /// - with [`strict`](Self::strict), the first rule production would reject, including a
     ///   Secrets Store binding named like another binding kind in the wrangler config.
     pub fn build(self) -> Result<SecretsEnv, Error> {
-        if let Some(error) = self.deferred {
+        if let Some(error) = self.deferred_errors.into_iter().next() {
             return Err(error);
         }
         let mut declared: BTreeMap<String, PendingBinding> = BTreeMap::new();
@@ -300,7 +302,7 @@ impl fmt::Debug for SecretsEnvBuilder {
             .field("bindings", &bindings)
             .field("values", &self.values.len())
             .field("strict", &self.strict)
-            .field("deferred_error", &self.deferred.is_some())
+            .field("deferred_errors", &self.deferred_errors.len())
             .finish()
     }
 }

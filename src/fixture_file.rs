@@ -37,7 +37,7 @@ impl SecretsEnvBuilder {
     pub fn fixture_file(self, path: impl AsRef<Path>) -> Self {
         match FixtureFile::load(path) {
             Ok(fixture) => self.fixture(&fixture),
-            Err(error) => self.defer(error.into()),
+            Err(error) => self.defer_error(error.into()),
         }
     }
 
@@ -45,7 +45,7 @@ impl SecretsEnvBuilder {
     pub fn fixture_str(self, label: impl AsRef<Path>, text: &str) -> Self {
         match FixtureFile::parse(text, label) {
             Ok(fixture) => self.fixture(&fixture),
-            Err(error) => self.defer(error.into()),
+            Err(error) => self.defer_error(error.into()),
         }
     }
 

@@ -3,11 +3,13 @@
 
 mod admin;
 mod builder;
+mod cli;
 mod declared;
 mod env;
 mod error;
 mod fault;
 mod fixture_file;
+mod local;
 mod macros;
 mod read_log;
 mod reference;
@@ -39,6 +41,12 @@ pub mod prelude {
         SecretBinding, SecretError, SecretRef, SecretsAdmin, SecretsEnv, SecretsEnvBuilder,
         SecretsStoreEnv, SecretsStoreSecret, block_on, include_fixture, manifest_path, secrets_env,
     };
+}
+
+/// Not public API. The `devflare-secrets` binary's implementation.
+#[doc(hidden)]
+pub mod __cli {
+    pub use crate::cli::main;
 }
 
 /// Not public API. Referenced by macro-generated code.

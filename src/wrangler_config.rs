@@ -53,7 +53,7 @@ impl SecretsEnvBuilder {
             .and_then(|secrets| Ok((secrets, config.other_bindings(env)?)));
         let (secrets, others) = match section {
             Ok(section) => section,
-            Err(error) => return self.defer(error.into()),
+            Err(error) => return self.defer_error(error.into()),
         };
         let others = others.iter().map(|other| OtherBinding {
             name: other.name().to_owned(),
@@ -74,7 +74,7 @@ impl SecretsEnvBuilder {
     fn wrangler_config_section(self, path: &Path, env: Option<&str>) -> Self {
         match WranglerConfig::load(path) {
             Ok(config) => self.wrangler(&config, env),
-            Err(error) => self.defer(error.into()),
+            Err(error) => self.defer_error(error.into()),
         }
     }
 }

@@ -3,5 +3,6 @@
 mod concurrency;
 mod config;
 mod hygiene;
+mod local;
 mod miniflare;
 mod semantics;

@@ -1,0 +1,459 @@
+//! Local values: Devflare's `.devflare/secrets.local.json` and wrangler's `.wrangler/state`,
+//! read into an env only when a test asks, ranked below explicit values.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use devflare_test::prelude::*;
+use devflare_test::{Error, Origin};
+
+const DEVFLARE_PROJECT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/devflare-local");
+const CANARY: &str = "CANARY-local-7d1e";
+
+fn read(env: &SecretsEnv, binding: &str) -> Result<Option<String>, SecretError> {
+    block_on(env.secret_store(binding).unwrap().get())
+}
+
+/// A fresh folder under the system temp folder, removed on drop.
+struct TempProject(PathBuf);
+
+impl TempProject {
+    fn new(label: &str) -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "devflare-it-{label}-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    fn write_devflare_file(&self, text: &str) {
+        fs::create_dir_all(self.0.join(".devflare")).unwrap();
+        fs::write(self.0.join(".devflare/secrets.local.json"), text).unwrap();
+    }
+}
+
+impl Drop for TempProject {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn local_error(result: Result<SecretsEnv, Error>) -> (PathBuf, Option<(usize, usize)>, String) {
+    match result {
+        Err(Error::LocalValues {
+            path,
+            position,
+            problem,
+        }) => (path, position, problem),
+        Err(other) => panic!("expected a local values error, got {other}"),
+        Ok(_) => panic!("expected a local values error, got an env"),
+    }
+}
+
+// ---- Devflare's file -------------------------------------------------------------------------
+
+#[test]
+fn devflare_fixture_file_reads_back() {
+    let env = SecretsEnv::builder()
+        .bind("API_TOKEN", "store-123", "api-token")
+        .devflare_local(DEVFLARE_PROJECT)
+        .build()
+        .unwrap();
+    assert_eq!(
+        read(&env, "API_TOKEN").unwrap().as_deref(),
+        Some("devflare-local-token")
+    );
+}
+
+#[test]
+fn local_values_are_opt_in() {
+    let env = SecretsEnv::builder()
+        .bind("API_TOKEN", "store-123", "api-token")
+        .build()
+        .unwrap();
+    assert!(matches!(
+        read(&env, "API_TOKEN"),
+        Err(SecretError::NotFound { .. })
+    ));
+}
+
+#[test]
+fn explicit_values_beat_local_values() {
+    let env = SecretsEnv::builder()
+        .bind("API_TOKEN", "store-123", "api-token")
+        .bind("SAME", "store-123", "api-token")
+        .value("store-123", "api-token", "explicit-by-reference")
+        .devflare_local(DEVFLARE_PROJECT) // added after, still loses
+        .build()
+        .unwrap();
+    assert_eq!(
+        read(&env, "SAME").unwrap().as_deref(),
+        Some("explicit-by-reference")
+    );
+
+    let env = SecretsEnv::builder()
+        .devflare_local(DEVFLARE_PROJECT)
+        .bind("API_TOKEN", "store-123", "api-token")
+        .secret("API_TOKEN", "explicit-by-binding")
+        .build()
+        .unwrap();
+    assert_eq!(
+        read(&env, "API_TOKEN").unwrap().as_deref(),
+        Some("explicit-by-binding")
+    );
+}
+
+#[test]
+fn a_missing_file_is_an_error_naming_its_path() {
+    let project = TempProject::new("missing");
+    let (path, _, problem) = local_error(SecretsEnv::builder().devflare_local(&project.0).build());
+    assert_eq!(path, project.0.join(".devflare/secrets.local.json"));
+    assert!(problem.contains("not found"), "{problem}");
+}
+
+#[test]
+fn a_relative_project_folder_is_refused() {
+    let (path, _, problem) = local_error(
+        SecretsEnv::builder()
+            .devflare_local("fixtures/devflare-local")
+            .build(),
+    );
+    assert_eq!(path, Path::new("fixtures/devflare-local"));
+    assert!(problem.contains("absolute"), "{problem}");
+}
+
+#[test]
+fn an_unknown_version_is_an_error_not_an_empty_file() {
+    let project = TempProject::new("version");
+    project.write_devflare_file(&format!(
+        "{{\"version\": 2, \"stores\": {{\"s\": {{\"n\": {{\"value\": \"{CANARY}\"}}}}}}}}\n"
+    ));
+    let result = SecretsEnv::builder().devflare_local(&project.0).build();
+    let error = result
+        .as_ref()
+        .err()
+        .map(|e| (e.to_string(), format!("{e:?}")));
+    let (path, _, problem) = local_error(result);
+    assert_eq!(path, project.0.join(".devflare/secrets.local.json"));
+    assert!(problem.contains("version 2 is not supported"), "{problem}");
+    let (display, debug) = error.unwrap();
+    assert!(!display.contains(CANARY) && !debug.contains(CANARY));
+}
+
+#[test]
+fn malformed_files_are_errors_that_never_show_a_value() {
+    let cases = [
+        // (file text, what the problem says, position expected)
+        (
+            format!(
+                "{{\"version\": 1, \"stores\": {{\"s\": {{\"n\": {{\"value\": \"{CANARY}\" \"updatedAt\": \"x\"}}}}}}}}"
+            ),
+            "expected `,` or `}`",
+            true,
+        ),
+        (
+            format!("{{\"version\": 1, \"stores\": {{\"s\": {{\"n\": {{\"value\": \"{CANARY}"),
+            "ends before",
+            true,
+        ),
+        (
+            format!(
+                "{{\"version\": 1, \"stores\": {{\"s\": {{\"n\": {{\"value\": [\"{CANARY}\"]}}}}}}}}"
+            ),
+            "`s/n`: `value` must be a string",
+            true,
+        ),
+        (
+            format!("{{\"version\": 1, \"stores\": {{\"s\": {{\"n\": \"{CANARY}\"}}}}}}"),
+            "secret `s/n` must be an object",
+            true,
+        ),
+        (
+            format!("{{\"version\": 1, \"stores\": [\"{CANARY}\"]}}"),
+            "`stores` must be an object",
+            false,
+        ),
+        (
+            format!("{{\"stores\": {{}}, \"x\": \"{CANARY}\"}}"),
+            "`version` is missing",
+            false,
+        ),
+        (format!("[\"{CANARY}\"]"), "expected a JSON object", false),
+        (String::new(), "ends before", true),
+    ];
+    for (text, expected, positioned) in cases {
+        let project = TempProject::new("malformed");
+        project.write_devflare_file(&text);
+        let result = SecretsEnv::builder().devflare_local(&project.0).build();
+        let error = result.as_ref().err().unwrap();
+        let (display, debug) = (error.to_string(), format!("{error:?}"));
+        assert!(!display.contains(CANARY), "{display}");
+        assert!(!debug.contains(CANARY), "{debug}");
+        assert!(display.contains(expected), "{text:?}: {display}");
+        let (path, position, _) = local_error(result);
+        assert_eq!(path, project.0.join(".devflare/secrets.local.json"));
+        assert_eq!(position.is_some(), positioned, "{display}");
+    }
+}
+
+#[test]
+fn strict_errors_point_at_the_entry_in_the_file() {
+    let project = TempProject::new("strict");
+    let big = "x".repeat(devflare_test::validate::MAX_VALUE_BYTES + 1);
+    project.write_devflare_file(&format!(
+        "{{\n\t\"version\": 1,\n\t\"stores\": {{\n\t\t\"0123456789abcdef0123456789abcdef\": {{\n\t\t\t\"BIG\": {{\n\t\t\t\t\"value\": \"{big}\"\n\t\t\t}}\n\t\t}}\n\t}}\n}}\n"
+    ));
+    let error = SecretsEnv::builder()
+        .devflare_local(&project.0)
+        .strict()
+        .build()
+        .err()
+        .unwrap();
+    let Error::Strict { origin, .. } = &error else {
+        panic!("expected a strict error, got {error}");
+    };
+    assert_eq!(
+        origin,
+        &Origin::File {
+            path: project.0.join(".devflare/secrets.local.json"),
+            line: 5,
+            column: 4
+        }
+    );
+    assert!(!error.to_string().contains(&big[..100]));
+}
+
+#[test]
+fn the_builder_debug_never_shows_local_values() {
+    let builder = SecretsEnv::builder().devflare_local(DEVFLARE_PROJECT);
+    assert!(!format!("{builder:?}").contains("devflare-local-token"));
+}
+
+// ---- wrangler's state ------------------------------------------------------------------------
+
+#[cfg(feature = "wrangler-state")]
+mod wrangler {
+    use super::*;
+    use serde_json::Value;
+
+    const PROJECT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/wrangler-local");
+
+    fn expected() -> Value {
+        let text = fs::read_to_string(Path::new(PROJECT).join("expected.json")).unwrap();
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// Every file under `dir` with its bytes, to prove reading modified nothing.
+    fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files = Vec::new();
+        let mut pending = vec![dir.to_owned()];
+        while let Some(dir) = pending.pop() {
+            for entry in fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else {
+                    files.push((path.clone(), fs::read(&path).unwrap()));
+                }
+            }
+        }
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn reads_back_every_value_in_expected_json_by_store_and_name() {
+        let expected = expected();
+        let stores = expected["values"].as_object().unwrap();
+        let mut builder = SecretsEnv::builder();
+        let mut wanted = Vec::new();
+        for (store_id, secrets) in stores {
+            for (name, value) in secrets.as_object().unwrap() {
+                let binding = format!("B{}", wanted.len());
+                builder = builder.bind(binding.clone(), store_id.clone(), name.clone());
+                wanted.push((binding, value.as_str().unwrap().to_owned()));
+            }
+        }
+        assert_eq!(wanted.len(), 3);
+        let env = builder.wrangler_state(PROJECT).build().unwrap();
+        for (binding, value) in wanted {
+            assert_eq!(read(&env, &binding).unwrap(), Some(value), "{binding}");
+        }
+    }
+
+    #[test]
+    fn reads_back_expected_bindings_through_wrangler_jsonc_bindings() {
+        // Bound as `secrets_store_secrets` in fixtures/wrangler-local/wrangler.jsonc.
+        let env = SecretsEnv::builder()
+            .bind("API_TOKEN", "0123456789abcdef0123456789abcdef", "API_TOKEN")
+            .bind("GREETING", "0123456789abcdef0123456789abcdef", "greeting")
+            .bind(
+                "OTHER_TOKEN",
+                "fedcba9876543210fedcba9876543210",
+                "API_TOKEN",
+            )
+            .wrangler_state(PROJECT)
+            .build()
+            .unwrap();
+        let expected = expected();
+        let bindings = expected["bindings"].as_object().unwrap();
+        assert_eq!(bindings.len(), 3);
+        for (binding, value) in bindings {
+            assert_eq!(
+                read(&env, binding).unwrap().as_deref(),
+                value.as_str(),
+                "{binding}"
+            );
+        }
+    }
+
+    #[test]
+    fn reading_never_modifies_the_state() {
+        let before = snapshot(Path::new(PROJECT));
+        let env = SecretsEnv::builder()
+            .wrangler_state(PROJECT)
+            .bind("API_TOKEN", "0123456789abcdef0123456789abcdef", "API_TOKEN")
+            .build()
+            .unwrap();
+        assert!(read(&env, "API_TOKEN").unwrap().is_some());
+        assert_eq!(snapshot(Path::new(PROJECT)), before);
+    }
+
+    fn copy_dir(from: &Path, to: &Path, skip: &dyn Fn(&Path) -> bool) {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap() {
+            let path = entry.unwrap().path();
+            let target = to.join(path.file_name().unwrap());
+            if path.is_dir() {
+                copy_dir(&path, &target, skip);
+            } else if !skip(&path) {
+                fs::copy(&path, &target).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn the_rows_live_only_in_the_wal_files() {
+        // Without the -wal files the same state holds no secrets: the values above came
+        // from rows that exist only in the WAL.
+        let project = TempProject::new("no-wal");
+        copy_dir(Path::new(PROJECT), &project.0, &|path| {
+            path.to_string_lossy().ends_with("-wal")
+        });
+        let env = SecretsEnv::builder()
+            .bind("API_TOKEN", "0123456789abcdef0123456789abcdef", "API_TOKEN")
+            .wrangler_state(&project.0)
+            .build()
+            .unwrap();
+        assert!(matches!(
+            read(&env, "API_TOKEN"),
+            Err(SecretError::NotFound { .. })
+        ));
+    }
+
+    #[test]
+    fn explicit_values_beat_wrangler_values() {
+        let env = SecretsEnv::builder()
+            .bind("API_TOKEN", "0123456789abcdef0123456789abcdef", "API_TOKEN")
+            .bind("GREETING", "0123456789abcdef0123456789abcdef", "greeting")
+            .wrangler_state(PROJECT)
+            .secret("API_TOKEN", "explicit")
+            .build()
+            .unwrap();
+        assert_eq!(
+            read(&env, "API_TOKEN").unwrap().as_deref(),
+            Some("explicit")
+        );
+        assert_eq!(
+            read(&env, "GREETING").unwrap().as_deref(),
+            Some("héllo wörld ✓ 🙂")
+        );
+    }
+
+    #[test]
+    fn between_local_sources_the_last_added_wins() {
+        let project = TempProject::new("both");
+        project.write_devflare_file(
+            "{\"version\": 1, \"stores\": {\"0123456789abcdef0123456789abcdef\": {\"API_TOKEN\": {\"value\": \"from-devflare\"}}}}",
+        );
+        let bind = || {
+            SecretsEnv::builder().bind("API_TOKEN", "0123456789abcdef0123456789abcdef", "API_TOKEN")
+        };
+        let env = bind()
+            .wrangler_state(PROJECT)
+            .devflare_local(&project.0)
+            .build()
+            .unwrap();
+        assert_eq!(
+            read(&env, "API_TOKEN").unwrap().as_deref(),
+            Some("from-devflare")
+        );
+        let env = bind()
+            .devflare_local(&project.0)
+            .wrangler_state(PROJECT)
+            .build()
+            .unwrap();
+        assert_eq!(
+            read(&env, "API_TOKEN").unwrap().as_deref(),
+            Some("local-token-123")
+        );
+    }
+
+    #[test]
+    fn a_missing_state_folder_is_an_error_naming_its_path() {
+        let project = TempProject::new("no-state");
+        let (path, _, problem) =
+            local_error(SecretsEnv::builder().wrangler_state(&project.0).build());
+        assert_eq!(path, project.0.join(".wrangler/state/v3/secrets-store"));
+        assert!(
+            problem.contains("wrangler secrets-store secret create"),
+            "{problem}"
+        );
+    }
+
+    #[test]
+    fn a_corrupt_index_is_an_error_naming_the_file() {
+        let project = TempProject::new("corrupt");
+        copy_dir(Path::new(PROJECT), &project.0, &|_| false);
+        let index = project.0.join(
+            ".wrangler/state/v3/secrets-store/miniflare-secrets-store-KVNamespaceObject/\
+             4290cb92f1cf5a047ea5285a7614fc15a1078de2082ab629fa7c5a5a9b3cb3d5.sqlite",
+        );
+        fs::write(&index, b"not a database, honestly").unwrap();
+        fs::remove_file(project.0.join(
+            ".wrangler/state/v3/secrets-store/miniflare-secrets-store-KVNamespaceObject/\
+             4290cb92f1cf5a047ea5285a7614fc15a1078de2082ab629fa7c5a5a9b3cb3d5.sqlite-wal",
+        ))
+        .unwrap();
+        let (path, _, problem) =
+            local_error(SecretsEnv::builder().wrangler_state(&project.0).build());
+        assert_eq!(path, index);
+        assert!(problem.contains("SQLite"), "{problem}");
+    }
+
+    #[test]
+    fn a_missing_blob_is_an_error_naming_the_secret_not_its_value() {
+        let project = TempProject::new("no-blob");
+        copy_dir(Path::new(PROJECT), &project.0, &|path| {
+            path.to_string_lossy().ends_with(
+                "bd0e94965644befdc9ce68314c0cf065bae363bb8ab85a08014e4546816624f8000001a229832fef",
+            )
+        });
+        let error = SecretsEnv::builder()
+            .wrangler_state(&project.0)
+            .build()
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            error.contains("0123456789abcdef0123456789abcdef/greeting"),
+            "{error}"
+        );
+        assert!(!error.contains("local-token-123"), "{error}");
+    }
+}
