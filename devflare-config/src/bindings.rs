@@ -1,6 +1,8 @@
 //! `secrets_store_secrets` entries — `{ binding, store_id, secret_name }` — shared by wrangler
 //! config and fixture files.
 
+use std::collections::HashMap;
+
 use crate::document::Document;
 use crate::error::{ConfigError, ConfigErrorKind, Warning, one_of};
 use crate::suggest::closest;
@@ -78,9 +80,11 @@ pub(crate) fn read_entries(
         ));
     };
     let mut decls: Vec<BindingDecl> = Vec::with_capacity(items.len());
+    // Index by name so duplicate detection stays linear in the number of bindings.
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(items.len());
     for item in items {
         let decl = read_entry(doc, item, prefix, unknown, warnings)?;
-        if let Some(first) = decls.iter().find(|d| d.binding == decl.binding) {
+        if let Some(first) = seen.get(&decl.binding).map(|&i| &decls[i]) {
             return Err(ConfigError::at(
                 ConfigErrorKind::Duplicate,
                 decl.location.clone(),
@@ -91,6 +95,7 @@ pub(crate) fn read_entries(
             )
             .expected("each binding name once"));
         }
+        seen.insert(decl.binding.clone(), decls.len());
         decls.push(decl);
     }
     Ok(decls)

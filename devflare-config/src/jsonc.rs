@@ -8,6 +8,7 @@
 use crate::error::{ConfigError, ConfigErrorKind};
 use crate::location::LineIndex;
 use crate::tree::{Key, Node, NodeKind};
+use std::collections::HashMap;
 
 /// Deeper nesting is refused rather than risking the stack (serde_json's limit too).
 const MAX_DEPTH: usize = 128;
@@ -138,6 +139,8 @@ impl Parser<'_, '_> {
         let start = self.pos;
         self.pos += 1; // `{`
         let mut entries: Vec<(Key, Node)> = Vec::new();
+        // Key → index into `entries`: duplicate detection stays linear in the object's size.
+        let mut seen: HashMap<String, usize> = HashMap::new();
         loop {
             self.skip_trivia()?;
             match self.peek() {
@@ -165,7 +168,7 @@ impl Parser<'_, '_> {
                 name,
                 span: key_start..self.pos,
             };
-            if let Some((first, _)) = entries.iter().find(|(k, _)| k.name == key.name) {
+            if let Some((first, _)) = seen.get(&key.name).map(|&i| &entries[i]) {
                 let first = self.index.locate(first.span.start);
                 return Err(ConfigError::at(
                     ConfigErrorKind::Duplicate,
@@ -185,6 +188,7 @@ impl Parser<'_, '_> {
             }
             self.pos += 1;
             let value = self.value()?;
+            seen.insert(key.name.clone(), entries.len());
             entries.push((key, value));
             self.skip_trivia()?;
             match self.peek() {

@@ -288,15 +288,12 @@ mod wrangler {
 
     #[test]
     fn reads_back_expected_bindings_through_wrangler_jsonc_bindings() {
-        // Bound as `secrets_store_secrets` in fixtures/wrangler-local/wrangler.jsonc.
+        // The bindings come from the project's own wrangler.jsonc, the values from its state.
         let env = SecretsEnv::builder()
-            .bind("API_TOKEN", "0123456789abcdef0123456789abcdef", "API_TOKEN")
-            .bind("GREETING", "0123456789abcdef0123456789abcdef", "greeting")
-            .bind(
-                "OTHER_TOKEN",
-                "fedcba9876543210fedcba9876543210",
-                "API_TOKEN",
-            )
+            .wrangler_config(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/fixtures/wrangler-local/wrangler.jsonc"
+            ))
             .wrangler_state(PROJECT)
             .build()
             .unwrap();
@@ -456,4 +453,44 @@ mod wrangler {
         );
         assert!(!error.contains("local-token-123"), "{error}");
     }
+}
+
+/// explicit > fixture file > local, whatever order the sources are added in.
+#[test]
+fn precedence_is_explicit_then_fixture_file_then_local() {
+    const FIXTURE: &str = "[stores.\"store-123\"]\napi-token = \"from-fixture\"\n";
+    let read_token = |builder: SecretsEnvBuilder| {
+        let env = builder
+            .bind("API_TOKEN", "store-123", "api-token")
+            .build()
+            .unwrap();
+        read(&env, "API_TOKEN").unwrap()
+    };
+    let local = || SecretsEnv::builder().devflare_local(DEVFLARE_PROJECT);
+
+    assert_eq!(read_token(local()).as_deref(), Some("devflare-local-token"));
+    assert_eq!(
+        read_token(local().fixture_str("inline.toml", FIXTURE)).as_deref(),
+        Some("from-fixture")
+    );
+    assert_eq!(
+        read_token(
+            SecretsEnv::builder()
+                .fixture_str("inline.toml", FIXTURE)
+                .devflare_local(DEVFLARE_PROJECT)
+        )
+        .as_deref(),
+        Some("from-fixture"),
+        "a local source added later does not override a fixture file"
+    );
+    assert_eq!(
+        read_token(
+            SecretsEnv::builder()
+                .value("store-123", "api-token", "explicit")
+                .fixture_str("inline.toml", FIXTURE)
+                .devflare_local(DEVFLARE_PROJECT)
+        )
+        .as_deref(),
+        Some("explicit")
+    );
 }

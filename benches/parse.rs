@@ -1,0 +1,100 @@
+//! Parsing fixture files and wrangler configs of 1, 100 and 10,000 secrets, and building an env
+//! from a parsed fixture file.
+//!
+//! `cargo bench --bench parse` — quote medians; growth from 100 to 10,000 should be ~100×.
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+
+use devflare_test::SecretsEnv;
+use devflare_test::config::{FixtureFile, Format, WranglerConfig};
+
+fn main() {
+    divan::main();
+}
+
+const STORE: &str = "0123456789abcdef0123456789abcdef";
+
+/// A fixture file: `n` bindings in wrangler's shape plus `n` values.
+fn fixture_text(n: usize) -> String {
+    let mut text = String::new();
+    for i in 0..n {
+        writeln!(
+            text,
+            "[[secrets_store_secrets]]\nbinding = \"SECRET_{i}\"\nstore_id = \"{STORE}\"\nsecret_name = \"secret-{i}\"\n"
+        )
+        .unwrap();
+    }
+    writeln!(text, "[stores.\"{STORE}\"]").unwrap();
+    for i in 0..n {
+        writeln!(text, "secret-{i} = \"value-of-secret-number-{i}\"").unwrap();
+    }
+    text
+}
+
+/// A wrangler.toml with `n` Secrets Store bindings among the usual top-level keys.
+fn wrangler_toml(n: usize) -> String {
+    let mut text = String::from(
+        "name = \"bench-worker\"\nmain = \"src/lib.rs\"\ncompatibility_date = \"2025-06-01\"\n\n",
+    );
+    for i in 0..n {
+        writeln!(
+            text,
+            "[[secrets_store_secrets]]\nbinding = \"SECRET_{i}\"\nstore_id = \"{STORE}\"\nsecret_name = \"secret-{i}\"\n"
+        )
+        .unwrap();
+    }
+    text
+}
+
+/// The same config as wrangler.jsonc, with a comment and trailing commas.
+fn wrangler_jsonc(n: usize) -> String {
+    let mut text = String::from(
+        "{\n  // bench\n  \"name\": \"bench-worker\",\n  \"compatibility_date\": \"2025-06-01\",\n  \"secrets_store_secrets\": [\n",
+    );
+    for i in 0..n {
+        writeln!(
+            text,
+            "    {{ \"binding\": \"SECRET_{i}\", \"store_id\": \"{STORE}\", \"secret_name\": \"secret-{i}\" }},"
+        )
+        .unwrap();
+    }
+    text.push_str("  ],\n}\n");
+    text
+}
+
+#[divan::bench(args = [1, 100, 10_000])]
+fn fixture_file(bencher: divan::Bencher, n: usize) {
+    let text = fixture_text(n);
+    bencher.bench(|| black_box(FixtureFile::parse(black_box(&text), "bench.toml").unwrap()));
+}
+
+#[divan::bench(args = [1, 100, 10_000])]
+fn wrangler_config_toml(bencher: divan::Bencher, n: usize) {
+    let text = wrangler_toml(n);
+    bencher.bench(|| {
+        black_box(WranglerConfig::parse(black_box(&text), "wrangler.toml", Format::Toml).unwrap())
+    });
+}
+
+#[divan::bench(args = [1, 100, 10_000])]
+fn wrangler_config_jsonc(bencher: divan::Bencher, n: usize) {
+    let text = wrangler_jsonc(n);
+    bencher.bench(|| {
+        black_box(WranglerConfig::parse(black_box(&text), "wrangler.jsonc", Format::Jsonc).unwrap())
+    });
+}
+
+/// Parse a fixture file and build the env from it: a test's whole set-up from a file.
+#[divan::bench(args = [1, 100])]
+fn env_from_fixture_text(bencher: divan::Bencher, n: usize) {
+    let text = fixture_text(n);
+    bencher.bench(|| {
+        black_box(
+            SecretsEnv::builder()
+                .fixture_str("bench.toml", black_box(&text))
+                .build()
+                .unwrap(),
+        )
+    });
+}
