@@ -4,6 +4,7 @@
 mod admin;
 mod builder;
 mod cli;
+mod declared;
 mod env;
 mod error;
 mod fault;

@@ -22,9 +22,18 @@
 //! The contract, mirroring the platform: `get()` reads the value fresh every time; a secret
 //! that does not exist is an `Err` (the runtime rejects; workers-rs never returns `Ok(None)` for
 //! it, despite its signature); futures are `Send`, so handlers work inside axum and tower.
+//!
+//! With the `typed-env` feature, [`typed_env!`] reads the project's wrangler config at compile
+//! time and generates a typed view over any [`SecretsStoreEnv`]: one accessor per declared
+//! binding, so a misspelt binding name is a compile error rather than a production 500, and a
+//! test fixture with one setter per binding ([`DeclaredSecrets`]).
 #![deny(missing_docs)]
 
 use core::future::Future;
+
+mod declared;
+
+pub use declared::{DeclaredSecrets, DeclaredValues, SecretDeclaration};
 
 /// One Secrets Store secret binding (`[[secrets_store_secrets]]` in wrangler config),
 /// as a handler sees it: read-only, one method.
@@ -93,4 +102,83 @@ mod workers_rs {
             worker::Env::secret_store(self, binding)
         }
     }
+}
+
+/// Generates a typed env from the project's wrangler config, read at compile time.
+///
+/// Usually the config sits next to `Cargo.toml` (`from "wrangler.toml"`); this crate's
+/// example reads its test config:
+///
+/// ```
+/// devflare_bindings::typed_env! {
+///     /// The stats Worker's bindings.
+///     pub struct StatsEnv from "tests/wrangler.toml";
+///     /// Staging's bindings: `[env.staging]` only (bindings are not inherited).
+///     pub struct StagingEnv from "tests/wrangler.toml", env = "staging";
+/// }
+///
+/// use devflare_bindings::{SecretsStoreEnv, SecretsStoreSecret};
+///
+/// async fn is_authorized(env: &impl SecretsStoreEnv, presented: &str) -> bool {
+///     // `api_token()` is `env.secret_store("API_TOKEN")`, checked against the config.
+///     match StatsEnv::new(env).api_token() {
+///         Ok(binding) => matches!(binding.get().await, Ok(Some(token)) if token == presented),
+///         Err(_) => false,
+///     }
+/// }
+///
+/// // Each struct also gets a fixture for tests, with one setter per declared binding.
+/// let fixture = StatsEnvFixture::new().api_token("test-token");
+/// assert_eq!(fixture.unset(), ["GREETING"]);
+/// assert_eq!(format!("{fixture:?}"), "StatsEnvFixture { API_TOKEN: set, GREETING: unset }");
+/// ```
+///
+/// # Syntax
+///
+/// One or more declarations, each `[attributes] [visibility] struct Name from "path"[, env =
+/// "NAME"];`. `path` is relative to the invoking crate's `CARGO_MANIFEST_DIR`, ends in `.toml`,
+/// `.json` or `.jsonc`, and is read as wrangler reads it: top-level `secrets_store_secrets`, or
+/// those of one `[env.NAME]` section. The expansion includes the file with `include_bytes!`,
+/// so editing the config rebuilds the crate.
+///
+/// # What it generates
+///
+/// For `struct Name`:
+///
+/// - `Name<E>`, wrapping any `E`: `new(env)`, `inner()`, `into_inner()`; for
+///   `E: SecretsStoreEnv`, one accessor per binding returning
+///   `Result<E::Secret, E::Error>` (what `env.secret_store("BINDING")` returns), and
+///   `SecretsStoreEnv` itself, so it still goes where an untyped env does.
+/// - `NameFixture`: `new()` (also `Default`), one setter per binding taking
+///   `impl Into<String>`, `unset()` (the bindings still without a value), the associated const
+///   `DECLARATIONS: &[SecretDeclaration]`, [`DeclaredSecrets`], and a `Debug` that names
+///   bindings as set/unset, never showing a value.
+///
+/// # Accessor names
+///
+/// A binding's accessor is its name in lower snake case: `-` and `_` separate words, a capital
+/// letter after a lower-case letter or digit starts a word, and so does the last capital of a
+/// run followed by a lower-case letter. So `API_TOKEN` → `api_token`, `apiToken` →
+/// `api_token`, `HTTPSKey` → `https_key`, `stripe-key` → `stripe_key`, `KEY2` → `key2`.
+///
+/// These are compile errors, naming the bindings and their positions in the config: a name
+/// that maps to something that is not a Rust identifier (empty, starting with a digit,
+/// containing characters other than letters, digits, `-` and `_`), a Rust keyword
+/// (`TYPE` → `type`), one of the generated methods (`new`, `inner`, `into_inner`, `unset`,
+/// `secret_store`, `declared_values`, `clone`, `fmt`, `default`), or the same accessor as
+/// another binding (`API_TOKEN` and `apiToken`). So are a missing or unreadable file, a
+/// malformed config (with its file, line and column) and an unknown `env`.
+#[cfg(feature = "typed-env")]
+#[macro_export]
+macro_rules! typed_env {
+    ($($declarations:tt)*) => {
+        $crate::__private::typed_env! { [$crate] $($declarations)* }
+    };
+}
+
+/// Not public API. Referenced by macro-generated code.
+#[cfg(feature = "typed-env")]
+#[doc(hidden)]
+pub mod __private {
+    pub use devflare_macros::typed_env;
 }

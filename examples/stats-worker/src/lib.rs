@@ -9,9 +9,18 @@
 //! no header → 401 `missing_authorization`; any other token, including the right one after a
 //! lower-case `bearer` → 401 `invalid_token`; the right token → 200; a secret that cannot be
 //! read → 500, never 2xx.
+//!
+//! Bindings are read through [`StatsEnv`], generated from this crate's `wrangler.toml` at
+//! compile time: `api_token()` exists because the config declares `API_TOKEN`, and a typo is a
+//! compile error, not a 500 in production. Tests build their env from [`StatsEnvFixture`].
 
 use devflare_bindings::{SecretsStoreEnv, SecretsStoreSecret};
 use http::{Request, Response, StatusCode, header};
+
+devflare_bindings::typed_env! {
+    /// The stats Worker's bindings, as `wrangler.toml` declares them.
+    pub struct StatsEnv from "wrangler.toml";
+}
 
 /// The binding that holds the token the internal route expects.
 pub const TOKEN_BINDING: &str = "API_TOKEN";
@@ -33,7 +42,7 @@ async fn internal_stats<B>(request: &Request<B>, env: &impl SecretsStoreEnv) -> 
         );
     };
     // Fail closed: an unbound binding, a missing secret or a failing store all deny access.
-    let expected = match env.secret_store(TOKEN_BINDING) {
+    let expected = match StatsEnv::new(env).api_token() {
         Ok(binding) => binding.get().await,
         Err(_) => return server_error(),
     };
