@@ -819,15 +819,7 @@ fn describe_reads(reads: &ReadLog) -> String {
         if b.lookups == 0 && b.reads() == 0 {
             continue;
         }
-        let outcomes: Vec<String> = [
-            (b.found, "found"),
-            (b.missing, "missing"),
-            (b.failed, "failed"),
-        ]
-        .into_iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(n, what)| format!("{n} {what}"))
-        .collect();
+        let outcomes = b.outcomes();
         if outcomes.is_empty() {
             parts.push(format!("{} looked up, not read", b.binding));
         } else {

@@ -71,6 +71,19 @@ pub struct BindingReads {
 }
 
 impl BindingReads {
+    /// Non-zero outcome counts in a fixed order, e.g. `["2 found", "1 failed"]`.
+    pub(crate) fn outcomes(&self) -> Vec<String> {
+        [
+            (self.found, "found"),
+            (self.missing, "missing"),
+            (self.failed, "failed"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect()
+    }
+
     /// All `get()` calls, whatever their outcome.
     pub fn reads(&self) -> u64 {
         self.found + self.missing + self.failed
@@ -154,15 +167,7 @@ impl fmt::Display for ReadLog {
                 plural(b.lookups, "lookup", "lookups"),
                 plural(b.reads(), "read", "reads")
             )?;
-            let outcomes: Vec<String> = [
-                (b.found, "found"),
-                (b.missing, "missing"),
-                (b.failed, "failed"),
-            ]
-            .into_iter()
-            .filter(|(n, _)| *n > 0)
-            .map(|(n, what)| format!("{n} {what}"))
-            .collect();
+            let outcomes = b.outcomes();
             if outcomes.is_empty() {
                 writeln!(f)?;
             } else {
