@@ -38,8 +38,8 @@ pub use error::{Error, Origin, SecretError};
 pub use fixture_file::EmbeddedFile;
 pub use leak::{Leak, LeakLocation};
 pub use matrix::{
-    MatrixError, MatrixFailure, MatrixReport, Outcome, ProtectedRoute, Scenario, ScenarioResult,
-    StatusExpectation, Verdict,
+    MIN_TOKEN_CHARS, MatrixError, MatrixFailure, MatrixReport, Outcome, ProtectedRoute, Scenario,
+    ScenarioResult, StatusExpectation, Verdict,
 };
 pub use read_log::{BindingReads, ReadLog};
 pub use redact::{Encoding, Redactor};

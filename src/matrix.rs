@@ -351,7 +351,7 @@ impl ProtectedRoute {
                 continue;
             };
             let mut request = TestRequest::new(&self.method, self.uri.clone());
-            if let Some(value) = header {
+            if let Some(value) = &header {
                 request = request.header(&self.header, value);
             }
             let before = env.read_log();
@@ -381,7 +381,10 @@ impl ProtectedRoute {
                     outcome,
                     expected,
                     status: None,
-                    verdict: Verdict::Fail(error.to_string()),
+                    verdict: Verdict::Fail(without_sent_credential(
+                        &error.to_string(),
+                        header.as_deref(),
+                    )),
                     reads,
                     leaks: Vec::new(),
                 },
@@ -398,10 +401,19 @@ impl ProtectedRoute {
 
     /// Checks what the matrix needs and returns the current token.
     fn preflight(&self, env: &SecretsEnv) -> Result<Arc<str>, MatrixError> {
+        TestRequest::new(&self.method, self.uri.clone()).try_build()?;
         if HeaderName::from_bytes(self.header.as_bytes()).is_err() {
             return Err(MatrixError::InvalidHeaderName {
                 header: self.header.clone(),
             });
+        }
+        if let Some(scheme) = &self.scheme {
+            // A scheme is an HTTP token: a valid header name has exactly that grammar.
+            if HeaderName::from_bytes(scheme.as_bytes()).is_err() {
+                return Err(MatrixError::InvalidScheme {
+                    scheme: scheme.clone(),
+                });
+            }
         }
         if env.reference(&self.binding).is_none() {
             return Err(MatrixError::Unbound {
@@ -422,6 +434,13 @@ impl ProtectedRoute {
         if token.is_empty() {
             return Err(MatrixError::EmptyValue {
                 binding: self.binding.clone(),
+            });
+        }
+        let chars = token.chars().count();
+        if chars < MIN_TOKEN_CHARS {
+            return Err(MatrixError::TokenTooShort {
+                binding: self.binding.clone(),
+                chars,
             });
         }
         if HeaderValue::from_bytes(self.with_scheme(&token).as_bytes()).is_err() {
@@ -670,6 +689,21 @@ impl Drop for Restore<'_> {
             Condition::StoreFailing => self.env.admin().heal_all(),
         }
     }
+}
+
+/// A handler's error text may quote the credential it was sent. Near misses are not values
+/// the redactor knows, so what this scenario sent is blanked out here.
+fn without_sent_credential(message: &str, sent: Option<&str>) -> String {
+    const SENT: &str = "[credential as sent]";
+    let Some(sent) = sent.filter(|sent| !sent.trim().is_empty()) else {
+        return message.to_owned();
+    };
+    let mut out = message.replace(sent, SENT);
+    let token = sent.split_once(' ').map_or(sent, |(_, token)| token).trim();
+    if token.chars().count() >= MIN_TOKEN_CHARS {
+        out = out.replace(token, SENT);
+    }
+    out
 }
 
 fn judge(
@@ -976,4 +1010,29 @@ pub enum MatrixError {
         /// The binding.
         binding: String,
     },
+    /// The route's method or URI cannot form a request.
+    #[error("the route cannot be requested: {0}")]
+    InvalidRequest(#[from] crate::RequestError),
+    /// The scheme is empty or not an HTTP token (`Bearer`, `Token`, …).
+    #[error(
+        "invalid credential scheme {scheme:?}: expected a word such as `Bearer` (or `.no_scheme()` for a bare token)"
+    )]
+    InvalidScheme {
+        /// The scheme given.
+        scheme: String,
+    },
+    /// The value is so short that the leak scan would find it in any response.
+    #[error(
+        "binding `{binding}` holds a value of {chars} character(s); the matrix needs at least {MIN_TOKEN_CHARS} so its leak scan means something: use a distinctive fixture value"
+    )]
+    TokenTooShort {
+        /// The binding.
+        binding: String,
+        /// The value's length in characters.
+        chars: usize,
+    },
 }
+
+/// The shortest token the matrix accepts: shorter values occur by chance in ordinary text,
+/// and every response would count as a leak.
+pub const MIN_TOKEN_CHARS: usize = 4;

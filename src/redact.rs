@@ -212,12 +212,34 @@ fn encoded_forms(value: &str) -> Vec<(Encoding, Vec<u8>)> {
         }
     }
 
-    for (upper_hex, plus_for_space) in [(true, false), (false, false), (true, true), (false, true)]
-    {
-        forms.push((
-            Encoding::UrlEncoded,
-            percent_encode(bytes, upper_hex, plus_for_space).into_bytes(),
-        ));
+    // The value may also start mid-group, after other bytes (`Basic base64(user:token)`):
+    // for each shift, keep the characters that depend on the value's bytes alone.
+    for alphabet in [STANDARD, URL_SAFE] {
+        for (shift, first_own_char) in [(1, 2), (2, 3)] {
+            let mut shifted = vec![0u8; shift];
+            shifted.extend_from_slice(bytes);
+            let encoded = base64(&shifted, alphabet);
+            let whole_groups = shifted.len() / 3 * 4;
+            if whole_groups >= first_own_char + 8 {
+                forms.push((
+                    Encoding::Base64,
+                    encoded.as_bytes()[first_own_char..whole_groups].to_vec(),
+                ));
+            }
+        }
+    }
+
+    // RFC 3986 unreserved characters kept (most encoders), or every non-alphanumeric byte
+    // encoded (`NON_ALPHANUMERIC`-style encoders); either hex case; `+` or `%20` for space.
+    for keep_unreserved in [true, false] {
+        for (upper_hex, plus_for_space) in
+            [(true, false), (false, false), (true, true), (false, true)]
+        {
+            forms.push((
+                Encoding::UrlEncoded,
+                percent_encode(bytes, keep_unreserved, upper_hex, plus_for_space).into_bytes(),
+            ));
+        }
     }
 
     for (ascii_only, escape_slash) in [(false, false), (true, false), (false, true), (true, true)] {
@@ -257,10 +279,16 @@ pub(crate) fn base64_padded(bytes: &[u8]) -> String {
     out
 }
 
-fn percent_encode(bytes: &[u8], upper_hex: bool, plus_for_space: bool) -> String {
+fn percent_encode(
+    bytes: &[u8],
+    keep_unreserved: bool,
+    upper_hex: bool,
+    plus_for_space: bool,
+) -> String {
     let mut out = String::with_capacity(bytes.len() * 3);
     for &b in bytes {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+        if b.is_ascii_alphanumeric() || (keep_unreserved && matches!(b, b'-' | b'.' | b'_' | b'~'))
+        {
             out.push(char::from(b));
         } else if plus_for_space && b == b' ' {
             out.push('+');
@@ -318,8 +346,9 @@ mod tests {
             json_escape(value, false, false),
             serde_json::to_string(value).unwrap().trim_matches('"')
         );
-        assert_eq!(percent_encode(b"a b/c", true, false), "a%20b%2Fc");
-        assert_eq!(percent_encode(b"a b/c", false, true), "a+b%2fc");
+        assert_eq!(percent_encode(b"a b/c", true, true, false), "a%20b%2Fc");
+        assert_eq!(percent_encode(b"a b/c", true, false, true), "a+b%2fc");
+        assert_eq!(percent_encode(b"a-b~", false, true, false), "a%2Db%7E");
     }
 
     #[test]

@@ -128,7 +128,8 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Invocation, UsageError> {
                     }
                     other => {
                         let closest = crate::suggest::closest(other, ["set", "list", "delete"]);
-                        let shown = if is_word(other) {
+                        // Echo only a near-typo of a command: anything else may be a value.
+                        let shown = if closest.is_some() && is_word(other) {
                             format!("unknown command `{other}`")
                         } else {
                             format!("unknown command (argument #{position}, not shown)")
@@ -162,7 +163,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Invocation, UsageError> {
             .collect();
         if !allowed.contains(&option) {
             let closest = crate::suggest::closest(option, allowed.iter().copied());
-            let shown = if is_word(option.trim_start_matches('-')) {
+            let shown = if closest.is_some() && is_word(option.trim_start_matches('-')) {
                 format!("unknown option `{option}`")
             } else {
                 format!("unknown option (argument #{position}, not shown)")
@@ -180,10 +181,20 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Invocation, UsageError> {
             ));
         }
         let value = if takes_value(option) {
+            let separate = attached.is_none();
             match attached.or_else(|| {
                 position += 1;
                 args.next().and_then(|v| v.into_string().ok())
             }) {
+                // `--store --name X`: the next word is an option, so `--store` got no value.
+                Some(value) if separate && allowed.contains(&value.as_str()) => {
+                    return Err(usage(
+                        format!(
+                            "option `{option}` needs a value, but `{value}` follows it (write `{option}={value}` if that is really the value)"
+                        ),
+                        hint,
+                    ));
+                }
                 Some(value) => Some(value),
                 None => {
                     return Err(usage(
@@ -271,6 +282,10 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Invocation, UsageError> {
     for (option, given) in [("--store", &command.store), ("--name", &command.name)] {
         if given.as_deref() == Some("") {
             return Err(usage(format!("`{option}` must not be empty"), hint));
+        }
+        // `list` prints `store_id/name`: a `/` in either would make that line ambiguous.
+        if given.as_deref().is_some_and(|text| text.contains('/')) {
+            return Err(usage(format!("`{option}` must not contain `/`"), hint));
         }
     }
     Ok(Invocation::Run(command))
@@ -486,5 +501,48 @@ mod tests {
         assert!(!error.message.contains("CANARY"), "{}", error.message);
         let error = parse_strs(&["list", "--value", "CANARY-9f3b"]).unwrap_err();
         assert!(!error.message.contains("CANARY"), "{}", error.message);
+    }
+
+    #[test]
+    fn an_option_followed_by_an_option_has_no_value() {
+        let error = parse_strs(&["set", "--store", "--name", "API_TOKEN"]).unwrap_err();
+        assert!(
+            error
+                .message
+                .starts_with("option `--store` needs a value, but `--name` follows it"),
+            "{}",
+            error.message
+        );
+        // Spelled with `=`, a value that looks like an option is taken as given.
+        let Ok(Invocation::Run(command)) = parse_strs(&["delete", "--store=--name", "--name", "n"])
+        else {
+            panic!("expected a command");
+        };
+        assert_eq!(command.store.as_deref(), Some("--name"));
+    }
+
+    #[test]
+    fn store_and_name_cannot_hold_the_list_separator() {
+        for args in [
+            ["delete", "--store", "s/x", "--name", "n"],
+            ["delete", "--store", "s", "--name", "a/b"],
+        ] {
+            let error = parse_strs(&args).unwrap_err();
+            assert!(
+                error.message.contains("must not contain `/`"),
+                "{}",
+                error.message
+            );
+        }
+    }
+
+    #[test]
+    fn echoes_an_unknown_word_only_when_it_is_a_near_typo() {
+        for args in [&["s3cr3t-token-abc"][..], &["set", "-prod-key-9x2"][..]] {
+            let error = parse_strs(args).unwrap_err();
+            assert!(!error.message.contains("s3cr3t"), "{}", error.message);
+            assert!(!error.message.contains("prod-key"), "{}", error.message);
+            assert!(error.message.contains("not shown"), "{}", error.message);
+        }
     }
 }

@@ -32,6 +32,12 @@ impl ExpectedStatus for StatusCode {
 
 impl CapturedResponse {
     #[track_caller]
+    /// `text` redacted, then quoted: quoting first would escape control characters and hide a
+    /// value from the redactor.
+    fn quoted(&self, text: &str) -> String {
+        format!("{:?}", self.env().redactor().redact(text))
+    }
+
     fn fail(&self, what: &str, expected: &str, actual: &str) -> ! {
         let redactor = self.env().redactor();
         panic!(
@@ -115,8 +121,8 @@ impl CapturedResponse {
             Some(value) if value.as_bytes() == expected.as_bytes() => self,
             Some(value) => self.fail(
                 &format!("header `{name}`"),
-                &format!("{expected:?}"),
-                &format!("{:?}", String::from_utf8_lossy(value.as_bytes())),
+                &self.quoted(expected),
+                &self.quoted(&String::from_utf8_lossy(value.as_bytes())),
             ),
             None => {
                 let names: Vec<&str> = self.headers().keys().map(|n| n.as_str()).collect();
@@ -125,7 +131,7 @@ impl CapturedResponse {
                     .unwrap_or_default();
                 self.fail(
                     &format!("header `{name}`"),
-                    &format!("{expected:?}"),
+                    &self.quoted(expected),
                     &format!("no such header{hint}"),
                 )
             }
@@ -145,11 +151,7 @@ impl CapturedResponse {
     #[track_caller]
     pub fn assert_body(&self, expected: &str) -> &Self {
         if self.body().as_ref() != expected.as_bytes() {
-            self.fail(
-                "body",
-                &format!("{expected:?}"),
-                &format!("{:?}", self.text()),
-            );
+            self.fail("body", &self.quoted(expected), &self.quoted(&self.text()));
         }
         self
     }
@@ -160,7 +162,7 @@ impl CapturedResponse {
         if !self.text().contains(needle) {
             self.fail(
                 "body contains",
-                &format!("{needle:?}"),
+                &self.quoted(needle),
                 "not found in the body",
             );
         }

@@ -58,10 +58,13 @@ pub enum RequestError {
         method: String,
     },
     /// The path and query do not form a valid URI.
-    #[error("invalid request URI {uri:?}: expected a path such as `/internal/stats?x=1`")]
+    #[error("invalid request URI `{shown}`: {problem}")]
     Uri {
-        /// The rejected URI.
-        uri: String,
+        /// The rejected URI as shown: without its query (which may carry a credential) and
+        /// cut to 80 characters.
+        shown: String,
+        /// What is wrong and what would be valid.
+        problem: String,
     },
 }
 
@@ -155,13 +158,31 @@ impl TestRequest {
         if let Some(error) = self.error {
             return Err(error);
         }
+        if !(self.uri.starts_with('/') || self.uri == "*" || self.uri.contains("://")) {
+            // `health` would parse as an authority and reach the handler with an empty path.
+            let problem = format!(
+                "expected a path starting with `/`; did you mean `/{}`?",
+                shown_uri(&self.uri)
+            );
+            return Err(RequestError::Uri {
+                shown: shown_uri(&self.uri),
+                problem,
+            });
+        }
         let mut builder = Request::builder().method(self.method).uri(&self.uri);
         for (name, value) in self.headers {
             builder = builder.header(name, value);
         }
-        builder
-            .body(self.body)
-            .map_err(|_| RequestError::Uri { uri: self.uri })
+        builder.body(self.body).map_err(|_| RequestError::Uri {
+            shown: shown_uri(&self.uri),
+            problem: if self.uri.len() >= u16::MAX as usize {
+                format!("it is {} bytes long; the limit is 65,534", self.uri.len())
+            } else {
+                "expected a path and optional query such as `/internal/stats?x=1`, with \
+                 characters a URI allows"
+                    .to_owned()
+            },
+        })
     }
 
     /// The request.
@@ -178,13 +199,26 @@ impl TestRequest {
     }
 }
 
-/// Method and URI, and header names only: header values may hold credentials.
+/// The URI as errors show it: no query (it may carry a credential), at most 80 characters.
+fn shown_uri(uri: &str) -> String {
+    let path = uri.split('?').next().unwrap_or_default();
+    let mut shown: String = path.chars().take(80).collect();
+    if shown.len() < path.len() {
+        shown.push('…');
+    }
+    if path.len() < uri.len() {
+        shown.push_str("?…");
+    }
+    shown
+}
+
+/// Method, path and header names only: header values and the query may hold credentials.
 impl fmt::Debug for TestRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
         f.debug_struct("TestRequest")
             .field("method", &self.method)
-            .field("uri", &self.uri)
+            .field("uri", &shown_uri(&self.uri))
             .field("headers", &names)
             .field("body_len", &self.body.len())
             .finish()

@@ -155,7 +155,9 @@ impl CapturedResponse {
                 }
             }
             Rendering::Message => {
-                let text = self.text();
+                // Redact the whole body before cutting it: a value straddling the cut would no
+                // longer match whole, and its first part would be shown in clear.
+                let text = redactor.redact(&self.text()).into_owned();
                 let excerpt: String = text.chars().take(BODY_EXCERPT_CHARS).collect();
                 let more = if excerpt.len() < text.len() {
                     " …"

@@ -159,6 +159,12 @@ impl<H: Handler> TestClient<H> {
     /// # Errors
     ///
     /// When the service or the response body fails; the message is redacted.
+    ///
+    /// # Panics
+    ///
+    /// When `request` is a [`TestRequest`](crate::TestRequest) that cannot be built (its
+    /// conversion panics); check one first with
+    /// [`TestRequest::try_build`](crate::TestRequest::try_build).
     #[track_caller]
     pub fn try_send(
         &self,
@@ -169,14 +175,16 @@ impl<H: Handler> TestClient<H> {
             let summary = RequestSummary::of(&request);
             match self.handler.handle(request).await {
                 Ok(response) => Ok(CapturedResponse::new(summary, response, self.env.clone())),
-                Err(error) => Err(SendError {
-                    message: format!(
-                        "{} {}: the handler failed: {}",
-                        summary.method,
-                        summary.uri,
-                        self.env.redactor().redact(&error.to_string())
-                    ),
-                }),
+                Err(error) => {
+                    // Redact the whole line: the URI may carry a credential in its query.
+                    let message = format!(
+                        "{} {}: the handler failed: {error}",
+                        summary.method, summary.uri
+                    );
+                    Err(SendError {
+                        message: self.env.redactor().redact(&message).into_owned(),
+                    })
+                }
             }
         }
     }

@@ -76,13 +76,16 @@ impl DevflareFile {
         };
         let root: Value = serde_json::from_str(text).map_err(|error| {
             problem(
-                Some((error.line(), error.column())),
+                Some(char_position(text, error.line(), error.column())),
                 format!("not valid JSON: {}", syntax_kind(&error)),
             )
         })?;
+        // Where a top-level key is, for structural errors (the file parsed, so it exists).
+        let key_at =
+            |key: &str| Some(find_key(text, 0, key).map_or((1, 1), |at| position(text, at)));
         let Value::Object(mut root) = root else {
             return Err(problem(
-                None,
+                Some(position(text, text.len() - text.trim_start().len())),
                 format!(
                     "expected a JSON object {{\"version\": {SUPPORTED_VERSION}, \"stores\": {{…}}}}"
                 ),
@@ -93,7 +96,7 @@ impl DevflareFile {
             Some(Value::Number(n)) if n.as_u64() == Some(SUPPORTED_VERSION) => {}
             Some(Value::Number(n)) => {
                 return Err(problem(
-                    None,
+                    key_at("version"),
                     format!(
                         "file format version {n} is not supported; this devflare-test reads \
                          version {SUPPORTED_VERSION} (a newer Devflare may have written it)"
@@ -102,7 +105,7 @@ impl DevflareFile {
             }
             Some(_) => {
                 return Err(problem(
-                    None,
+                    key_at("version"),
                     format!("`version` must be the number {SUPPORTED_VERSION}"),
                 ));
             }
@@ -118,7 +121,7 @@ impl DevflareFile {
             Some(Value::Object(stores)) => stores,
             Some(_) => {
                 return Err(problem(
-                    None,
+                    key_at("stores"),
                     "`stores` must be an object of store ids".into(),
                 ));
             }
@@ -128,8 +131,11 @@ impl DevflareFile {
         let mut parsed = BTreeMap::new();
         for (store_id, secrets) in stores {
             let Value::Object(secrets) = secrets else {
+                let stores_at = find_key(text, 0, "stores").unwrap_or(0);
+                let at =
+                    find_key(text, stores_at, &store_id).map_or((1, 1), |at| position(text, at));
                 return Err(problem(
-                    None,
+                    Some(at),
                     format!("store `{store_id}` must be an object of secret names"),
                 ));
             };
@@ -317,38 +323,64 @@ fn syntax_kind(error: &serde_json::Error) -> String {
 /// found by searching for the keys as JSON writes them; `(1, 1)` when not found (e.g. keys
 /// spelt with `\u` escapes).
 fn locate(text: &str, store_id: &str, name: &str) -> (usize, usize) {
-    let key = |s: &str| serde_json::to_string(s).expect("a string always serialises");
-    let find_key = |from: usize, key: &str| {
-        let mut start = from;
-        while let Some(found) = text[start..].find(key) {
-            let at = start + found;
-            let after = text[at + key.len()..].trim_start();
-            if after.starts_with(':') {
-                return Some(at);
-            }
-            start = at + key.len();
+    let stores = find_key(text, 0, "stores").unwrap_or(0);
+    // Search for the name after the store's own key, so a secret named like its store is not
+    // found at the store key.
+    let found = find_key(text, stores, store_id)
+        .map(|store| store + json_key(store_id).len())
+        .and_then(|after_store| find_key(text, after_store, name));
+    found.map_or((1, 1), |offset| position(text, offset))
+}
+
+/// `key` as JSON writes it, quoted.
+fn json_key(key: &str) -> String {
+    serde_json::Value::String(key.to_owned()).to_string()
+}
+
+/// Byte offset of the first `"<key>":` at or after `from`.
+fn find_key(text: &str, from: usize, key: &str) -> Option<usize> {
+    let key = json_key(key);
+    let mut start = from;
+    while let Some(found) = text.get(start..)?.find(&key) {
+        let at = start + found;
+        if text[at + key.len()..].trim_start().starts_with(':') {
+            return Some(at);
         }
-        None
-    };
-    let stores = find_key(0, "\"stores\"").unwrap_or(0);
-    let position = find_key(stores, &key(store_id)).and_then(|store| find_key(store, &key(name)));
-    match position {
-        Some(offset) => {
-            let before = &text[..offset];
-            let line = before.matches('\n').count() + 1;
-            let column = before[before.rfind('\n').map_or(0, |n| n + 1)..]
-                .chars()
-                .count()
-                + 1;
-            (line, column)
-        }
-        None => (1, 1),
+        start = at + key.len();
     }
+    None
+}
+
+/// 1-based line and column (in characters) of byte `offset`.
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
+
+/// serde_json's 1-based line and byte column, as a line and character column (at least 1).
+fn char_position(text: &str, line: usize, byte_column: usize) -> (usize, usize) {
+    let line_text = text
+        .split('\n')
+        .nth(line.saturating_sub(1))
+        .unwrap_or_default();
+    let mut end = byte_column.saturating_sub(1).min(line_text.len());
+    while !line_text.is_char_boundary(end) {
+        end -= 1;
+    }
+    (line.max(1), line_text[..end].chars().count() + 1)
 }
 
 /// The file's text; a missing file is an error naming it and saying how to create it.
 pub(crate) fn read_text(path: &Path) -> Result<String, Error> {
-    fs::read_to_string(path).map_err(|error| {
+    let bytes = fs::read(path).map_err(|error| {
         if error.kind() == io::ErrorKind::NotFound {
             Error::LocalValues {
                 path: path.to_owned(),
@@ -359,6 +391,15 @@ pub(crate) fn read_text(path: &Path) -> Result<String, Error> {
             }
         } else {
             io_error(path, &error)
+        }
+    })?;
+    String::from_utf8(bytes).map_err(|error| {
+        let valid = error.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(&error.as_bytes()[..valid]);
+        Error::LocalValues {
+            path: path.to_owned(),
+            position: Some(position(&text, valid)),
+            problem: "not UTF-8 text: expected a JSON file in UTF-8".into(),
         }
     })
 }

@@ -230,3 +230,73 @@ async fn a_router_answers_like_the_closure() {
         .assert_status(401);
     env.read_log().assert_reads("API_TOKEN", 1);
 }
+
+#[test]
+fn a_secret_straddling_the_body_excerpt_is_still_redacted() {
+    let token = canaries::value("API_TOKEN");
+    let env = env();
+    // Every cut position around the 400-character excerpt limit.
+    for pad in 380..=400 {
+        let body = format!("{}{token}", "x".repeat(pad));
+        let client = TestClient::new(&env, async |_: Request<Bytes>| {
+            http::Response::new(body.clone())
+        });
+        let response = client.send_blocking(TestRequest::get("/"));
+        let message = panic_message(|| {
+            response.assert_status(StatusCode::CREATED);
+        });
+        let debug = format!("{response:?}");
+        for text in [&message, &debug] {
+            assert!(!text.contains(&token[..6]), "pad {pad}: {text}");
+        }
+    }
+}
+
+/// A handler whose every call fails, naming the request it got.
+struct Failing;
+
+impl devflare_test::Handler for Failing {
+    async fn handle(
+        &self,
+        request: Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, Box<dyn std::error::Error + Send + Sync>> {
+        Err(format!("upstream refused {}", request.uri()).into())
+    }
+}
+
+#[test]
+fn a_failing_handler_is_reported_with_the_uri_redacted() {
+    let token = canaries::value("API_TOKEN");
+    let env = env();
+    let client = TestClient::with_handler(&env, Failing);
+    let error =
+        block_on(client.try_send(TestRequest::get(format!("/callback?key={token}")))).unwrap_err();
+    let message = error.to_string();
+    assert!(!message.contains(token), "{message}");
+    assert!(
+        message.starts_with("GET /callback?key=[secret:API_TOKEN]: the handler failed"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_uri_error_names_the_path_never_the_query() {
+    let error = TestRequest::get("health").try_build().unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid request URI `health`: expected a path starting with `/`; did you mean `/health`?"
+    );
+    let error = TestRequest::get("/a b?key=hunter2-secret")
+        .try_build()
+        .unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.starts_with("invalid request URI `/a b?…`"),
+        "{message}"
+    );
+    assert!(!message.contains("hunter2"), "{message}");
+    let long = format!("/{}", "a".repeat(70_000));
+    let message = TestRequest::get(long).try_build().unwrap_err().to_string();
+    assert!(message.len() < 300, "{message}");
+    assert!(message.contains("the limit is"), "{message}");
+}

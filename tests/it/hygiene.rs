@@ -98,3 +98,155 @@ fn the_macros_panic_message_hides_values() {
     assert!(message.contains("declared twice"), "{message}");
     assert_clean("panic", &message);
 }
+
+mod http_paths {
+    //! The HTTP helpers' outputs, with credentials in the forms handlers really produce.
+
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+
+    use bytes::Bytes;
+    use devflare_test::prelude::*;
+    use devflare_test::{Encoding, Handler};
+    use http::{Request, Response};
+
+    use super::{CANARY, assert_clean};
+
+    fn panic_text(f: impl FnOnce()) -> String {
+        let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("must panic");
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn base64(bytes: &[u8]) -> String {
+        const ALPHABET: &[u8; 64] =
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |acc, (i, b)| acc | u32::from(*b) << (16 - 8 * i));
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+
+    /// A handler whose error quotes the credential it was sent.
+    struct QuotesItsCredential;
+
+    impl Handler for QuotesItsCredential {
+        async fn handle(
+            &self,
+            request: Request<Bytes>,
+        ) -> Result<Response<Bytes>, Box<dyn std::error::Error + Send + Sync>> {
+            let sent = request
+                .headers()
+                .get("authorization")
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .unwrap_or_default();
+            Err(format!("bad credential: {sent}").into())
+        }
+    }
+
+    #[test]
+    fn a_matrix_over_a_handler_that_quotes_its_credential_shows_no_near_miss() {
+        let env = secrets_env! { API_TOKEN => CANARY };
+        let client = TestClient::with_handler(&env, QuotesItsCredential);
+        let report = block_on(ProtectedRoute::get("/x", "API_TOKEN").check(&client)).unwrap();
+        let text = format!("{report}\n{report:?}");
+        // Near misses are the canary less one character, shifted, or in another case.
+        for part in [&CANARY[..CANARY.len() - 1], &CANARY[1..]] {
+            assert!(!text.contains(part), "{text}");
+        }
+        assert!(!text.to_lowercase().contains(CANARY), "{text}");
+        assert!(text.contains("[credential as sent]"), "{text}");
+    }
+
+    #[test]
+    fn basic_credentials_are_redacted_and_caught() {
+        let env = secrets_env! { API_TOKEN => CANARY };
+        for user in ["u", "us", "user", "a-longer-user-name"] {
+            let credential = base64(format!("{user}:{CANARY}").as_bytes());
+            let echoed = format!("Basic {credential}");
+            let client = TestClient::new(&env, async |_: Request<Bytes>| {
+                Response::builder()
+                    .status(401)
+                    .header("x-seen", echoed.as_str())
+                    .body(String::new())
+                    .unwrap()
+            });
+            let response =
+                client.send_blocking(TestRequest::get("/").header("authorization", &echoed));
+            let message = panic_text(|| {
+                response.assert_status(200);
+            });
+            let secret_part = &credential[credential.len() / 2..credential.len() - 4];
+            for text in [&message, &response.to_snapshot(), &format!("{response:?}")] {
+                assert!(!text.contains(secret_part), "user {user:?}: {text}");
+            }
+            let leaks = response.leaks();
+            assert!(
+                leaks.iter().any(|leak| leak.encoding == Encoding::Base64),
+                "user {user:?}: {leaks:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_common_percent_encoding_is_caught() {
+        let env = secrets_env! { API_TOKEN => CANARY };
+        for encoded in [CANARY.replace('-', "%2D"), CANARY.replace('-', "%2d")] {
+            let location = format!("/login?t={encoded}");
+            let client = TestClient::new(&env, async |_: Request<Bytes>| {
+                Response::builder()
+                    .status(302)
+                    .header("location", location.as_str())
+                    .body(String::new())
+                    .unwrap()
+            });
+            let response = client.send_blocking(TestRequest::get("/"));
+            assert!(!response.leaks().is_empty(), "{encoded}");
+            assert_clean("snapshot", &response.to_snapshot());
+            assert!(!response.to_snapshot().contains(&encoded));
+        }
+    }
+
+    #[test]
+    fn control_characters_cannot_hide_a_value_from_failure_messages() {
+        let secret = "canary\u{1b}token-0123456789";
+        let env = secrets_env! { API_TOKEN => secret };
+        let client = TestClient::new(&env, async |_: Request<Bytes>| {
+            Response::builder()
+                .header("x-echo", "plain")
+                .body(secret.to_owned())
+                .unwrap()
+        });
+        let response = client.send_blocking(TestRequest::get("/"));
+        let message = panic_text(|| {
+            response.assert_body("nope");
+        });
+        assert!(!message.contains("token-0123456789"), "{message}");
+        let message = panic_text(|| {
+            response.assert_body_contains(secret).assert_status(500);
+        });
+        assert!(!message.contains("token-0123456789"), "{message}");
+    }
+
+    #[test]
+    fn request_debug_and_errors_hide_the_query() {
+        let request = TestRequest::get(format!("/hook?token={CANARY}"));
+        assert_clean("TestRequest", &format!("{request:?}"));
+        let error = TestRequest::get(format!("/a b?token={CANARY}"))
+            .try_build()
+            .unwrap_err();
+        assert_clean("RequestError", &format!("{error} {error:?}"));
+    }
+}

@@ -176,14 +176,14 @@ fn malformed_files_are_errors_that_never_show_a_value() {
         (
             format!("{{\"version\": 1, \"stores\": [\"{CANARY}\"]}}"),
             "`stores` must be an object",
-            false,
+            true,
         ),
         (
             format!("{{\"stores\": {{}}, \"x\": \"{CANARY}\"}}"),
             "`version` is missing",
             false,
         ),
-        (format!("[\"{CANARY}\"]"), "expected a JSON object", false),
+        (format!("[\"{CANARY}\"]"), "expected a JSON object", true),
         (String::new(), "ends before", true),
     ];
     for (text, expected, positioned) in cases {
@@ -199,6 +199,36 @@ fn malformed_files_are_errors_that_never_show_a_value() {
         assert_eq!(path, project.0.join(".devflare/secrets.local.json"));
         assert_eq!(position.is_some(), positioned, "{display}");
     }
+}
+
+#[test]
+fn positions_are_lines_and_characters_of_the_file() {
+    let position_of = |text: &[u8]| {
+        let project = TempProject::new("positions");
+        fs::create_dir_all(project.0.join(".devflare")).unwrap();
+        fs::write(project.0.join(".devflare/secrets.local.json"), text).unwrap();
+        let (_, position, problem) =
+            local_error(SecretsEnv::builder().devflare_local(&project.0).build());
+        (position, problem)
+    };
+    // Columns count characters, not bytes: four two-byte characters before the error.
+    let (position, _) = position_of("{\"version\":1, \"stores\":{\"éééé\": x}}".as_bytes());
+    assert_eq!(position, Some((1, 33)));
+    // An empty file: line 1, column 1 — never column 0.
+    assert_eq!(position_of(b"").0, Some((1, 1)));
+    // Structural errors point at the key.
+    let (position, problem) = position_of(b"{\n  \"version\": 1,\n  \"stores\": {\"s\": 5}\n}");
+    assert_eq!(position, Some((3, 14)), "{problem}");
+    let (position, _) = position_of(b"{\"version\": 2,\n\"stores\": {}}");
+    assert_eq!(position, Some((1, 2)));
+    // A secret named like its store is found after the store's key.
+    let (position, problem) =
+        position_of(b"{\"version\": 1, \"stores\": {\"s\":\n  {\"s\": {\"value\": 5}}}}");
+    assert_eq!(position, Some((2, 4)), "{problem}");
+    // Bytes that are not UTF-8: where they start.
+    let (position, problem) = position_of(b"{\"version\": 1,\n \"x\": \"\xff\"}");
+    assert_eq!(position, Some((2, 8)));
+    assert!(problem.contains("not UTF-8"), "{problem}");
 }
 
 #[test]

@@ -164,3 +164,55 @@ fn setup_problems_are_errors_that_name_the_binding() {
     .unwrap_err();
     assert!(matches!(error, MatrixError::InvalidHeaderName { .. }));
 }
+
+#[test]
+fn a_route_that_cannot_be_requested_is_an_error_not_a_panic() {
+    let env = secrets_env! { API_TOKEN => canaries::value("API_TOKEN") };
+    let client = bearer_client(&env, Flaw::None);
+    for route in [
+        ProtectedRoute::new("GE T", "/x", "API_TOKEN"),
+        ProtectedRoute::get("/a b", "API_TOKEN"),
+        ProtectedRoute::get("", "API_TOKEN"),
+        ProtectedRoute::get("internal/stats", "API_TOKEN"),
+    ] {
+        let error = block_on(route.check(&client)).unwrap_err();
+        assert!(matches!(error, MatrixError::InvalidRequest(_)), "{error}");
+    }
+}
+
+#[test]
+fn a_bad_scheme_is_blamed_on_the_scheme_not_the_secret() {
+    let env = secrets_env! { API_TOKEN => canaries::value("API_TOKEN") };
+    let client = bearer_client(&env, Flaw::None);
+    for scheme in ["", "Bear\ner", "Bear er"] {
+        let error = block_on(
+            ProtectedRoute::get("/", "API_TOKEN")
+                .scheme(scheme)
+                .check(&client),
+        )
+        .unwrap_err();
+        assert_eq!(
+            error,
+            MatrixError::InvalidScheme {
+                scheme: scheme.to_owned()
+            }
+        );
+    }
+}
+
+#[test]
+fn a_token_too_short_to_scan_for_is_refused() {
+    let env = secrets_env! { API_TOKEN => "abc" };
+    let client = bearer_client(&env, Flaw::None);
+    let error = block_on(ProtectedRoute::get("/", "API_TOKEN").check(&client)).unwrap_err();
+    assert_eq!(
+        error,
+        MatrixError::TokenTooShort {
+            binding: "API_TOKEN".into(),
+            chars: 3
+        }
+    );
+    assert!(error.to_string().contains("at least 4"), "{error}");
+    env.admin().set("API_TOKEN", "abcd").unwrap();
+    assert!(block_on(ProtectedRoute::get("/", "API_TOKEN").check(&client)).is_ok());
+}
