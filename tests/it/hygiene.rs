@@ -119,26 +119,6 @@ mod http_paths {
             .unwrap_or_default()
     }
 
-    fn base64(bytes: &[u8]) -> String {
-        const ALPHABET: &[u8; 64] =
-            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut out = String::new();
-        for chunk in bytes.chunks(3) {
-            let n = chunk
-                .iter()
-                .enumerate()
-                .fold(0u32, |acc, (i, b)| acc | u32::from(*b) << (16 - 8 * i));
-            for i in 0..4 {
-                if i <= chunk.len() {
-                    out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
-                } else {
-                    out.push('=');
-                }
-            }
-        }
-        out
-    }
-
     /// A handler whose error quotes the credential it was sent.
     struct QuotesItsCredential;
 
@@ -174,7 +154,7 @@ mod http_paths {
     fn basic_credentials_are_redacted_and_caught() {
         let env = secrets_env! { API_TOKEN => CANARY };
         for user in ["u", "us", "user", "a-longer-user-name"] {
-            let credential = base64(format!("{user}:{CANARY}").as_bytes());
+            let credential = crate::routes::base64(&format!("{user}:{CANARY}"));
             let echoed = format!("Basic {credential}");
             let client = TestClient::new(&env, async |_: Request<Bytes>| {
                 Response::builder()
