@@ -31,7 +31,7 @@ mod wrangler;
 pub use bindings::BindingDecl;
 pub use error::{ConfigError, ConfigErrorKind, Warning};
 pub use fixture::{FixtureFile, FixtureValue};
-pub use location::Location;
+pub use location::{LineIndex, Location};
 pub use suggest::closest;
 pub use tree::Format;
 pub use wrangler::{OtherBinding, WranglerConfig};
