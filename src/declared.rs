@@ -1,10 +1,10 @@
 //! Fake envs from a `typed_env!` fixture: the bindings its config declares, the values the test
 //! set through its setters — so a test can only give values to bindings that exist.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use devflare_bindings::DeclaredSecrets;
+use devflare_config::Location;
 
 use crate::builder::ValueSource;
 use crate::{Error, Origin, SecretRef, SecretsEnv, SecretsEnvBuilder};
@@ -54,11 +54,12 @@ impl SecretsEnvBuilder {
         self = self.config_loaded(std::iter::empty());
         for (declaration, value) in fixture.declared_values().iter() {
             let reference = SecretRef::new(declaration.store_id(), declaration.secret_name());
-            let origin = Origin::File {
-                path: PathBuf::from(declaration.config()),
-                line: declaration.line() as usize,
-                column: declaration.column() as usize,
-            };
+            // Located at compile time by devflare-config's engine; only carried here.
+            let origin = Origin::File(Location::new(
+                declaration.config(),
+                declaration.line() as usize,
+                declaration.column() as usize,
+            ));
             self = self.bind_from(declaration.binding().to_owned(), reference.clone(), origin);
             if let Some(value) = value {
                 self = self.value_from(

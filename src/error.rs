@@ -7,6 +7,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use devflare_config::Location;
+
 /// What reading a fake binding fails with — the same messages the platform gives.
 ///
 /// The `Display` text is exactly production's, so handlers that log or match on it behave the
@@ -72,35 +74,23 @@ impl SecretError {
 pub enum Origin {
     /// A builder call or macro in test code.
     Code,
-    /// A position in a file (1-based line and column).
-    File {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column, in characters.
-        column: usize,
-    },
+    /// A position in a file: the workspace's one file:line:column type, computed by
+    /// [`devflare_config::LineIndex`].
+    File(Location),
 }
 
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Code => f.write_str("test code"),
-            Self::File { path, line, column } => {
-                write!(f, "{}:{line}:{column}", path.display())
-            }
+            Self::File(location) => location.fmt(f),
         }
     }
 }
 
-impl From<&devflare_config::Location> for Origin {
-    fn from(location: &devflare_config::Location) -> Self {
-        Self::File {
-            path: location.path().to_path_buf(),
-            line: location.line(),
-            column: location.column(),
-        }
+impl From<&Location> for Origin {
+    fn from(location: &Location) -> Self {
+        Self::File(location.clone())
     }
 }
 

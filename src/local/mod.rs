@@ -12,6 +12,8 @@ pub(crate) mod wrangler_state;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use devflare_config::Location;
+
 use crate::SecretsEnvBuilder;
 use crate::builder::ValueSource;
 use crate::error::{Error, Origin};
@@ -97,11 +99,8 @@ impl SecretsEnvBuilder {
             .and_then(|dir| wrangler_state::read(&dir.join(wrangler_state::RELATIVE_PATH)));
         match read {
             Ok(secrets) => secrets.into_iter().fold(self, |builder, secret| {
-                let origin = Origin::File {
-                    path: secret.blob,
-                    line: 1,
-                    column: 1,
-                };
+                // A blob is the value, whole: its start is the position.
+                let origin = Origin::File(Location::new(secret.blob, 1, 1));
                 builder.value_from(
                     secret.reference,
                     Arc::from(secret.value),
@@ -125,11 +124,7 @@ fn read_devflare_local(project_dir: &Path) -> Result<Vec<LocalValue>, Error> {
         .into_iter()
         .map(|located| {
             let (line, column) = located.position;
-            let origin = Origin::File {
-                path: path.clone(),
-                line,
-                column,
-            };
+            let origin = Origin::File(Location::new(path.clone(), line, column));
             (located.reference, Arc::from(located.secret.value()), origin)
         })
         .collect())

@@ -472,9 +472,11 @@ fn a_binding_declared_by_config_and_fixture_names_both_files() {
     };
     assert_eq!(binding, "API_TOKEN");
     let at = |origin: &Origin| match origin {
-        Origin::File { path, line, column } => {
-            (path.file_name().unwrap().to_owned(), *line, *column)
-        }
+        Origin::File(location) => (
+            location.path().file_name().unwrap().to_owned(),
+            location.line(),
+            location.column(),
+        ),
         other => panic!("expected a file origin, got {other}"),
     };
     assert_eq!(at(&first), ("wrangler.toml".into(), 12, 1));

@@ -5,6 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use devflare_test::config::Location;
 use devflare_test::prelude::*;
 use devflare_test::{Error, Origin};
 
@@ -249,11 +250,11 @@ fn strict_errors_point_at_the_entry_in_the_file() {
     };
     assert_eq!(
         origin,
-        &Origin::File {
-            path: project.0.join(".devflare/secrets.local.json"),
-            line: 5,
-            column: 4
-        }
+        &Origin::File(Location::new(
+            project.0.join(".devflare/secrets.local.json"),
+            5,
+            4
+        ))
     );
     assert!(!error.to_string().contains(&big[..100]));
 }
