@@ -14,7 +14,7 @@
 //! the WAL), so each index and its `-wal` are copied to a scratch folder and the copy is read.
 //! The originals are never opened by SQLite.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -64,10 +64,17 @@ pub(crate) fn read(root: &Path) -> Result<Vec<StateSecret>, Error> {
     }
 
     let stores = store_dirs(root)?;
+    let owners = blob_owners(&stores)?;
+    let scratch = Scratch::new().map_err(|e| {
+        problem(
+            &index_dir,
+            format!("cannot create a scratch folder to read copies of the indexes: {e}"),
+        )
+    })?;
     let mut secrets = BTreeMap::new();
-    for index in index_files(&index_dir)? {
-        let rows = read_index(&index)?;
-        let Some((store_id, store_dir)) = store_of(&rows, &stores) else {
+    for (i, index) in index_files(&index_dir)?.into_iter().enumerate() {
+        let rows = read_index(&index, &scratch.0.join(i.to_string()))?;
+        let Some((store_id, store_dir)) = store_of(&rows, &owners, &stores) else {
             if rows.is_empty() {
                 continue;
             }
@@ -142,31 +149,50 @@ fn index_files(index_dir: &Path) -> Result<Vec<PathBuf>, Error> {
     Ok(files)
 }
 
+/// Blob id → the store whose `blobs/` folder holds it (the first store by id, should two hold
+/// the same id). One listing per store, so matching every index to its store stays linear in
+/// the number of blobs instead of probing every store for every index.
+fn blob_owners(stores: &BTreeMap<String, PathBuf>) -> Result<HashMap<String, &String>, Error> {
+    let mut owners = HashMap::new();
+    for (store_id, dir) in stores {
+        let blobs = dir.join("blobs");
+        let entries = fs::read_dir(&blobs).map_err(|e| problem(&blobs, e.to_string()))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| problem(&blobs, e.to_string()))?;
+            // A name that is not UTF-8 cannot equal a blob id read from the index.
+            if let Ok(blob_id) = entry.file_name().into_string() {
+                owners.entry(blob_id).or_insert(store_id);
+            }
+        }
+    }
+    Ok(owners)
+}
+
 /// The store whose `blobs/` folder holds the first of `rows`' blobs that exists anywhere.
 fn store_of<'a>(
     rows: &[(String, String)],
+    owners: &HashMap<String, &'a String>,
     stores: &'a BTreeMap<String, PathBuf>,
 ) -> Option<(&'a String, &'a PathBuf)> {
-    rows.iter().find_map(|(_, blob_id)| {
-        stores
-            .iter()
-            .find(|(_, dir)| dir.join("blobs").join(blob_id).is_file())
-    })
+    rows.iter()
+        .find_map(|(_, blob_id)| owners.get(blob_id))
+        .and_then(|store_id| stores.get_key_value(store_id.as_str()))
 }
 
-/// `(key, blob_id)` rows of one index, read from a scratch copy (see the module doc).
-fn read_index(index: &Path) -> Result<Vec<(String, String)>, Error> {
-    let scratch = Scratch::new().map_err(|e| {
+/// `(key, blob_id)` rows of one index, read from a copy in the empty folder `scratch` (see
+/// the module doc).
+fn read_index(index: &Path, scratch: &Path) -> Result<Vec<(String, String)>, Error> {
+    fs::create_dir(scratch).map_err(|e| {
         problem(
             index,
             format!("cannot create a scratch folder to read a copy of this index: {e}"),
         )
     })?;
-    let copy = scratch.0.join("index.sqlite");
+    let copy = scratch.join("index.sqlite");
     fs::copy(index, &copy).map_err(|e| problem(index, format!("cannot copy: {e}")))?;
     let wal = crate::local::devflare_file::sibling(index, "-wal");
     if wal.is_file() {
-        fs::copy(&wal, scratch.0.join("index.sqlite-wal"))
+        fs::copy(&wal, scratch.join("index.sqlite-wal"))
             .map_err(|e| problem(&wal, format!("cannot copy: {e}")))?;
     }
 
