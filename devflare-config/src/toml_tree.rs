@@ -24,10 +24,21 @@ pub(crate) fn parse(text: &str, index: &LineIndex<'_>) -> Result<Node, ConfigErr
 fn syntax_error(error: &toml::de::Error, index: &LineIndex<'_>) -> ConfigError {
     let offset = error.span().map_or(0, |span| span.start);
     let (message, expected) = match error.message().split_once(", expected ") {
-        Some((message, expected)) => (message, Some(expected)),
-        None => (error.message(), None),
+        Some((message, expected)) if expected.trim() != "nothing" => (message, expected.trim()),
+        Some((message, _)) => (message, ""),
+        None => (error.message(), ""),
     };
-    let mut message = format!("invalid TOML: {}", message.trim_end());
+    let message = message.trim_end();
+    // Some of `toml`'s messages say nothing of what would be valid: say it here.
+    let expected = match expected {
+        "" if message.ends_with("duplicate key") => {
+            "each key once per table (a `[table]` is written once, and an inline table cannot be extended)"
+        }
+        "" if message.contains("recurse") => "fewer nested arrays and inline tables",
+        "" => "valid TOML here (see https://toml.io)",
+        expected => expected,
+    };
+    let mut message = format!("invalid TOML: {message}");
     // Name the key of a duplicate: keys are names, never values.
     if message.ends_with("duplicate key") {
         let key = error.span().and_then(|span| index.text().get(span));
@@ -37,11 +48,7 @@ fn syntax_error(error: &toml::de::Error, index: &LineIndex<'_>) -> ConfigError {
             message.push_str(&format!(" `{key}`"));
         }
     }
-    let error = ConfigError::at(ConfigErrorKind::Syntax, index.locate(offset), message);
-    match expected {
-        Some(expected) => error.expected(expected),
-        None => error,
-    }
+    ConfigError::at(ConfigErrorKind::Syntax, index.locate(offset), message).expected(expected)
 }
 
 fn table_kind(table: DeTable<'_>) -> NodeKind {
