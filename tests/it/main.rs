@@ -4,6 +4,7 @@ mod concurrency;
 mod config;
 mod hygiene;
 mod local;
+mod malformed_corpus;
 mod miniflare;
 mod semantics;
 
