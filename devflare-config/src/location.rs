@@ -74,7 +74,8 @@ pub struct LineIndex<'t> {
     text: &'t str,
     /// Byte offset where each line starts.
     starts: Vec<usize>,
-    /// Characters in `text[..i * CHUNK]`; empty when the text is ASCII (column = bytes).
+    /// Characters in `text[..i * CHUNK]` for every `i * CHUNK <= text.len()`; empty when the
+    /// text is ASCII (column = bytes).
     chars_before_chunk: Vec<usize>,
 }
 
@@ -93,6 +94,8 @@ impl<'t> LineIndex<'t> {
                 counts.push(total);
                 total += chunk.iter().filter(|&&b| !is_continuation(b)).count();
             }
+            // The end of a text whose length is a multiple of CHUNK starts a chunk of its own.
+            counts.push(total);
             counts
         };
         Self {
@@ -163,6 +166,16 @@ mod tests {
             "inside ç: clamped back"
         );
         assert_eq!(index.locate(99).to_string(), "f:3:1");
+    }
+
+    /// Found by the `wrangler_jsonc` fuzz target: the end of a text whose length is a
+    /// multiple of the checkpoint size.
+    #[test]
+    fn locates_the_end_of_a_text_of_whole_checkpoints() {
+        let text = format!("{}\né{}", "a".repeat(CHUNK - 4), "b");
+        assert_eq!(text.len(), CHUNK);
+        let index = LineIndex::new("f", &text);
+        assert_eq!(index.locate(text.len()).to_string(), "f:2:3");
     }
 
     /// Every offset of a mixed text with lines longer than a checkpoint, against counting
