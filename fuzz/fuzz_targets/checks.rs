@@ -14,10 +14,17 @@ impl Lines {
     /// A location is a real position: a line of the text, a column at most one past its end.
     pub fn check(&self, location: &Location) {
         let line = location.line();
-        assert!(line >= 1 && line <= self.0.len(), "line {line} of {}", self.0.len());
+        assert!(
+            line >= 1 && line <= self.0.len(),
+            "line {line} of {}",
+            self.0.len()
+        );
         let width = self.0[line - 1];
         let column = location.column();
-        assert!(column >= 1 && column <= width + 1, "column {column} of {width}");
+        assert!(
+            column >= 1 && column <= width + 1,
+            "column {column} of {width}"
+        );
     }
 
     pub fn check_error(&self, error: &ConfigError) {

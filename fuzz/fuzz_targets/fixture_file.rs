@@ -16,7 +16,10 @@ fuzz_target!(|data: &[u8]| {
         Ok(fixture) => fixture,
         Err(error) => return lines.check_error(&error),
     };
-    fixture.bindings().iter().for_each(|b| lines.check(b.location()));
+    fixture
+        .bindings()
+        .iter()
+        .for_each(|b| lines.check(b.location()));
     for value in fixture.values() {
         lines.check(value.location());
         // Exactly this shape: whatever the value is, it cannot be in there.

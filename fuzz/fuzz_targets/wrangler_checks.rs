@@ -22,7 +22,9 @@ pub fn wrangler(data: &[u8], format: Format, name: &str) {
             Err(error) => lines.check_error(&error),
         }
         if let Ok(others) = config.other_bindings(env.as_deref()) {
-            others.iter().for_each(|other| lines.check(other.location()));
+            others
+                .iter()
+                .for_each(|other| lines.check(other.location()));
         }
         let built = SecretsEnv::builder()
             .wrangler(&config, env.as_deref())
@@ -32,5 +34,8 @@ pub fn wrangler(data: &[u8], format: Format, name: &str) {
             assert!(!error.to_string().is_empty());
         }
     }
-    config.warnings().iter().for_each(|w| lines.check(w.location()));
+    config
+        .warnings()
+        .iter()
+        .for_each(|w| lines.check(w.location()));
 }
