@@ -452,7 +452,7 @@ fn a_duplicate_binding_in_one_file_names_both_places() {
     let error = WranglerConfig::parse("a = 1\na = 2\n", "w.toml", Format::Toml).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "w.toml:2:1: invalid TOML: duplicate key `a`"
+        "w.toml:2:1: invalid TOML: duplicate key `a`; expected each key once per table (a `[table]` is written once, and an inline table cannot be extended)"
     );
 }
 
