@@ -2,7 +2,7 @@
 //! in the Secrets Store binding `API_TOKEN`; `GET /public` answers everyone.
 //!
 //! The handler is written once against the [`SecretsStoreEnv`] seam, so the same code runs on
-//! workers-rs in production (the `worker` feature, built for wasm32) and against
+//! workers-rs in production (built for wasm32, where workers-rs is a dependency) and against
 //! devflare-test's in-memory fakes in `cargo test`.
 //!
 //! Responses mirror what the same route gives under Miniflare (see `shared/peer-results.md`):
@@ -87,7 +87,7 @@ fn json(status: StatusCode, body: &str) -> Response<String> {
 }
 
 /// The workers-rs entry point: the same handler, with production's `worker::Env`.
-#[cfg(feature = "worker")]
+#[cfg(target_arch = "wasm32")]
 mod entry {
     use worker::{Context, Env, HttpRequest, event};
 
