@@ -44,8 +44,8 @@ async fn trivial_handler(request: &Request<Bytes>, env: &SecretsEnv) -> Response
 #[divan::bench]
 fn matrix_on_a_trivial_handler(bencher: divan::Bencher) {
     let env = secrets_env! { API_TOKEN => "bench-token-0123456789" };
-    let client = TestClient::new(&env, async |request: Request<Bytes>| {
-        trivial_handler(&request, &env).await
+    let client = TestClient::new(&env, async |request, env| {
+        trivial_handler(&request, env).await
     });
     let route = ProtectedRoute::get("/internal/stats", "API_TOKEN");
     bencher.bench(|| {
@@ -59,8 +59,8 @@ fn matrix_on_a_trivial_handler(bencher: divan::Bencher) {
 #[divan::bench]
 fn four_test_protected_route_suite() {
     let env = secrets_env! { API_TOKEN => "bench-token-0123456789" };
-    let client = TestClient::new(&env, async |request: Request<Bytes>| {
-        trivial_handler(&request, &env).await
+    let client = TestClient::new(&env, async |request, env| {
+        trivial_handler(&request, env).await
     });
     client
         .send_blocking(TestRequest::get("/internal/stats"))
@@ -110,7 +110,7 @@ fn redactor_for_100_secrets(bencher: divan::Bencher) {
 fn leak_scan_64k_body_100_secrets(bencher: divan::Bencher) {
     let env = hundred_secrets();
     let body = body_64k();
-    let client = TestClient::new(&env, async |_: Request<Bytes>| Response::new(body.clone()));
+    let client = TestClient::new(&env, async |_, _| Response::new(body.clone()));
     let response = client.send_blocking(TestRequest::get("/"));
     let redactor = env.redactor();
     bencher.bench(|| black_box(response.leaks_with(&redactor)));
@@ -127,7 +127,7 @@ fn leak_scan_64k_near_misses_100_secrets(bencher: divan::Bencher) {
         body.push_str(line);
         body.push('\n');
     }
-    let client = TestClient::new(&env, async |_: Request<Bytes>| Response::new(body.clone()));
+    let client = TestClient::new(&env, async |_, _| Response::new(body.clone()));
     let response = client.send_blocking(TestRequest::get("/"));
     assert!(response.leaks().is_empty(), "near misses must not be leaks");
     let redactor = env.redactor();

@@ -176,6 +176,25 @@ impl SecretsEnv {
             .clear();
     }
 
+    /// Whether `other` is this env or a clone of it (they share bindings and read log).
+    pub(crate) fn same_env(&self, other: &SecretsEnv) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    /// An env over the same store with every binding but `binding`: a deployment that forgot
+    /// to bind it (the matrix's "binding unbound" scenario). Its read log is its own.
+    #[allow(dead_code)] // used by the matrix's "binding unbound" scenario (next commit)
+    pub(crate) fn without_binding(&self, binding: &str) -> SecretsEnv {
+        let bindings = self
+            .inner
+            .bindings
+            .values()
+            .filter(|state| state.name != binding)
+            .map(|state| (state.name.clone(), state.reference.clone()))
+            .collect();
+        SecretsEnv::from_parts(Arc::clone(&self.inner.store), bindings)
+    }
+
     /// The current value of `binding`'s secret, without recording a read (for the matrix,
     /// which must restore what it deletes).
     pub(crate) fn current_value(&self, binding: &str) -> Option<Arc<str>> {

@@ -174,8 +174,8 @@ impl fmt::Display for StatusExpectation {
 /// use devflare_test::prelude::*;
 ///
 /// let env = secrets_env! { API_TOKEN => "test-token-0123" };
-/// let client = TestClient::new(&env, async |request: http::Request<bytes::Bytes>| {
-///     stats_like_handler(&request, &env).await
+/// let client = TestClient::new(&env, async |request, env| {
+///     stats_like_handler(&request, env).await
 /// });
 /// let report = block_on(ProtectedRoute::get("/internal/stats", "API_TOKEN").check(&client))
 ///     .unwrap();

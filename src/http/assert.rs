@@ -53,7 +53,7 @@ impl CapturedResponse {
     /// ```
     /// # use devflare_test::prelude::*;
     /// # let env = secrets_env! { API_TOKEN => "test-token" };
-    /// # let client = TestClient::new(&env, async |_: http::Request<bytes::Bytes>| {
+    /// # let client = TestClient::new(&env, async |_, _| {
     /// #     http::Response::builder().status(401).body(String::new()).unwrap()
     /// # });
     /// let response = client.send_blocking(TestRequest::get("/internal/stats"));

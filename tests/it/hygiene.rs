@@ -126,6 +126,7 @@ mod http_paths {
         async fn handle(
             &self,
             request: Request<Bytes>,
+            _env: &SecretsEnv,
         ) -> Result<Response<Bytes>, Box<dyn std::error::Error + Send + Sync>> {
             let sent = request
                 .headers()
@@ -156,7 +157,7 @@ mod http_paths {
         for user in ["u", "us", "user", "a-longer-user-name"] {
             let credential = crate::routes::base64(&format!("{user}:{CANARY}"));
             let echoed = format!("Basic {credential}");
-            let client = TestClient::new(&env, async |_: Request<Bytes>| {
+            let client = TestClient::new(&env, async |_, _| {
                 Response::builder()
                     .status(401)
                     .header("x-seen", echoed.as_str())
@@ -185,7 +186,7 @@ mod http_paths {
         let env = secrets_env! { API_TOKEN => CANARY };
         for encoded in [CANARY.replace('-', "%2D"), CANARY.replace('-', "%2d")] {
             let location = format!("/login?t={encoded}");
-            let client = TestClient::new(&env, async |_: Request<Bytes>| {
+            let client = TestClient::new(&env, async |_, _| {
                 Response::builder()
                     .status(302)
                     .header("location", location.as_str())
@@ -203,7 +204,7 @@ mod http_paths {
     fn control_characters_cannot_hide_a_value_from_failure_messages() {
         let secret = "canary\u{1b}token-0123456789";
         let env = secrets_env! { API_TOKEN => secret };
-        let client = TestClient::new(&env, async |_: Request<Bytes>| {
+        let client = TestClient::new(&env, async |_, _| {
             Response::builder()
                 .header("x-echo", "plain")
                 .body(secret.to_owned())

@@ -1,16 +1,15 @@
 //! The leak scan: every fixture value, in every encoding, anywhere in a response.
 
-use bytes::Bytes;
 use devflare_test::prelude::*;
 use devflare_test::{Encoding, Leak, LeakLocation};
-use http::{Request, Response};
+use http::Response;
 
 use crate::canaries;
 use crate::routes::base64;
 
 fn respond_with(env: &SecretsEnv, header: Option<&str>, body: String) -> Vec<Leak> {
     let header = header.map(str::to_owned);
-    let client = TestClient::new(env, async |_: Request<Bytes>| {
+    let client = TestClient::new(env, async |_, _| {
         let mut response = Response::builder().status(200);
         if let Some(value) = &header {
             response = response.header("x-echo", value.as_str());

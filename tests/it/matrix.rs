@@ -1,9 +1,8 @@
 //! The matrix's configuration, scenarios, verdicts and setup errors.
 
-use bytes::Bytes;
 use devflare_test::prelude::*;
 use devflare_test::{MatrixError, Outcome, StatusExpectation, Verdict};
-use http::{Request, StatusCode};
+use http::StatusCode;
 
 use crate::canaries;
 use crate::routes::{Flaw, bearer_client, guarded};
@@ -11,8 +10,8 @@ use crate::routes::{Flaw, bearer_client, guarded};
 #[test]
 fn an_api_key_header_without_scheme() {
     let env = secrets_env! { API_KEY => canaries::value("API_KEY") };
-    let client = TestClient::new(&env, async |request: Request<Bytes>| {
-        guarded(&request, &env, "API_KEY", "x-api-key", None, Flaw::None).await
+    let client = TestClient::new(&env, async |request, env| {
+        guarded(&request, env, "API_KEY", "x-api-key", None, Flaw::None).await
     });
     let report = block_on(
         ProtectedRoute::get("/internal/stats", "API_KEY")

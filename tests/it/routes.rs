@@ -103,7 +103,7 @@ pub fn base64(value: &str) -> String {
 
 /// A client for the bearer-guarded route with `flaw`, over `env`.
 pub fn bearer_client(env: &SecretsEnv, flaw: Flaw) -> TestClient<impl devflare_test::Handler + '_> {
-    TestClient::new(env, async move |request: Request<Bytes>| {
+    TestClient::new(env, async move |request, env| {
         guarded(
             &request,
             env,
