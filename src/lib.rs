@@ -28,8 +28,8 @@ mod wrangler_config;
 #[cfg(feature = "tower")]
 pub use crate::http::ServiceHandler;
 pub use crate::http::{
-    CapturedResponse, ExpectedStatus, FnHandler, Handler, RequestError, SendError, TestClient,
-    TestRequest,
+    CapturedResponse, ExpectedStatus, FnHandler, Handler, RequestError, SendError, Sending,
+    TestClient, TestRequest,
 };
 pub use admin::SecretsAdmin;
 pub use builder::SecretsEnvBuilder;

@@ -31,13 +31,15 @@ impl ExpectedStatus for StatusCode {
 }
 
 impl CapturedResponse {
-    #[track_caller]
     /// `text` redacted, then quoted: quoting first would escape control characters and hide a
     /// value from the redactor.
     fn quoted(&self, text: &str) -> String {
         format!("{:?}", self.env().redactor().redact(text))
     }
 
+    /// Panics at the line of the test that called the assertion (every caller up to the
+    /// test is `#[track_caller]`).
+    #[track_caller]
     fn fail(&self, what: &str, expected: &str, actual: &str) -> ! {
         let redactor = self.env().redactor();
         panic!(

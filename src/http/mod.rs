@@ -11,4 +11,4 @@ pub use response::CapturedResponse;
 pub(crate) use response::status_line;
 #[cfg(feature = "tower")]
 pub use run::ServiceHandler;
-pub use run::{FnHandler, Handler, SendError, TestClient};
+pub use run::{FnHandler, Handler, SendError, Sending, TestClient};

@@ -2,6 +2,9 @@
 
 use std::fmt;
 use std::future::Future;
+use std::panic::Location;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use http::{Request, Response};
@@ -237,18 +240,17 @@ impl<H: Handler> TestClient<H> {
     ///
     /// # Panics
     ///
-    /// When the service or the response body fails (with a redacted message).
+    /// When the service or the response body fails (with a redacted message). An `async`
+    /// block cannot panic at its caller's line, so the message names the line that called
+    /// `send`: `… (sent at tests/stats.rs:12:10)`.
     #[track_caller]
     pub fn send(
         &self,
         request: impl Into<Request<Bytes>>,
-    ) -> impl Future<Output = CapturedResponse> + '_ {
-        let sending = self.try_send(request);
-        async move {
-            match sending.await {
-                Ok(response) => response,
-                Err(error) => panic!("{error}"),
-            }
+    ) -> Sending<impl Future<Output = Result<CapturedResponse, SendError>> + '_> {
+        Sending {
+            inner: Box::pin(self.try_send(request)),
+            caller: Location::caller(),
         }
     }
 
@@ -267,6 +269,37 @@ impl<H> fmt::Debug for TestClient<H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TestClient")
             .field("env", &self.env)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The future [`TestClient::send`] returns: the captured response, or a panic naming the
+/// line that called `send` (which a panic inside a future cannot otherwise report).
+#[must_use = "a request is sent when the future is awaited"]
+pub struct Sending<F> {
+    inner: Pin<Box<F>>,
+    caller: &'static Location<'static>,
+}
+
+impl<F> Future for Sending<F>
+where
+    F: Future<Output = Result<CapturedResponse, SendError>>,
+{
+    type Output = CapturedResponse;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<CapturedResponse> {
+        match self.inner.as_mut().poll(cx) {
+            Poll::Ready(Ok(response)) => Poll::Ready(response),
+            Poll::Ready(Err(error)) => panic!("{error} (sent at {})", self.caller),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<F> fmt::Debug for Sending<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sending")
+            .field("caller", &self.caller)
             .finish_non_exhaustive()
     }
 }

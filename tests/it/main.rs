@@ -15,6 +15,7 @@ mod broken_handlers;
 mod http_helpers;
 mod leak_scan;
 mod matrix;
+mod panic_locations;
 mod read_log_asserts;
 mod snap_files;
 mod snapshots;
