@@ -183,7 +183,7 @@ impl SecretsEnv {
 
     /// An env over the same store with every binding but `binding`: a deployment that forgot
     /// to bind it (the matrix's "binding unbound" scenario). Its read log is its own.
-    #[allow(dead_code)] // used by the matrix's "binding unbound" scenario (next commit)
+
     pub(crate) fn without_binding(&self, binding: &str) -> SecretsEnv {
         let bindings = self
             .inner

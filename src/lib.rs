@@ -3,6 +3,7 @@
 
 mod admin;
 mod builder;
+mod checks;
 mod cli;
 mod declared;
 mod env;
@@ -13,7 +14,6 @@ mod http;
 mod leak;
 mod local;
 mod macros;
-mod matrix;
 mod read_log;
 mod read_log_assert;
 mod redact;
@@ -29,7 +29,7 @@ mod wrangler_config;
 pub use crate::http::ServiceHandler;
 pub use crate::http::{
     CapturedResponse, ExpectedStatus, FnHandler, Handler, RequestError, SendError, Sending,
-    TestClient, TestRequest,
+    TestClient, TestClock, TestRequest,
 };
 pub use admin::SecretsAdmin;
 pub use builder::SecretsEnvBuilder;
@@ -37,9 +37,10 @@ pub use env::{SecretBinding, SecretsEnv};
 pub use error::{Error, Origin, SecretError};
 pub use fixture_file::EmbeddedFile;
 pub use leak::{Leak, LeakLocation};
-pub use matrix::{
-    MIN_TOKEN_CHARS, MatrixError, MatrixFailure, MatrixReport, Outcome, ProtectedRoute, Scenario,
-    ScenarioResult, StatusExpectation, Verdict,
+/// The protected-route matrix: credential kinds, scenarios, verdicts and the report.
+pub use checks::matrix;
+pub use checks::matrix::{
+    MatrixError, MatrixFailure, MatrixReport, ProtectedRoute, Scenario, ScenarioResult, Signature,
 };
 pub use read_log::{BindingReads, ReadLog};
 pub use redact::{Encoding, Redactor};
@@ -56,7 +57,7 @@ pub use devflare_bindings::{SecretsStoreEnv, SecretsStoreSecret};
 /// Everything a test usually needs: `use devflare_test::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        CapturedResponse, ProtectedRoute, Scenario, SecretBinding, SecretError, SecretRef,
+        CapturedResponse, ProtectedRoute, Scenario, SecretBinding, Signature, TestClock, SecretError, SecretRef,
         SecretsAdmin, SecretsEnv, SecretsEnvBuilder, SecretsStoreEnv, SecretsStoreSecret,
         TestClient, TestRequest, assert_body, assert_header, assert_json, assert_matrix_snapshot,
         assert_read_log_snapshot, assert_response_snapshot, assert_status, block_on,

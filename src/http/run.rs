@@ -220,19 +220,27 @@ impl<H: Handler> TestClient<H> {
         request: Request<Bytes>,
         env: &SecretsEnv,
     ) -> Result<CapturedResponse, SendError> {
+        self.send_unredacted(request, env).await.map_err(|message| SendError {
+            message: self.env.redactor().redact(&message).into_owned(),
+        })
+    }
+
+    /// As [`try_send_in`](Self::try_send_in), the error message not yet redacted: the matrix
+    /// blanks the credentials it sent first (a fixture value redacted inside a Basic
+    /// credential would leave the rest of that credential unrecognisable).
+    pub(crate) async fn send_unredacted(
+        &self,
+        request: Request<Bytes>,
+        env: &SecretsEnv,
+    ) -> Result<CapturedResponse, String> {
         let summary = RequestSummary::of(&request);
         match self.handler.handle(request, env).await {
             Ok(response) => Ok(CapturedResponse::new(summary, response, self.env.clone())),
-            Err(error) => {
-                // Redact the whole line: the URI may carry a credential in its query.
-                let message = format!(
-                    "{} {}: the handler failed: {error}",
-                    summary.method, summary.uri
-                );
-                Err(SendError {
-                    message: self.env.redactor().redact(&message).into_owned(),
-                })
-            }
+            // The whole line is redacted by the caller: the URI may carry a credential.
+            Err(error) => Err(format!(
+                "{} {}: the handler failed: {error}",
+                summary.method, summary.uri
+            )),
         }
     }
 

@@ -1,0 +1,3 @@
+//! Checks run over a handler's responses.
+
+pub mod matrix;
