@@ -78,12 +78,13 @@ pub(crate) fn route_line(
     let hide = |raw: &str| -> String {
         let decoded = percent_decode(raw);
         if redactor.contains_secret(raw) || redactor.contains_secret(&decoded) {
+            // The segment is the value, whole: name its binding. Anything else (the value
+            // inside base64 at an offset, …) would show part of an encoding: hide it all.
             let shown = redactor.redact(&decoded).into_owned();
-            if redactor.contains_secret(&shown) || shown.contains('%') {
-                "[secret]".to_owned()
-            } else {
-                shown
-            }
+            let one_marker = shown.starts_with("[secret:")
+                && shown.ends_with(']')
+                && shown.matches('[').count() == 1;
+            if one_marker { shown } else { "[secret]".to_owned() }
         } else if derived
             .iter()
             .filter(|d| d.chars().count() >= MIN_TOKEN_CHARS)

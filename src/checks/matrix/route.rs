@@ -323,18 +323,20 @@ impl ProtectedRoute {
     }
 }
 
-/// The URI without its query, which may carry a credential; the binding and credential shape.
+/// The URI up to its first path segment (later segments and the query may hold a value, and
+/// a route knows no env to redact with); the binding and the credential's shape.
 impl fmt::Debug for ProtectedRoute {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = self.uri.split('?').next().unwrap_or_default();
-        let query = if path.len() < self.uri.len() {
-            "?…"
-        } else {
-            ""
-        };
+        let end = self
+            .uri
+            .char_indices()
+            .skip(1)
+            .find(|(_, c)| matches!(c, '/' | '?'))
+            .map_or(self.uri.len(), |(i, _)| i);
+        let more = if end < self.uri.len() { "…" } else { "" };
         f.debug_struct("ProtectedRoute")
             .field("method", &self.method)
-            .field("uri", &format_args!("{path}{query}"))
+            .field("uri", &format_args!("{}{more}", &self.uri[..end]))
             .field("body_len", &self.body.len())
             .field("binding", &self.binding)
             .field("credential", &self.shape())
