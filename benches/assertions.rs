@@ -48,6 +48,79 @@ fn matrix_on_a_trivial_handler(bencher: divan::Bencher) {
         trivial_handler(&request, env).await
     });
     let route = ProtectedRoute::get("/internal/stats", "API_TOKEN");
+    block_on(route.check(&client)).unwrap().assert_passed();
+    bencher.bench(|| {
+        let report = block_on(route.check(&client)).unwrap();
+        black_box(report.verdict().is_ok())
+    });
+}
+
+/// The bearer matrix as a test runs it once: a new env and client, then the check (the
+/// client's redactor cache is cold).
+#[divan::bench]
+fn matrix_first_run_on_a_new_env() {
+    let env = secrets_env! { API_TOKEN => "bench-token-0123456789" };
+    let client = TestClient::new(&env, async |request, env| {
+        trivial_handler(&request, env).await
+    });
+    let route = ProtectedRoute::get("/internal/stats", "API_TOKEN");
+    let report = block_on(route.check(&client)).unwrap();
+    black_box(report.verdict().is_ok());
+}
+
+/// A GitHub-style webhook: `X-Hub-Signature-256: sha256=<hex>` over the raw body, verified
+/// in constant time.
+async fn trivial_webhook(request: &Request<Bytes>, env: &SecretsEnv) -> Response<String> {
+    use hmac::{Hmac, Mac};
+    let reply = |status: u16| Response::builder().status(status).body(String::new()).unwrap();
+    let Some(signature) = request
+        .headers()
+        .get("x-hub-signature-256")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("sha256="))
+    else {
+        return reply(401);
+    };
+    let Ok(binding) = env.secret_store("WEBHOOK_SECRET") else {
+        return reply(500);
+    };
+    let Ok(Some(secret)) = binding.get().await else {
+        return reply(500);
+    };
+    let Some(signature) = lower_hex(signature) else {
+        return reply(401);
+    };
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(request.body());
+    if mac.verify_slice(&signature).is_ok() {
+        reply(204)
+    } else {
+        reply(401)
+    }
+}
+
+fn lower_hex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 || text.bytes().any(|b| !matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
+        .collect()
+}
+
+/// The signed-webhook matrix (GitHub style: every signature scenario and the adversarial
+/// ones) on the trivial webhook.
+#[divan::bench]
+fn signed_webhook_matrix(bencher: divan::Bencher) {
+    let env = secrets_env! { WEBHOOK_SECRET => "bench-webhook-secret-0123" };
+    let client = TestClient::new(&env, async |request, env| {
+        trivial_webhook(&request, env).await
+    });
+    let route = ProtectedRoute::post("/hooks/github", "WEBHOOK_SECRET")
+        .json(r#"{"action":"opened","number":1}"#)
+        .signed(Signature::github());
+    block_on(route.check(&client)).unwrap().assert_passed();
     bencher.bench(|| {
         let report = block_on(route.check(&client)).unwrap();
         black_box(report.verdict().is_ok())

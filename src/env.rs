@@ -177,6 +177,7 @@ impl SecretsEnv {
     }
 
     /// Whether `other` is this env or a clone of it (they share bindings and read log).
+    #[cfg_attr(not(feature = "tower"), allow(dead_code))] // `TestClient::service` only
     pub(crate) fn same_env(&self, other: &SecretsEnv) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)
     }

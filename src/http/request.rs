@@ -257,8 +257,14 @@ impl TestRequest {
     ///
     /// The first invalid method, header name, header value or URI, named — never a header value.
     pub fn try_build(self) -> Result<Request<Bytes>, RequestError> {
-        if let Some(error) = self.error {
-            return Err(error);
+        self.try_build_ref()
+    }
+
+    /// [`try_build`](Self::try_build) keeping this request (the matrix keeps it to blank its
+    /// credentials out of a handler error).
+    pub(crate) fn try_build_ref(&self) -> Result<Request<Bytes>, RequestError> {
+        if let Some(error) = &self.error {
+            return Err(error.clone());
         }
         if !(self.uri.starts_with('/') || self.uri == "*" || self.uri.contains("://")) {
             // `health` would parse as an authority and reach the handler with an empty path.
@@ -273,14 +279,14 @@ impl TestRequest {
         }
         let uri = self.full_uri();
         let headers = self.all_headers();
-        let mut builder = Request::builder().method(self.method).uri(&uri);
+        let mut builder = Request::builder().method(self.method.clone()).uri(&uri);
         for (name, value) in headers {
             builder = builder.header(name, value);
         }
         if let Some(clock) = self.clock {
             builder = builder.extension(clock);
         }
-        builder.body(self.body).map_err(|_| RequestError::Uri {
+        builder.body(self.body.clone()).map_err(|_| RequestError::Uri {
             shown: shown_uri(&uri),
             problem: if uri.len() >= u16::MAX as usize {
                 format!("it is {} bytes long; the limit is 65,534", uri.len())

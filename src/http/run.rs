@@ -13,7 +13,9 @@ use http_body_util::BodyExt;
 
 use super::CapturedResponse;
 use super::response::RequestSummary;
-use crate::{SecretsEnv, block_on};
+use std::sync::{Mutex, PoisonError};
+
+use crate::{Redactor, SecretsEnv, block_on};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -131,7 +133,12 @@ where
 pub struct TestClient<H> {
     env: SecretsEnv,
     handler: H,
+    /// The last redactor built, with the values it was built for: building one is the
+    /// costly part of a leak scan, and a client's values rarely change between requests.
+    redactor: Mutex<Option<(KnownValues, Redactor)>>,
 }
+
+type KnownValues = Vec<(String, std::sync::Arc<str>)>;
 
 impl<F> TestClient<FnHandler<F>> {
     /// A client for an async closure that gets each request and the env to read:
@@ -150,6 +157,7 @@ impl<F> TestClient<FnHandler<F>> {
         Self {
             env: env.clone(),
             handler: FnHandler(handler),
+            redactor: Mutex::default(),
         }
     }
 }
@@ -175,6 +183,7 @@ impl<M, S> TestClient<ServiceHandler<M, S>> {
                 made_for: env.clone(),
                 service,
             },
+            redactor: Mutex::default(),
         }
     }
 }
@@ -185,12 +194,28 @@ impl<H: Handler> TestClient<H> {
         Self {
             env: env.clone(),
             handler,
+            redactor: Mutex::default(),
         }
     }
 
     /// The env whose secrets the handler reads (and this client redacts).
     pub fn env(&self) -> &SecretsEnv {
         &self.env
+    }
+
+    /// A redactor for every value the env's store has held: the one built last when the
+    /// values have not changed since (a write of a new value rebuilds it).
+    pub(crate) fn redactor(&self) -> Redactor {
+        let known = self.env.__known_values();
+        let mut cache = self.redactor.lock().unwrap_or_else(PoisonError::into_inner);
+        match &*cache {
+            Some((built_for, redactor)) if *built_for == known => redactor.clone(),
+            _ => {
+                let redactor = Redactor::new(&known);
+                *cache = Some((known, redactor.clone()));
+                redactor
+            }
+        }
     }
 
     /// Sends a request and captures the response.
@@ -221,8 +246,24 @@ impl<H: Handler> TestClient<H> {
         env: &SecretsEnv,
     ) -> Result<CapturedResponse, SendError> {
         self.send_unredacted(request, env).await.map_err(|message| SendError {
-            message: self.env.redactor().redact(&message).into_owned(),
+            message: self.redactor().redact(&message).into_owned(),
         })
+    }
+
+    /// The handler's collected response to `request`, run with `env`; the error message not
+    /// yet redacted. For the matrix, which scans the response itself and needs no
+    /// [`CapturedResponse`].
+    pub(crate) async fn respond_unredacted(
+        &self,
+        request: Request<Bytes>,
+        env: &SecretsEnv,
+    ) -> Result<Response<Bytes>, String> {
+        // Both clones are cheap (the URI shares its bytes).
+        let (method, uri) = (request.method().clone(), request.uri().clone());
+        self.handler
+            .handle(request, env)
+            .await
+            .map_err(|error| format!("{method} {uri}: the handler failed: {error}"))
     }
 
     /// As [`try_send_in`](Self::try_send_in), the error message not yet redacted: the matrix

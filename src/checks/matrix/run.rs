@@ -30,7 +30,7 @@ impl ProtectedRoute {
         let env = client.env();
         let secret = preflight(self, env)?;
         let plans = plan(self, &secret);
-        let redactor = env.redactor();
+        let redactor = client.redactor();
         let unbound = self
             .adversarial
             .then(|| env.without_binding(&self.binding));
@@ -67,13 +67,13 @@ impl ProtectedRoute {
             leaks: Vec::new(),
         };
         let request = match &planned.request {
-            Ok(request) => request.clone(),
+            Ok(request) => request,
             Err(why) => {
                 result.verdict = Verdict::NotApplicable(why.clone());
                 return result;
             }
         };
-        let built = match request.clone().try_build() {
+        let built = match request.try_build_ref() {
             Ok(built) => built,
             Err(error) => {
                 result.verdict = Verdict::NotApplicable(format!("it cannot be sent: {error}"));
@@ -84,13 +84,18 @@ impl ProtectedRoute {
         let before = target.read_log();
         let sent = {
             let _restore = Restore::apply(planned.condition, env, &self.binding, secret);
-            client.send_unredacted(built, target).await
+            client.respond_unredacted(built, target).await
         };
         result.reads = target.read_log().since(&before);
         let observation = match sent {
             Ok(response) => {
                 result.status = Some(response.status());
-                result.leaks = response.leaks_with(redactor);
+                result.leaks = crate::leak::scan(
+                    redactor,
+                    response.status().as_u16(),
+                    response.headers(),
+                    response.body(),
+                );
                 Observation::Answered {
                     status: response.status(),
                     leaks: result.leaks.clone(),
@@ -99,7 +104,7 @@ impl ProtectedRoute {
             Err(message) => {
                 // Near misses and derived credentials are not values the env knows: blank
                 // what was sent first, then every fixture value.
-                let mut sent = credential_parts(&request);
+                let mut sent = credential_parts(request);
                 sent.extend(planned.presented.clone());
                 sent.push(secret.to_string());
                 let message = scrub(&scrubber(sent), &message);
