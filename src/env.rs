@@ -184,7 +184,6 @@ impl SecretsEnv {
 
     /// An env over the same store with every binding but `binding`: a deployment that forgot
     /// to bind it (the matrix's "binding unbound" scenario). Its read log is its own.
-
     pub(crate) fn without_binding(&self, binding: &str) -> SecretsEnv {
         let bindings = self
             .inner

@@ -33,15 +33,17 @@ pub use crate::http::{
 };
 pub use admin::SecretsAdmin;
 pub use builder::SecretsEnvBuilder;
+/// The protected-route matrix: credential kinds, scenarios, verdicts and the report.
+pub use checks::matrix;
+#[cfg(feature = "webhooks")]
+pub use checks::matrix::Signature;
+pub use checks::matrix::{
+    MatrixError, MatrixFailure, MatrixReport, ProtectedRoute, Scenario, ScenarioResult,
+};
 pub use env::{SecretBinding, SecretsEnv};
 pub use error::{Error, Origin, SecretError};
 pub use fixture_file::EmbeddedFile;
 pub use leak::{Leak, LeakLocation};
-/// The protected-route matrix: credential kinds, scenarios, verdicts and the report.
-pub use checks::matrix;
-pub use checks::matrix::{
-    MatrixError, MatrixFailure, MatrixReport, ProtectedRoute, Scenario, ScenarioResult, Signature,
-};
 pub use read_log::{BindingReads, ReadLog};
 pub use redact::{Encoding, Redactor};
 pub use reference::{DEFAULT_STORE_ID, SecretRef};
@@ -56,12 +58,14 @@ pub use devflare_bindings::{SecretsStoreEnv, SecretsStoreSecret};
 
 /// Everything a test usually needs: `use devflare_test::prelude::*;`.
 pub mod prelude {
+    #[cfg(feature = "webhooks")]
+    pub use crate::Signature;
     pub use crate::{
-        CapturedResponse, ProtectedRoute, Scenario, SecretBinding, Signature, TestClock, SecretError, SecretRef,
+        CapturedResponse, ProtectedRoute, Scenario, SecretBinding, SecretError, SecretRef,
         SecretsAdmin, SecretsEnv, SecretsEnvBuilder, SecretsStoreEnv, SecretsStoreSecret,
-        TestClient, TestRequest, assert_body, assert_header, assert_json, assert_matrix_snapshot,
-        assert_read_log_snapshot, assert_response_snapshot, assert_status, block_on,
-        include_fixture, manifest_path, secrets_env,
+        TestClient, TestClock, TestRequest, assert_body, assert_header, assert_json,
+        assert_matrix_snapshot, assert_read_log_snapshot, assert_response_snapshot, assert_status,
+        block_on, include_fixture, manifest_path, secrets_env,
     };
 }
 

@@ -5,7 +5,8 @@ use http::StatusCode;
 
 use super::CapturedResponse;
 
-/// A status to expect: a `u16` (or integer literal) or an `http::StatusCode`.
+/// A status to expect: a `u16` (or integer literal) or an `http::StatusCode`. It only names
+/// what [`CapturedResponse::assert_status`] accepts; there is nothing to implement.
 pub trait ExpectedStatus {
     /// The status code as a number.
     fn code(&self) -> u16;

@@ -164,7 +164,10 @@ impl TestRequest {
     /// `Authorization: Basic base64(user:password)`.
     pub fn basic(self, user: impl AsRef<str>, password: impl AsRef<str>) -> Self {
         let pair = format!("{}:{}", user.as_ref(), password.as_ref());
-        self.header(AUTHORIZATION.as_str(), format!("Basic {}", base64(pair.as_bytes())))
+        self.header(
+            AUTHORIZATION.as_str(),
+            format!("Basic {}", base64(pair.as_bytes())),
+        )
     }
 
     /// The instant the request is sent at, for handlers that check timestamps (see
@@ -243,10 +246,11 @@ impl TestRequest {
     /// Every header as it will be sent, cookies included.
     pub(crate) fn all_headers(&self) -> Vec<(HeaderName, HeaderValue)> {
         let mut headers = self.headers.clone();
-        if !self.cookies.is_empty() {
-            if let Ok(value) = HeaderValue::from_str(&self.cookies.join("; ")) {
-                headers.push((COOKIE, value));
-            }
+        // Names and values were checked when added, so the joined header is valid.
+        if !self.cookies.is_empty()
+            && let Ok(value) = HeaderValue::from_str(&self.cookies.join("; "))
+        {
+            headers.push((COOKIE, value));
         }
         headers
     }
@@ -286,16 +290,18 @@ impl TestRequest {
         if let Some(clock) = self.clock {
             builder = builder.extension(clock);
         }
-        builder.body(self.body.clone()).map_err(|_| RequestError::Uri {
-            shown: shown_uri(&uri),
-            problem: if uri.len() >= u16::MAX as usize {
-                format!("it is {} bytes long; the limit is 65,534", uri.len())
-            } else {
-                "expected a path and optional query such as `/internal/stats?x=1`, with \
+        builder
+            .body(self.body.clone())
+            .map_err(|_| RequestError::Uri {
+                shown: shown_uri(&uri),
+                problem: if uri.len() >= u16::MAX as usize {
+                    format!("it is {} bytes long; the limit is 65,534", uri.len())
+                } else {
+                    "expected a path and optional query such as `/internal/stats?x=1`, with \
                  characters a URI allows"
-                    .to_owned()
-            },
-        })
+                        .to_owned()
+                },
+            })
     }
 
     /// The request.

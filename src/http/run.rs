@@ -245,9 +245,11 @@ impl<H: Handler> TestClient<H> {
         request: Request<Bytes>,
         env: &SecretsEnv,
     ) -> Result<CapturedResponse, SendError> {
-        self.send_unredacted(request, env).await.map_err(|message| SendError {
-            message: self.redactor().redact(&message).into_owned(),
-        })
+        self.send_unredacted(request, env)
+            .await
+            .map_err(|message| SendError {
+                message: self.redactor().redact(&message).into_owned(),
+            })
     }
 
     /// The handler's collected response to `request`, run with `env`; the error message not

@@ -77,7 +77,11 @@ fn a_handler_that_accepts_any_token_fails_the_wrong_token_scenarios() {
         "a wrong credential was accepted",
     );
     let (_, report) = run(Flaw::AcceptsAnyToken);
-    for scenario in [Scenario::Prefix, Scenario::OtherCase, Scenario::EmptyCredential] {
+    for scenario in [
+        Scenario::Prefix,
+        Scenario::OtherCase,
+        Scenario::EmptyCredential,
+    ] {
         assert!(report.result(scenario).unwrap().failed(), "{scenario}");
     }
 }

@@ -57,11 +57,20 @@ fn forbidden(env: &SecretsEnv) -> Vec<String> {
     for (_, value) in canaries::all() {
         out.push(value.to_owned());
         out.push(value.escape_debug().to_string());
-        out.push(serde_json::to_string(value).unwrap().trim_matches('"').to_owned());
+        out.push(
+            serde_json::to_string(value)
+                .unwrap()
+                .trim_matches('"')
+                .to_owned(),
+        );
     }
-    let secret = block_on(env.secret_store(env.binding_names().next().unwrap()).unwrap().get())
-        .unwrap()
-        .unwrap();
+    let secret = block_on(
+        env.secret_store(env.binding_names().next().unwrap())
+            .unwrap()
+            .get(),
+    )
+    .unwrap()
+    .unwrap();
     // Derived credentials: a Basic pair, every webhook signature of the body at "now".
     out.push(base64(&format!("admin:{secret}")));
     out.push(base64(&format!("api:{secret}")));
@@ -88,7 +97,10 @@ fn hmac_hex(key: &str, message: &str) -> String {
 }
 
 fn assert_value_free(env: &SecretsEnv, text: &str) {
-    assert!(!env.redactor().contains_secret(text), "a secret in:\n{text}");
+    assert!(
+        !env.redactor().contains_secret(text),
+        "a secret in:\n{text}"
+    );
     for value in forbidden(env) {
         assert!(!text.contains(&value), "{value:?} in:\n{text}");
     }
@@ -97,7 +109,9 @@ fn assert_value_free(env: &SecretsEnv, text: &str) {
 /// The matrix fails at `scenario`, naming it and the binding, value-free everywhere.
 #[track_caller]
 fn caught(env: &SecretsEnv, report: &MatrixReport, scenario: Scenario) {
-    let failure = report.verdict().expect_err("the broken handler must be caught");
+    let failure = report
+        .verdict()
+        .expect_err("the broken handler must be caught");
     assert!(
         failure.scenarios().contains(&scenario),
         "{scenario:?} not caught:\n{failure}"
@@ -121,9 +135,18 @@ fn passes(env: &SecretsEnv, report: &MatrixReport) {
 fn correct_token_handlers_of_every_kind_pass() {
     for (place, route) in [
         (Place::Bearer, ProtectedRoute::get("/s", "API_TOKEN")),
-        (Place::Basic("admin"), ProtectedRoute::get("/s", "API_TOKEN").basic("admin")),
-        (Place::Query("key"), ProtectedRoute::get("/s", "API_TOKEN").query("key")),
-        (Place::Cookie("session"), ProtectedRoute::get("/s", "API_TOKEN").cookie("session")),
+        (
+            Place::Basic("admin"),
+            ProtectedRoute::get("/s", "API_TOKEN").basic("admin"),
+        ),
+        (
+            Place::Query("key"),
+            ProtectedRoute::get("/s", "API_TOKEN").query("key"),
+        ),
+        (
+            Place::Cookie("session"),
+            ProtectedRoute::get("/s", "API_TOKEN").cookie("session"),
+        ),
     ] {
         let (env, report) = token_report(place, Bug::None, route);
         passes(&env, &report);
@@ -136,9 +159,17 @@ fn correct_webhook_handlers_pass_including_constant_time_ones() {
         let (env, report) = hook_report(hook, Bug::None);
         passes(&env, &report);
         // The signature scenarios ran (not skipped) where the scheme has them.
-        assert!(!report.result(Scenario::SignatureOneCharShort).unwrap().failed());
+        assert!(
+            !report
+                .result(Scenario::SignatureOneCharShort)
+                .unwrap()
+                .failed()
+        );
         assert!(matches!(
-            report.result(Scenario::RawBodyNotReserialized).unwrap().verdict,
+            report
+                .result(Scenario::RawBodyNotReserialized)
+                .unwrap()
+                .verdict,
             devflare_test::matrix::Verdict::Pass
         ));
     }
@@ -194,8 +225,14 @@ fn failing_open_when_the_binding_is_unbound_is_caught() {
 fn a_missing_secret_treated_as_empty_is_caught() {
     for (place, route) in [
         (Place::Bearer, ProtectedRoute::get("/s", "API_TOKEN")),
-        (Place::Basic("admin"), ProtectedRoute::get("/s", "API_TOKEN").basic("admin")),
-        (Place::Query("key"), ProtectedRoute::get("/s", "API_TOKEN").query("key")),
+        (
+            Place::Basic("admin"),
+            ProtectedRoute::get("/s", "API_TOKEN").basic("admin"),
+        ),
+        (
+            Place::Query("key"),
+            ProtectedRoute::get("/s", "API_TOKEN").query("key"),
+        ),
     ] {
         let (env, report) = token_report(place, Bug::MissingAsEmpty, route);
         caught(&env, &report, Scenario::EmptyCredentialWhileMissing);
@@ -359,7 +396,10 @@ fn an_escaped_credential_in_a_handler_error_never_reaches_the_report() {
         for form in [
             value.clone(),
             value.escape_debug().to_string(),
-            serde_json::to_string(&value).unwrap().trim_matches('"').to_owned(),
+            serde_json::to_string(&value)
+                .unwrap()
+                .trim_matches('"')
+                .to_owned(),
         ] {
             assert!(!text.contains(&form), "{form:?} in:\n{text}");
         }

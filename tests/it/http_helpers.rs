@@ -238,9 +238,7 @@ fn a_secret_straddling_the_body_excerpt_is_still_redacted() {
     // Every cut position around the 400-character excerpt limit.
     for pad in 380..=400 {
         let body = format!("{}{token}", "x".repeat(pad));
-        let client = TestClient::new(&env, async |_, _| {
-            http::Response::new(body.clone())
-        });
+        let client = TestClient::new(&env, async |_, _| http::Response::new(body.clone()));
         let response = client.send_blocking(TestRequest::get("/"));
         let message = panic_message(|| {
             response.assert_status(StatusCode::CREATED);

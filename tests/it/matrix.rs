@@ -1,8 +1,8 @@
 //! The matrix's configuration, scenarios, verdicts and setup errors.
 
-use devflare_test::prelude::*;
 use devflare_test::MatrixError;
 use devflare_test::matrix::{Outcome, StatusExpectation, Verdict};
+use devflare_test::prelude::*;
 use http::StatusCode;
 
 use crate::canaries;

@@ -176,7 +176,7 @@ fn cookie<'a>(request: &'a Request<Bytes>, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-fn query<'a>(request: &'a Request<Bytes>, name: &str) -> Option<String> {
+fn query(request: &Request<Bytes>, name: &str) -> Option<String> {
     request
         .uri()
         .query()?
@@ -191,12 +191,13 @@ fn percent_decode(text: &str) -> String {
     let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -278,6 +279,7 @@ pub async fn token_route(
     }
 }
 
+#[cfg(feature = "webhooks")]
 /// Webhook styles the test handlers verify.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Hook {
@@ -288,9 +290,14 @@ pub enum Hook {
     Slack,
 }
 
+#[cfg(feature = "webhooks")]
 /// Strict lower-case hex, as the schemes send it.
 fn lower_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 || text.bytes().any(|b| !matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+    if !text.len().is_multiple_of(2)
+        || text
+            .bytes()
+            .any(|b| !matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
         return None;
     }
     (0..text.len())
@@ -299,6 +306,7 @@ fn lower_hex(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
+#[cfg(feature = "webhooks")]
 /// A webhook verified as `hook` signs it, with the secret of `binding`, wrong the way `bug`
 /// says. The correct one compares in constant time (`Mac::verify_slice`).
 pub async fn webhook(
@@ -372,9 +380,8 @@ pub async fn webhook(
                 .collect();
             expected.starts_with(&signature)
         }
-        Bug::AnyCase => {
-            lower_hex(&signature.to_ascii_lowercase()).is_some_and(|sig| mac.verify_slice(&sig).is_ok())
-        }
+        Bug::AnyCase => lower_hex(&signature.to_ascii_lowercase())
+            .is_some_and(|sig| mac.verify_slice(&sig).is_ok()),
         _ => lower_hex(&signature).is_some_and(|sig| mac.verify_slice(&sig).is_ok()),
     };
     if ok {

@@ -25,9 +25,7 @@ fn route() -> ProtectedRoute {
 #[tokio::test]
 async fn the_stats_route_passes_the_matrix() {
     let env = env();
-    let client = TestClient::new(&env, async |request, env| {
-        handle(&request, env).await
-    });
+    let client = TestClient::new(&env, async |request, env| handle(&request, env).await);
     let report = route().check(&client).await.unwrap();
     report.assert_passed();
     assert_matrix_snapshot!(report);
@@ -46,9 +44,7 @@ async fn the_axum_router_passes_the_same_matrix() {
 #[test]
 fn responses_snapshot_redacted() {
     let env = env();
-    let client = TestClient::new(&env, async |request, env| {
-        handle(&request, env).await
-    });
+    let client = TestClient::new(&env, async |request, env| handle(&request, env).await);
     assert_response_snapshot!(
         "right_token",
         client.send_blocking(TestRequest::get("/internal/stats").bearer(TOKEN))
@@ -73,9 +69,7 @@ fn responses_snapshot_redacted() {
 #[test]
 fn the_public_route_reads_no_secret() {
     let env = env();
-    let client = TestClient::new(&env, async |request, env| {
-        handle(&request, env).await
-    });
+    let client = TestClient::new(&env, async |request, env| handle(&request, env).await);
     client
         .send_blocking(TestRequest::get("/public"))
         .assert_status(200);

@@ -19,7 +19,9 @@ fn route() -> ProtectedRoute {
 #[tokio::test]
 async fn the_github_webhook_passes_the_matrix() {
     let env = secrets_env! { WEBHOOK_SECRET => SECRET, API_TOKEN => "stats-canary-token-5hV8pQ2x" };
-    let client = TestClient::new(&env, async |request, env| webhook::github(&request, env).await);
+    let client = TestClient::new(&env, async |request, env| {
+        webhook::github(&request, env).await
+    });
     let report = route().check(&client).await.unwrap();
     report.assert_passed();
     assert!(!report.to_string().contains(SECRET));
@@ -29,7 +31,9 @@ async fn the_github_webhook_passes_the_matrix() {
 #[test]
 fn a_delivery_signed_by_github_is_accepted_and_a_forged_one_refused() {
     let env = secrets_env! { WEBHOOK_SECRET => SECRET };
-    let client = TestClient::new(&env, async |request, env| webhook::github(&request, env).await);
+    let client = TestClient::new(&env, async |request, env| {
+        webhook::github(&request, env).await
+    });
     // HMAC-SHA256 of `{}` keyed with SECRET (python3 -c "import hmac, hashlib; …"), as
     // GitHub would send it.
     let signed = "sha256=82eb38042a0be89b33c56b80eec3e062505e45a5d5d8f702f08a3e148fb13059";

@@ -111,13 +111,15 @@ impl CustomCredential {
         let right = with(secret);
         planner.push_right_and_unreadable(out, &right, format!("from {marker}"));
         if planner.route.adversarial {
-            out.push(Planned::send(
-                Scenario::EmptyCredentialWhileMissing,
-                "from \"\" (secret deleted)".to_owned(),
-                Outcome::NeverLetIn,
-                with(""),
-            )
-            .when_secret_missing());
+            out.push(
+                Planned::send(
+                    Scenario::EmptyCredentialWhileMissing,
+                    "from \"\" (secret deleted)".to_owned(),
+                    Outcome::NeverLetIn,
+                    with(""),
+                )
+                .when_secret_missing(),
+            );
         }
         right
     }

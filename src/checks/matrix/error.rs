@@ -157,6 +157,7 @@ pub(crate) fn preflight(route: &ProtectedRoute, env: &SecretsEnv) -> Result<Arc<
                 });
             }
         }
+        #[cfg(feature = "webhooks")]
         Kind::Signed(signature) => {
             header_name(signature.header())?;
             if let Some(name) = signature.timestamp_header_name() {

@@ -84,7 +84,11 @@ pub(crate) fn route_line(
             let one_marker = shown.starts_with("[secret:")
                 && shown.ends_with(']')
                 && shown.matches('[').count() == 1;
-            if one_marker { shown } else { "[secret]".to_owned() }
+            if one_marker {
+                shown
+            } else {
+                "[secret]".to_owned()
+            }
         } else if derived
             .iter()
             .filter(|d| d.chars().count() >= MIN_TOKEN_CHARS)

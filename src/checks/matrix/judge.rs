@@ -11,7 +11,10 @@ use crate::leak::Leak;
 /// What a runner observed for one scenario.
 pub(crate) enum Observation {
     /// The handler answered.
-    Answered { status: StatusCode, leaks: Vec<Leak> },
+    Answered {
+        status: StatusCode,
+        leaks: Vec<Leak>,
+    },
     /// The handler (or its body) failed; the message is already value-free.
     Failed { message: String },
 }

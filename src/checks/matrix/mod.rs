@@ -9,7 +9,7 @@
 //!
 //! The work is split by job, so that another runner (a deployed Worker over HTTP) can reuse
 //! the plan, the judge and the report unchanged:
-//! - configuration: [`ProtectedRoute`], [`Signature`], [`CustomCredential`];
+//! - configuration: [`ProtectedRoute`], `Signature` (feature `webhooks`), [`CustomCredential`];
 //! - planning (which request each [`Scenario`] sends, what it must get): `plan`, with one
 //!   planner per credential kind (`token`, `signed`, `custom`);
 //! - running in process against a [`TestClient`](crate::TestClient): `run`;
@@ -19,6 +19,7 @@
 mod custom;
 mod error;
 mod hide;
+#[cfg(feature = "webhooks")]
 mod hmac;
 mod judge;
 mod plan;
@@ -26,7 +27,9 @@ mod report;
 mod route;
 mod run;
 mod scenario;
+#[cfg(feature = "webhooks")]
 mod signature;
+#[cfg(feature = "webhooks")]
 mod signed;
 mod status;
 mod token;
@@ -36,5 +39,6 @@ pub use error::{MIN_TOKEN_CHARS, MatrixError};
 pub use report::{MatrixFailure, MatrixReport, Problem, ScenarioResult, StatusWhy, Verdict};
 pub use route::ProtectedRoute;
 pub use scenario::{Channel, Outcome, Scenario};
+#[cfg(feature = "webhooks")]
 pub use signature::{Signature, SignatureEncoding, SignedPart};
 pub use status::StatusExpectation;

@@ -163,16 +163,14 @@ pub(crate) fn plan(route: &ProtectedRoute, secret: &str) -> Vec<Planned> {
     };
     let mut out = Vec::with_capacity(40);
     let (right, without_credential) = match &route.kind {
+        #[cfg(feature = "webhooks")]
         Kind::Signed(signature) => {
             let right = super::signed::plan(signature, &planner, &mut out);
             let bare = signature.present(route.base_request(), None, route.clock.unix_secs());
             (right, bare)
         }
         Kind::Custom(custom) => (custom.plan(&planner, &mut out), route.base_request()),
-        _ => (
-            super::token::plan(&planner, &mut out),
-            route.base_request(),
-        ),
+        _ => (super::token::plan(&planner, &mut out), route.base_request()),
     };
     if route.adversarial {
         for channel in Channel::ALL {
@@ -235,7 +233,5 @@ fn other_channel_shape(channel: Channel, marker: &str) -> String {
 
 /// Whether a cookie value can carry `value` as it is.
 pub(crate) fn cookie_safe(value: &str) -> bool {
-    !value.contains(|c: char| {
-        c.is_ascii_control() || matches!(c, ' ' | ';' | ',' | '"' | '\\')
-    })
+    !value.contains(|c: char| c.is_ascii_control() || matches!(c, ' ' | ';' | ',' | '"' | '\\'))
 }

@@ -8,6 +8,7 @@ use http::{Method, StatusCode};
 
 use super::custom::CustomCredential;
 use super::scenario::{Channel, Outcome};
+#[cfg(feature = "webhooks")]
 use super::signature::Signature;
 use super::status::StatusExpectation;
 use crate::http::{TestClock, TestRequest};
@@ -27,6 +28,7 @@ pub(crate) enum Kind {
     /// `cookie: name=secret`.
     Cookie { name: String },
     /// An HMAC signature of the request, keyed with the secret.
+    #[cfg(feature = "webhooks")]
     Signed(Signature),
     /// A function of the test's.
     Custom(CustomCredential),
@@ -38,7 +40,9 @@ impl Kind {
         match (self, channel) {
             (Self::Header { name, scheme }, Channel::Bearer) => {
                 name.eq_ignore_ascii_case("authorization")
-                    && scheme.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("Bearer"))
+                    && scheme
+                        .as_deref()
+                        .is_some_and(|s| s.eq_ignore_ascii_case("Bearer"))
             }
             (Self::Basic { .. }, Channel::Basic) => true,
             (Self::Query { param }, Channel::QueryToken) => param == "token",
@@ -56,8 +60,8 @@ impl Kind {
 ///
 /// The credential is by default `Authorization: Bearer <token>`; others are
 /// [`basic`](Self::basic), [`query`](Self::query), [`cookie`](Self::cookie), a bare header
-/// ([`api_key_header`](Self::api_key_header)), a signed body ([`signed`](Self::signed) with a
-/// [`Signature`]) and anything else through [`custom`](Self::custom). Wrong credentials must
+/// ([`api_key_header`](Self::api_key_header)), a signed body (`signed` with a `Signature`,
+/// feature `webhooks`) and anything else through [`custom`](Self::custom). Wrong credentials must
 /// get any 4xx, the right one any 2xx, a missing or failing secret any 5xx; see
 /// [`Scenario`](super::Scenario) for every scenario and its expected verdict.
 ///
@@ -226,7 +230,8 @@ impl ProtectedRoute {
     }
 
     /// A signature of the request keyed with the secret (GitHub, Stripe, Slack or your own
-    /// [`Signature`]).
+    /// [`Signature`]). Feature `webhooks`.
+    #[cfg(feature = "webhooks")]
     pub fn signed(mut self, signature: Signature) -> Self {
         self.kind = Kind::Signed(signature);
         self
@@ -317,6 +322,7 @@ impl ProtectedRoute {
             Kind::Basic { user } => format!("authorization: Basic base64({user}:<secret>)"),
             Kind::Query { param } => format!("?{param}=<token>"),
             Kind::Cookie { name } => format!("cookie: {name}=<token>"),
+            #[cfg(feature = "webhooks")]
             Kind::Signed(signature) => signature.shape(),
             Kind::Custom(custom) => custom.description.clone(),
         }

@@ -31,16 +31,17 @@ impl ProtectedRoute {
         let secret = preflight(self, env)?;
         let plans = plan(self, &secret);
         let redactor = client.redactor();
-        let unbound = self
-            .adversarial
-            .then(|| env.without_binding(&self.binding));
+        let unbound = self.adversarial.then(|| env.without_binding(&self.binding));
         let mut results = Vec::with_capacity(plans.len());
         for planned in &plans {
             let target = match (&unbound, planned.condition) {
                 (Some(unbound), Condition::BindingUnbound) => unbound,
                 _ => env,
             };
-            results.push(self.run_one(client, target, planned, &secret, &redactor).await);
+            results.push(
+                self.run_one(client, target, planned, &secret, &redactor)
+                    .await,
+            );
         }
         self.check_env_was_read(&mut results);
         Ok(self.report(&plans, results, &redactor))
@@ -127,18 +128,16 @@ impl ProtectedRoute {
         if read {
             return;
         }
-        if let Some(right) = results
+        let right = results
             .iter_mut()
-            .find(|r| r.scenario == Scenario::RightCredential)
-        {
-            if right.status.is_some_and(|s| s.is_success()) {
-                let problem = Problem::EnvNotRead {
-                    binding: self.binding.clone(),
-                };
-                match &mut right.verdict {
-                    Verdict::Fail(problems) => problems.push(problem),
-                    verdict => *verdict = Verdict::Fail(vec![problem]),
-                }
+            .find(|r| r.scenario == Scenario::RightCredential);
+        if let Some(right) = right.filter(|r| r.status.is_some_and(|s| s.is_success())) {
+            let problem = Problem::EnvNotRead {
+                binding: self.binding.clone(),
+            };
+            match &mut right.verdict {
+                Verdict::Fail(problems) => problems.push(problem),
+                verdict => *verdict = Verdict::Fail(vec![problem]),
             }
         }
     }

@@ -217,7 +217,9 @@ impl Signature {
         for part in &self.signed {
             match part {
                 SignedPart::Text(text) => message.extend_from_slice(text.as_bytes()),
-                SignedPart::Timestamp => message.extend_from_slice(timestamp.to_string().as_bytes()),
+                SignedPart::Timestamp => {
+                    message.extend_from_slice(timestamp.to_string().as_bytes())
+                }
                 SignedPart::Body => message.extend_from_slice(body),
             }
         }

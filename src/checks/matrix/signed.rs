@@ -28,14 +28,15 @@ pub(crate) fn plan(sig: &Signature, planner: &Planner<'_>, out: &mut Vec<Planned
         }
     };
     // `signature` is sent as given (prefix included); `None`: no signature header.
-    let send = |scenario, shown: String, outcome, signature: Option<String>, ts: u64, body: &Bytes| {
-        let request = sig.present(with_body(body), signature.as_deref(), ts);
-        let planned = Planned::send(scenario, format!("{header}: {shown}"), outcome, request);
-        match signature {
-            Some(signature) => planned.presenting(signature),
-            None => planned,
-        }
-    };
+    let send =
+        |scenario, shown: String, outcome, signature: Option<String>, ts: u64, body: &Bytes| {
+            let request = sig.present(with_body(body), signature.as_deref(), ts);
+            let planned = Planned::send(scenario, format!("{header}: {shown}"), outcome, request);
+            match signature {
+                Some(signature) => planned.presenting(signature),
+                None => planned,
+            }
+        };
     let shown_right = format!("{prefix}[signature of the body with {marker}]");
 
     out.push(Planned::send(
@@ -98,7 +99,10 @@ pub(crate) fn plan(sig: &Signature, planner: &Planner<'_>, out: &mut Vec<Planned
         Scenario::SignedWithAnotherSecret,
         format!("{prefix}[signature with a wrong secret of the same length]"),
         Outcome::Rejected,
-        Some(format!("{prefix}{}", sig.sign(other_key.as_bytes(), now, &body))),
+        Some(format!(
+            "{prefix}{}",
+            sig.sign(other_key.as_bytes(), now, &body)
+        )),
         now,
         &body,
     ));
@@ -133,28 +137,26 @@ pub(crate) fn plan(sig: &Signature, planner: &Planner<'_>, out: &mut Vec<Planned
         &body,
     ));
     let upper = right_signature.to_ascii_uppercase();
-    out.push(
-        if sig.encoding() != SignatureEncoding::LowerHex {
-            Planned::skip(
-                Scenario::SignatureUpperCaseHex,
-                "the signature is not in hex",
-            )
-        } else if upper == right_signature {
-            Planned::skip(
-                Scenario::SignatureUpperCaseHex,
-                "the signature has no hex letters",
-            )
-        } else {
-            send(
-                Scenario::SignatureUpperCaseHex,
-                format!("{shown_right} in upper case"),
-                Outcome::Rejected,
-                Some(format!("{prefix}{upper}")),
-                now,
-                &body,
-            )
-        },
-    );
+    out.push(if sig.encoding() != SignatureEncoding::LowerHex {
+        Planned::skip(
+            Scenario::SignatureUpperCaseHex,
+            "the signature is not in hex",
+        )
+    } else if upper == right_signature {
+        Planned::skip(
+            Scenario::SignatureUpperCaseHex,
+            "the signature has no hex letters",
+        )
+    } else {
+        send(
+            Scenario::SignatureUpperCaseHex,
+            format!("{shown_right} in upper case"),
+            Outcome::Rejected,
+            Some(format!("{prefix}{upper}")),
+            now,
+            &body,
+        )
+    });
     if route.json {
         // Bytes a serializer would not write: only a handler that signs the raw bytes
         // accepts; one that re-serializes the parsed body computes another signature.
@@ -224,7 +226,11 @@ pub(crate) fn plan(sig: &Signature, planner: &Planner<'_>, out: &mut Vec<Planned
         }
     }
 
-    let right = sig.present(with_body(&body), Some(&format!("{prefix}{right_signature}")), now);
+    let right = sig.present(
+        with_body(&body),
+        Some(&format!("{prefix}{right_signature}")),
+        now,
+    );
     planner.push_right_and_unreadable(out, &right, format!("{header}: {shown_right}"));
     if route.adversarial {
         out.push(

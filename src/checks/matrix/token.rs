@@ -20,8 +20,13 @@ pub(crate) fn plan(planner: &Planner<'_>, out: &mut Vec<Planned>) -> TestRequest
         if token == secret {
             Planned::skip(scenario, "it would equal the right token")
         } else {
-            Planned::send(scenario, describe(&shown), Outcome::Rejected, present(&token))
-                .presenting(token)
+            Planned::send(
+                scenario,
+                describe(&shown),
+                Outcome::Rejected,
+                present(&token),
+            )
+            .presenting(token)
         }
     };
 
@@ -32,14 +37,12 @@ pub(crate) fn plan(planner: &Planner<'_>, out: &mut Vec<Planned>) -> TestRequest
         base(),
     ));
     let empty = match kind {
-        Kind::Header { name, .. } => {
-            Planned::send(
-                Scenario::EmptyCredential,
-                format!("{}: \"\"", name.to_ascii_lowercase()),
-                Outcome::Rejected,
-                base().header(name, ""),
-            )
-        }
+        Kind::Header { name, .. } => Planned::send(
+            Scenario::EmptyCredential,
+            format!("{}: \"\"", name.to_ascii_lowercase()),
+            Outcome::Rejected,
+            base().header(name, ""),
+        ),
         _ => Planned::send(
             Scenario::EmptyCredential,
             describe("\"\""),
@@ -103,7 +106,11 @@ pub(crate) fn plan(planner: &Planner<'_>, out: &mut Vec<Planned>) -> TestRequest
             "the token has no ASCII letters, so its other case is itself",
         )
     } else {
-        near_miss(Scenario::OtherCase, swapped, format!("{marker}[case swapped]"))
+        near_miss(
+            Scenario::OtherCase,
+            swapped,
+            format!("{marker}[case swapped]"),
+        )
     });
     for (scenario, token, shown) in [
         (
@@ -251,7 +258,7 @@ fn present(kind: &Kind, request: TestRequest, token: &str) -> TestRequest {
         Kind::Basic { user } => request.basic(user, token),
         Kind::Query { param } => request.query(param, token),
         Kind::Cookie { name } => request.cookie(name, token),
-        Kind::Signed(_) | Kind::Custom(_) => request,
+        _ => request,
     }
 }
 
@@ -266,7 +273,7 @@ fn describe(kind: &Kind, shown: &str) -> String {
         Kind::Basic { user } => format!("authorization: Basic base64({user}:{shown})"),
         Kind::Query { param } => format!("?{param}={shown}"),
         Kind::Cookie { name } => format!("cookie: {name}={shown}"),
-        Kind::Signed(_) | Kind::Custom(_) => shown.to_owned(),
+        _ => shown.to_owned(),
     }
 }
 
