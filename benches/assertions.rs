@@ -55,6 +55,21 @@ fn matrix_on_a_trivial_handler(bencher: divan::Bencher) {
     });
 }
 
+/// The baseline for the matrix: one request to the trivial handler, captured and
+/// leak-scanned (the matrix sends 25 of these, plus planning, store changes and judging).
+#[divan::bench]
+fn one_request_sent_and_scanned(bencher: divan::Bencher) {
+    let env = secrets_env! { API_TOKEN => "bench-token-0123456789" };
+    let client = TestClient::new(&env, async |request, env| {
+        trivial_handler(&request, env).await
+    });
+    let redactor = env.redactor();
+    bencher.bench(|| {
+        let request = TestRequest::get("/internal/stats").bearer("bench-token-0123456789");
+        black_box(client.send_blocking(request).leaks_with(&redactor))
+    });
+}
+
 /// The bearer matrix as a test runs it once: a new env and client, then the check (the
 /// client's redactor cache is cold).
 #[divan::bench]
