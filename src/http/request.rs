@@ -222,18 +222,6 @@ impl TestRequest {
         self.json(value.to_string())
     }
 
-    /// The method.
-    #[allow(dead_code)] // for a runner that sends the plan over HTTP (issue 12)
-    pub(crate) fn method(&self) -> &Method {
-        &self.method
-    }
-
-    /// The body.
-    #[allow(dead_code)] // for a runner that sends the plan over HTTP (issue 12)
-    pub(crate) fn body_bytes(&self) -> &Bytes {
-        &self.body
-    }
-
     /// The URI as it will be sent, with the query pairs added.
     pub(crate) fn full_uri(&self) -> String {
         if self.query.is_empty() {

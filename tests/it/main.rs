@@ -19,5 +19,7 @@ mod leak_scan;
 mod matrix;
 mod panic_locations;
 mod read_log_asserts;
+#[cfg(feature = "remote")]
+mod remote;
 mod snap_files;
 mod snapshots;

@@ -12,7 +12,8 @@
 //! - configuration: [`ProtectedRoute`], `Signature` (feature `webhooks`), [`CustomCredential`];
 //! - planning (which request each [`Scenario`] sends, what it must get): `plan`, with one
 //!   planner per credential kind (`token`, `signed`, `custom`);
-//! - running in process against a [`TestClient`](crate::TestClient): `run`;
+//! - running in process against a [`TestClient`](crate::TestClient): `run`; against a running
+//!   Worker over HTTP (feature `remote`, `ProtectedRoute::check_remote`): `remote`;
 //! - judging a status and leaks against the expectation: `judge`;
 //! - reporting: [`MatrixReport`], [`ScenarioResult`], [`Problem`], [`MatrixFailure`].
 
@@ -23,6 +24,8 @@ mod hide;
 mod hmac;
 mod judge;
 mod plan;
+#[cfg(feature = "remote")]
+mod remote;
 mod report;
 mod route;
 mod run;

@@ -21,7 +21,7 @@ pub(crate) enum Condition {
 impl Condition {
     /// Whether a runner must change the store (or the env) to set this up: a runner against
     /// a deployed Worker can only run the scenarios that need no change.
-    #[allow(dead_code)] // the seam a runner over HTTP uses (issue 12)
+    #[cfg_attr(not(feature = "remote"), allow(dead_code))]
     pub(crate) fn changes_the_store(self) -> bool {
         self != Self::Normal
     }
