@@ -22,7 +22,7 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// Something that answers an `http::Request<Bytes>` with the env it is given: what a
 /// [`TestClient`] runs. Name it only to write a helper that returns a client
 /// (`fn client(env: &SecretsEnv) -> TestClient<impl Handler>`); [`TestClient::new`] and
-/// [`TestClient::service`] build one for you. The response body is collected to bytes.
+/// `TestClient::service` (feature `tower`) build one for you. The response body is collected to bytes.
 pub trait Handler {
     /// Answers one request, reading its secrets from `env` — and from nothing else, so that
     /// what a test (or the matrix) does to `env` is what the handler sees.
@@ -54,7 +54,7 @@ where
     }
 }
 
-/// The [`Handler`] [`TestClient::service`] builds (feature `tower`) from a factory that
+/// The [`Handler`] `TestClient::service` builds (feature `tower`) from a factory that
 /// makes a `tower::Service` (an axum `Router`, a `tower::ServiceBuilder` stack, …) over an
 /// env. The service for the client's env is made once; each request goes to a fresh clone of
 /// it, as in `ServiceExt::oneshot`. A request run against another env (the matrix's

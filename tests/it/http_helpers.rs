@@ -177,6 +177,7 @@ fn a_body_that_is_not_json_fails_without_quoting_it() {
     assert!(!message.contains(token), "{message}");
 }
 
+#[cfg(feature = "tower")]
 fn router(env: &SecretsEnv) -> axum::Router {
     let env = env.clone();
     axum::Router::new().fallback(move |request: axum::extract::Request| {
@@ -198,6 +199,7 @@ fn router(env: &SecretsEnv) -> axum::Router {
     })
 }
 
+#[cfg(feature = "tower")]
 #[tokio::test]
 async fn an_axum_router_and_a_closure_pass_the_same_matrix() {
     let route = ProtectedRoute::get("/internal/stats", "API_TOKEN");
@@ -215,6 +217,7 @@ async fn an_axum_router_and_a_closure_pass_the_same_matrix() {
     assert_eq!(from_router, from_closure);
 }
 
+#[cfg(feature = "tower")]
 #[tokio::test]
 async fn a_router_answers_like_the_closure() {
     let env = env();

@@ -12,7 +12,6 @@ mod canaries;
 mod routes;
 
 mod broken_handlers;
-#[cfg(feature = "webhooks")]
 mod credential_kinds;
 mod http_helpers;
 mod leak_scan;

@@ -126,6 +126,7 @@ pub enum Place {
 }
 
 /// Which way a token or webhook handler is wrong (or not).
+#[cfg_attr(not(feature = "webhooks"), allow(dead_code))] // the webhook bugs
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Bug {
     None,
