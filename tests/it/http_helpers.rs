@@ -341,4 +341,15 @@ fn a_handler_reading_another_env_than_its_clients_fails_the_matrix() {
         failure.scenarios().contains(&Scenario::SecretMissing),
         "{failure}"
     );
+    // And it says why, on the scenario that let the right credential in.
+    assert!(
+        failure.scenarios().contains(&Scenario::RightCredential),
+        "{failure}"
+    );
+    assert!(
+        failure
+            .to_string()
+            .contains("never read `API_TOKEN` from the env it was given"),
+        "{failure}"
+    );
 }
