@@ -1,29 +1,80 @@
-#![doc = include_str!("../README.md")]
+//! Deterministic in-memory Cloudflare **Secrets Store** bindings for native `cargo test` of Rust
+//! Workers — no workerd, Node or Cloudflare account.
+//!
+//! A handler written once against the seam traits of [`devflare_bindings`]
+//! ([`SecretsStoreEnv`], [`SecretsStoreSecret`]) runs on workers-rs in production and against
+//! this crate's fakes in tests:
+//!
+//! ```
+//! use devflare_test::prelude::*;
+//!
+//! # block_on(async {
+//! let env = secrets_env! { API_TOKEN => "test-token" };
+//! let token = env.secret_store("API_TOKEN").unwrap().get().await.unwrap();
+//! assert_eq!(token.as_deref(), Some("test-token"));
+//!
+//! // A missing secret is an error with Miniflare's text, as in production.
+//! env.admin().delete("API_TOKEN").unwrap();
+//! let missing = env.secret_store("API_TOKEN").unwrap().get().await.unwrap_err();
+//! assert_eq!(missing.to_string(), r#"Secret "API_TOKEN" not found"#);
+//! # });
+//! ```
+//!
+//! # Concepts
+//!
+//! - **The fake env** — [`SecretsEnv`] hands out read-only [`SecretBinding`]s, exactly as
+//!   `worker::Env::secret_store` does; [`SecretsAdmin`] writes, rotates and deletes values and
+//!   injects faults from the test side; [`ReadLog`] records which bindings were read.
+//! - **Sources** — an env is built from explicit values ([`secrets_env!`],
+//!   [`SecretsEnvBuilder`]), fixture files ([`SecretsEnvBuilder::fixture_file`],
+//!   [`include_fixture!`]), the project's wrangler config
+//!   ([`SecretsEnvBuilder::wrangler_config`]), a `typed_env!` fixture
+//!   ([`SecretsEnv::from_declared`]) and local values ([`SecretsEnvBuilder::devflare_local`]).
+//!   Precedence: explicit > fixture file > local. [`validate`] holds production's rules, checked
+//!   with [`SecretsEnvBuilder::strict`].
+//! - **HTTP** — [`TestRequest`] builds requests, [`TestClient`] runs an async closure (or, with
+//!   feature `tower`, an axum `Router`) over an env, and [`CapturedResponse`] asserts on what
+//!   came back, with every failure message redacted.
+//! - **Checks** — [`ProtectedRoute`] runs the protected-route matrix (every way to present a
+//!   credential, and the verdict production needs for each); [`Redactor`] and
+//!   [`CapturedResponse::leaks`] find secrets in any encoding; the snapshot macros
+//!   ([`assert_response_snapshot!`], [`assert_matrix_snapshot!`], [`assert_read_log_snapshot!`])
+//!   write insta snapshots with every secret redacted; [`ReadLog`] assertions say what a handler
+//!   read.
+//!
+//! The README walks through each of these with compiled examples.
+//!
+//! # Features
+//!
+//! - `tower` — run any `tower::Service` (an axum `Router`) as the handler under test.
+//! - `wrangler-state` — read wrangler's local Secrets Store state (compiles a bundled SQLite).
+//!
+//! # Guarantees
+//!
+//! No secret value ever appears in a `Debug` or `Display` output, an error, a panic message, a
+//! report or a snapshot. Nothing reads environment variables, the working directory or a
+//! clock. Bad input gets an error naming the file, line and column (or the binding), never a
+//! panic.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
-mod admin;
-mod builder;
-mod cli;
-mod declared;
+mod checks;
 mod env;
 mod error;
-mod fault;
-mod fixture_file;
 mod http;
 mod leak;
 mod local;
-mod macros;
 mod matrix;
-mod read_log;
-mod read_log_assert;
 mod redact;
-mod reference;
 mod runtime;
 mod snapshot;
-mod store;
+mod sources;
 mod suggest;
-pub mod validate;
-mod wrangler_config;
+
+mod cli;
+
+// Paths the local-values and CLI modules still use (they move into `sources/` next).
+pub(crate) use sources::builder;
 
 #[cfg(feature = "tower")]
 pub use crate::http::ServiceHandler;
@@ -31,20 +82,19 @@ pub use crate::http::{
     CapturedResponse, ExpectedStatus, FnHandler, Handler, RequestError, SendError, TestClient,
     TestRequest,
 };
-pub use admin::SecretsAdmin;
-pub use builder::SecretsEnvBuilder;
-pub use env::{SecretBinding, SecretsEnv};
+pub use env::{
+    BindingReads, DEFAULT_STORE_ID, ReadLog, SecretBinding, SecretRef, SecretsAdmin, SecretsEnv,
+};
 pub use error::{Error, Origin, SecretError};
-pub use fixture_file::EmbeddedFile;
 pub use leak::{Leak, LeakLocation};
 pub use matrix::{
     MIN_TOKEN_CHARS, MatrixError, MatrixFailure, MatrixReport, Outcome, ProtectedRoute, Scenario,
     ScenarioResult, StatusExpectation, Verdict,
 };
-pub use read_log::{BindingReads, ReadLog};
 pub use redact::{Encoding, Redactor};
-pub use reference::{DEFAULT_STORE_ID, SecretRef};
 pub use runtime::block_on;
+pub use sources::validate;
+pub use sources::{EmbeddedFile, SecretsEnvBuilder};
 
 /// The file readers: wrangler config and fixture files, with positions and precise errors.
 pub use devflare_config as config;
@@ -63,6 +113,11 @@ pub mod prelude {
         include_fixture, manifest_path, secrets_env,
     };
 }
+
+/// The README's examples, compiled and run as doctests so the README never lies.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 /// Not public API. The `devflare-secrets` binary's implementation.
 #[doc(hidden)]

@@ -76,7 +76,7 @@ impl Project {
     /// The values as the library reads them.
     fn value(&self, store: &str, name: &str) -> Option<String> {
         let env = SecretsEnv::builder()
-            .bind("B", store, name)
+            .bind("B", SecretRef::new(store, name))
             .devflare_local(&self.0)
             .build()
             .unwrap();

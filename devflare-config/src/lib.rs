@@ -15,6 +15,7 @@
 //!
 //! Run-time paths must be absolute: a relative one would depend on the working directory,
 //! which differs between `cargo test`, nextest and IDEs. Join it to `CARGO_MANIFEST_DIR`.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
 mod bindings;

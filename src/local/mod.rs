@@ -51,7 +51,7 @@ impl SecretsEnvBuilder {
     ///
     /// let project = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/devflare-local");
     /// let env = SecretsEnv::builder()
-    ///     .bind("API_TOKEN", "store-123", "api-token")
+    ///     .bind("API_TOKEN", SecretRef::new("store-123", "api-token"))
     ///     .devflare_local(project)
     ///     .build()
     ///     .unwrap();
@@ -83,7 +83,7 @@ impl SecretsEnvBuilder {
     ///
     /// let project = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/wrangler-local");
     /// let env = SecretsEnv::builder()
-    ///     .bind("API_TOKEN", "0123456789abcdef0123456789abcdef", "API_TOKEN")
+    ///     .bind("API_TOKEN", SecretRef::new("0123456789abcdef0123456789abcdef", "API_TOKEN"))
     ///     .wrangler_state(project)
     ///     .build()
     ///     .unwrap();

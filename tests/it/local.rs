@@ -60,7 +60,7 @@ fn local_error(result: Result<SecretsEnv, Error>) -> (PathBuf, Option<(usize, us
 #[test]
 fn devflare_fixture_file_reads_back() {
     let env = SecretsEnv::builder()
-        .bind("API_TOKEN", "store-123", "api-token")
+        .bind("API_TOKEN", SecretRef::new("store-123", "api-token"))
         .devflare_local(DEVFLARE_PROJECT)
         .build()
         .unwrap();
@@ -73,7 +73,7 @@ fn devflare_fixture_file_reads_back() {
 #[test]
 fn local_values_are_opt_in() {
     let env = SecretsEnv::builder()
-        .bind("API_TOKEN", "store-123", "api-token")
+        .bind("API_TOKEN", SecretRef::new("store-123", "api-token"))
         .build()
         .unwrap();
     assert!(matches!(
@@ -85,9 +85,12 @@ fn local_values_are_opt_in() {
 #[test]
 fn explicit_values_beat_local_values() {
     let env = SecretsEnv::builder()
-        .bind("API_TOKEN", "store-123", "api-token")
-        .bind("SAME", "store-123", "api-token")
-        .value("store-123", "api-token", "explicit-by-reference")
+        .bind("API_TOKEN", SecretRef::new("store-123", "api-token"))
+        .bind("SAME", SecretRef::new("store-123", "api-token"))
+        .secret_at(
+            SecretRef::new("store-123", "api-token"),
+            "explicit-by-reference",
+        )
         .devflare_local(DEVFLARE_PROJECT) // added after, still loses
         .build()
         .unwrap();
@@ -98,7 +101,7 @@ fn explicit_values_beat_local_values() {
 
     let env = SecretsEnv::builder()
         .devflare_local(DEVFLARE_PROJECT)
-        .bind("API_TOKEN", "store-123", "api-token")
+        .bind("API_TOKEN", SecretRef::new("store-123", "api-token"))
         .secret("API_TOKEN", "explicit-by-binding")
         .build()
         .unwrap();
@@ -305,7 +308,10 @@ mod wrangler {
         for (store_id, secrets) in stores {
             for (name, value) in secrets.as_object().unwrap() {
                 let binding = format!("B{}", wanted.len());
-                builder = builder.bind(binding.clone(), store_id.clone(), name.clone());
+                builder = builder.bind(
+                    binding.clone(),
+                    SecretRef::new(store_id.clone(), name.clone()),
+                );
                 wanted.push((binding, value.as_str().unwrap().to_owned()));
             }
         }
@@ -344,7 +350,10 @@ mod wrangler {
         let before = snapshot(Path::new(PROJECT));
         let env = SecretsEnv::builder()
             .wrangler_state(PROJECT)
-            .bind("API_TOKEN", "0123456789abcdef0123456789abcdef", "API_TOKEN")
+            .bind(
+                "API_TOKEN",
+                SecretRef::new("0123456789abcdef0123456789abcdef", "API_TOKEN"),
+            )
             .build()
             .unwrap();
         assert!(read(&env, "API_TOKEN").unwrap().is_some());
@@ -373,7 +382,10 @@ mod wrangler {
             path.to_string_lossy().ends_with("-wal")
         });
         let env = SecretsEnv::builder()
-            .bind("API_TOKEN", "0123456789abcdef0123456789abcdef", "API_TOKEN")
+            .bind(
+                "API_TOKEN",
+                SecretRef::new("0123456789abcdef0123456789abcdef", "API_TOKEN"),
+            )
             .wrangler_state(&project.0)
             .build()
             .unwrap();
@@ -386,8 +398,14 @@ mod wrangler {
     #[test]
     fn explicit_values_beat_wrangler_values() {
         let env = SecretsEnv::builder()
-            .bind("API_TOKEN", "0123456789abcdef0123456789abcdef", "API_TOKEN")
-            .bind("GREETING", "0123456789abcdef0123456789abcdef", "greeting")
+            .bind(
+                "API_TOKEN",
+                SecretRef::new("0123456789abcdef0123456789abcdef", "API_TOKEN"),
+            )
+            .bind(
+                "GREETING",
+                SecretRef::new("0123456789abcdef0123456789abcdef", "greeting"),
+            )
             .wrangler_state(PROJECT)
             .secret("API_TOKEN", "explicit")
             .build()
@@ -409,7 +427,10 @@ mod wrangler {
             "{\"version\": 1, \"stores\": {\"0123456789abcdef0123456789abcdef\": {\"API_TOKEN\": {\"value\": \"from-devflare\"}}}}",
         );
         let bind = || {
-            SecretsEnv::builder().bind("API_TOKEN", "0123456789abcdef0123456789abcdef", "API_TOKEN")
+            SecretsEnv::builder().bind(
+                "API_TOKEN",
+                SecretRef::new("0123456789abcdef0123456789abcdef", "API_TOKEN"),
+            )
         };
         let env = bind()
             .wrangler_state(PROJECT)
@@ -491,7 +512,7 @@ fn precedence_is_explicit_then_fixture_file_then_local() {
     const FIXTURE: &str = "[stores.\"store-123\"]\napi-token = \"from-fixture\"\n";
     let read_token = |builder: SecretsEnvBuilder| {
         let env = builder
-            .bind("API_TOKEN", "store-123", "api-token")
+            .bind("API_TOKEN", SecretRef::new("store-123", "api-token"))
             .build()
             .unwrap();
         read(&env, "API_TOKEN").unwrap()
@@ -516,7 +537,7 @@ fn precedence_is_explicit_then_fixture_file_then_local() {
     assert_eq!(
         read_token(
             SecretsEnv::builder()
-                .value("store-123", "api-token", "explicit")
+                .secret_at(SecretRef::new("store-123", "api-token"), "explicit")
                 .fixture_str("inline.toml", FIXTURE)
                 .devflare_local(DEVFLARE_PROJECT)
         )
