@@ -5,6 +5,7 @@ mod config;
 mod hygiene;
 mod local;
 mod miniflare;
+mod panic_locations;
 mod semantics;
 
 // Shared by the HTTP modules below: canary values and the handlers under test.
