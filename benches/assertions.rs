@@ -1,7 +1,7 @@
 //! The protected-route matrix, the leak scan and a 4-test protected-route suite.
 //!
 //! `cargo bench --bench assertions` — quote medians. The JavaScript figures these are compared
-//! with (shared/peer-results.md): 287 ms for a seeded Miniflare cold start, 3.0 s for the same
+//! with (docs/javascript-baseline.md): 287 ms for a seeded Miniflare cold start, 3.0 s for the same
 //! 4-test suite under vitest-pool-workers.
 
 use std::hint::black_box;
@@ -54,7 +54,7 @@ fn matrix_on_a_trivial_handler(bencher: divan::Bencher) {
     });
 }
 
-/// The same four tests as the vitest suite in peer-results.md, from building the env on:
+/// The same four tests as the vitest suite in docs/javascript-baseline.md, from building the env on:
 /// no header → 401, wrong token → 401, right token → 200, public → 200.
 #[divan::bench]
 fn four_test_protected_route_suite() {

@@ -82,7 +82,7 @@ impl<T: SecretsStoreEnv + ?Sized> SecretsStoreEnv for &T {
     }
 }
 
-#[cfg(feature = "worker")]
+#[cfg(all(feature = "worker", target_arch = "wasm32"))]
 mod workers_rs {
     use super::{SecretsStoreEnv, SecretsStoreSecret};
     use core::future::Future;

@@ -57,6 +57,7 @@ impl ReadCounters {
 /// What happened to one binding: lookups (`env.secret_store(NAME)`) and reads (`get()`) by
 /// outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BindingReads {
     /// The binding name.
     pub binding: String,

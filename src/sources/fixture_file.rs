@@ -14,11 +14,20 @@ use crate::error::Origin;
 /// A file's text embedded at compile time, with its path kept for error messages. Made by
 /// [`include_fixture!`](crate::include_fixture).
 #[derive(Clone, Copy)]
+#[non_exhaustive]
 pub struct EmbeddedFile {
     /// The absolute path the text was read from at compile time.
     pub path: &'static str,
     /// The file's text.
     pub text: &'static str,
+}
+
+impl EmbeddedFile {
+    /// Not public API: what [`include_fixture!`](crate::include_fixture) expands to.
+    #[doc(hidden)]
+    pub const fn __new(path: &'static str, text: &'static str) -> Self {
+        Self { path, text }
+    }
 }
 
 /// The path only: the text may hold secret values.
@@ -92,14 +101,14 @@ impl SecretsEnvBuilder {
 #[macro_export]
 macro_rules! include_fixture {
     ($path:literal) => {
-        $crate::EmbeddedFile {
-            path: ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/", $path),
-            text: ::core::include_str!(::core::concat!(
+        $crate::EmbeddedFile::__new(
+            ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/", $path),
+            ::core::include_str!(::core::concat!(
                 ::core::env!("CARGO_MANIFEST_DIR"),
                 "/",
                 $path
             )),
-        }
+        )
     };
 }
 
