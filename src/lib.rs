@@ -3,6 +3,7 @@
 
 mod admin;
 mod builder;
+mod checks;
 mod cli;
 mod declared;
 mod env;
@@ -10,16 +11,13 @@ mod error;
 mod fault;
 mod fixture_file;
 mod http;
-mod leak;
 mod local;
 mod macros;
 mod matrix;
 mod read_log;
 mod read_log_assert;
-mod redact;
 mod reference;
 mod runtime;
-mod snapshot;
 mod store;
 mod suggest;
 pub mod validate;
@@ -33,16 +31,16 @@ pub use crate::http::{
 };
 pub use admin::SecretsAdmin;
 pub use builder::SecretsEnvBuilder;
+pub use checks::leak::{Leak, LeakLocation};
+pub use checks::redact::{Encoding, Redactor, RedactorError, ValueKind};
 pub use env::{SecretBinding, SecretsEnv};
 pub use error::{Error, Origin, SecretError};
 pub use fixture_file::EmbeddedFile;
-pub use leak::{Leak, LeakLocation};
 pub use matrix::{
     MIN_TOKEN_CHARS, MatrixError, MatrixFailure, MatrixReport, Outcome, ProtectedRoute, Scenario,
     ScenarioResult, StatusExpectation, Verdict,
 };
 pub use read_log::{BindingReads, ReadLog};
-pub use redact::{Encoding, Redactor};
 pub use reference::{DEFAULT_STORE_ID, SecretRef};
 pub use runtime::block_on;
 
@@ -80,8 +78,11 @@ pub mod __private {
 
     /// The snapshot macros' renderers.
     pub mod snapshot {
-        pub use crate::snapshot::{matrix_text, read_log_text, response_text};
+        pub use crate::checks::snapshot::{matrix_text, read_log_text, response_text};
     }
+
+    /// Every supported encoding of a value, for tests and the redactor's fuzz target.
+    pub use crate::checks::redact::every_encoding;
 
     /// `secrets_env!`'s build step: a duplicate is a bug in the test, so it panics there.
     #[track_caller]
