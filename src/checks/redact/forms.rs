@@ -26,8 +26,10 @@ pub(super) struct Partial {
 }
 
 impl Partial {
-    fn accepts(self, byte: u8) -> bool {
-        sextet(byte).is_some_and(|s| s & self.mask == self.bits)
+    /// Whether `byte` carries these bits; `None` when it is not a base64 character at all
+    /// (the encoding was cut short, or padding follows).
+    fn check(self, byte: u8) -> Option<bool> {
+        sextet(byte).map(|s| s & self.mask == self.bits)
     }
 }
 
@@ -37,8 +39,9 @@ pub(super) enum Check {
     /// Nothing: the bytes are the whole form.
     None,
     /// Base64 characters just before and after the match that carry the value's first and
-    /// last bits. They are redacted with it when they agree; `required` when the match alone
-    /// is too short to trust.
+    /// last bits. They are redacted with it when they agree, and reject the match when they
+    /// disagree; when they are missing, the match stands unless it is too short to trust
+    /// (`required`).
     Base64 {
         lead: Option<Partial>,
         trail: Option<Partial>,
@@ -65,15 +68,18 @@ impl Check {
         };
         let mut range = start..end;
         if let Some(lead) = lead {
-            match start.checked_sub(1).map(|i| text[i]) {
-                Some(byte) if lead.accepts(byte) => range.start -= 1,
+            match start.checked_sub(1).map(|i| lead.check(text[i])) {
+                Some(Some(true)) => range.start -= 1,
+                // A base64 character whose bits differ: another value, not this one.
+                Some(Some(false)) => return None,
                 _ if required => return None,
                 _ => {}
             }
         }
         if let Some(trail) = trail {
-            match text.get(end) {
-                Some(&byte) if trail.accepts(byte) => range.end += 1,
+            match text.get(end).map(|&byte| trail.check(byte)) {
+                Some(Some(true)) => range.end += 1,
+                Some(Some(false)) => return None,
                 _ if required => return None,
                 _ => {}
             }
