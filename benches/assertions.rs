@@ -99,7 +99,8 @@ fn body_of(line: &str, times: usize) -> String {
 }
 
 /// Typical text: JSON lines that contain no secret and no escape.
-const TYPICAL: &str = r#"{"id":12345,"name":"widget","tags":["a","b","c"],"price":19.99,"ok":true}"#;
+const TYPICAL: &str =
+    r#"{"id":12345,"name":"widget","tags":["a","b","c"],"price":19.99,"ok":true}"#;
 
 /// Near misses: every line starts like a secret, so the matcher cannot skip ahead.
 const NEAR_MISSES: &str = r#"{"key":"sk_live_042_Zq8vR2mX4tL9wK7q","note":"sk_live_ rotated"}"#;
@@ -116,7 +117,10 @@ fn scan_bench(bencher: divan::Bencher, line: &str, times: usize) {
     let body = body_of(line, times);
     let client = TestClient::new(&env, async |_: Request<Bytes>| Response::new(body.clone()));
     let response = client.send_blocking(TestRequest::get("/"));
-    assert!(response.leaks().is_empty(), "the benchmark body must be clean");
+    assert!(
+        response.leaks().is_empty(),
+        "the benchmark body must be clean"
+    );
     let redactor = env.redactor();
     bencher.bench(|| black_box(response.leaks_with(&redactor)));
 }

@@ -149,7 +149,10 @@ fn short_base64_is_not_found_in_ordinary_text() {
 fn base64_of_a_value_differing_in_its_last_bits_is_not_a_leak() {
     // `p` and `q` differ in their last bit, which base64 puts in a character of its own.
     let env = secrets_env! { API_TOKEN => "sk_live_042_Zq8vR2mX4tL9wK7p" };
-    for near in ["sk_live_042_Zq8vR2mX4tL9wK7q", "xsk_live_042_Zq8vR2mX4tL9wK7q"] {
+    for near in [
+        "sk_live_042_Zq8vR2mX4tL9wK7q",
+        "xsk_live_042_Zq8vR2mX4tL9wK7q",
+    ] {
         let encoded = base64(near.as_bytes(), false, true);
         assert!(captured(&env, None, &encoded).leaks().is_empty(), "{near}");
     }

@@ -167,6 +167,8 @@ pub struct Redactor {
     /// The automaton, or why it could not be built: then the redactor fails closed.
     automaton: Result<Option<AhoCorasick>, Arc<str>>,
     patterns: Vec<Pattern>,
+    /// Some value contains `%`, `&` or a backslash: see `Views::of`.
+    values_hold_escapes: bool,
 }
 
 /// The automaton for a redactor could not be built (far more pattern bytes than a test
@@ -222,6 +224,9 @@ impl Redactor {
         Ok(Self {
             automaton: Ok(automaton),
             patterns,
+            values_hold_escapes: known
+                .iter()
+                .any(|entry| entry.value.contains(['%', '&', '\\'])),
         })
     }
 
@@ -231,6 +236,7 @@ impl Redactor {
         Self {
             automaton: Err(Arc::from(error.to_string())),
             patterns: Vec::new(),
+            values_hold_escapes: false,
         }
     }
 
@@ -253,7 +259,7 @@ impl Redactor {
         };
         let mut hits = Vec::new();
         self.find_in(automaton, haystack, &mut hits, |range| (range, 0));
-        let views = Views::of(haystack);
+        let views = Views::of(haystack, self.values_hold_escapes);
         for (index, view) in views.derived.iter().enumerate() {
             self.find_in(automaton, &view.bytes, &mut hits, |range| {
                 views.to_original(index, range)

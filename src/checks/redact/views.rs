@@ -47,13 +47,18 @@ pub(super) struct View {
 /// The original text and every view derived from it.
 pub(super) struct Views {
     pub(super) derived: Vec<View>,
+    /// How many of the first views are the chain with every kind decoded together.
+    all_kinds: usize,
 }
 
 impl Views {
     /// Every useful view of `text`; none at all for text without escapes or line breaks.
-    pub(super) fn of(text: &[u8]) -> Self {
+    /// `values_hold_escapes`: some value contains `%`, `&` or `\`, so each decoder must also
+    /// run alone (decoding all kinds at once would turn its `%41` into `A`).
+    pub(super) fn of(text: &[u8], values_hold_escapes: bool) -> Self {
         let mut views = Self {
             derived: Vec::new(),
+            all_kinds: 0,
         };
         let kinds = escape_kinds(text);
         if kinds != 0 {
@@ -61,12 +66,14 @@ impl Views {
             // attribute); then each alone, for values that themselves hold escape syntax of
             // another kind (`%41` in a JSON-escaped value must stay `%41`).
             let mut sets = vec![PERCENT | ENTITY | JSON];
-            sets.extend(
-                [PERCENT, ENTITY, JSON]
-                    .into_iter()
-                    .filter(|k| kinds & k != 0),
-            );
-            for set in sets {
+            if values_hold_escapes {
+                sets.extend(
+                    [PERCENT, ENTITY, JSON]
+                        .into_iter()
+                        .filter(|k| kinds & k != 0),
+                );
+            }
+            for (chain, set) in sets.into_iter().enumerate() {
                 let mut parent = None;
                 for _ in 0..MAX_ROUNDS {
                     let input = views.bytes(text, parent);
@@ -78,12 +85,16 @@ impl Views {
                         parent,
                         pieces,
                     }));
+                    if chain == 0 {
+                        views.all_kinds = views.derived.len();
+                    }
                 }
             }
         }
-        // Base64 (or hex) wrapped at any line length: the same views without line breaks.
+        // Base64 (or hex) wrapped at any line length: the text, and its views with every
+        // kind decoded (MIME inside a JSON string), without line breaks.
         let wrapped: Vec<Option<usize>> = std::iter::once(None)
-            .chain((0..views.derived.len()).map(Some))
+            .chain((0..views.all_kinds).map(Some))
             .collect();
         for parent in wrapped {
             if let Some((bytes, pieces)) = strip_line_breaks(views.bytes(text, parent)) {
@@ -421,7 +432,7 @@ mod tests {
     #[test]
     fn maps_a_decoded_range_back_to_whole_escapes() {
         let text = b"xx%41%42yy";
-        let views = Views::of(text);
+        let views = Views::of(text, true);
         let index = views
             .derived
             .iter()
@@ -433,7 +444,7 @@ mod tests {
 
     #[test]
     fn strips_line_breaks_and_maps_through_them() {
-        let views = Views::of(b"ab\r\ncd");
+        let views = Views::of(b"ab\r\ncd", true);
         let last = views.derived.len() - 1;
         assert_eq!(views.derived[last].bytes, b"abcd");
         assert_eq!(views.to_original(last, 1..3), (1..5, 0));
@@ -441,6 +452,10 @@ mod tests {
 
     #[test]
     fn plain_text_has_no_views() {
-        assert!(Views::of(b"plain text, nothing escaped").derived.is_empty());
+        assert!(
+            Views::of(b"plain text, nothing escaped", true)
+                .derived
+                .is_empty()
+        );
     }
 }
