@@ -441,3 +441,34 @@ fn random_values_in_random_encodings_never_survive_redaction() {
         }
     }
 }
+
+#[test]
+fn nothing_about_a_leak_shows_the_value() {
+    let env = env();
+    env.register_derived("API_TOKEN", "derived-canary-Qz81xT")
+        .unwrap();
+    env.report_partial_leaks(Some(8));
+    let body = format!(
+        "{} derived-canary-Qz81xT {}",
+        &token()[..12],
+        base64(token().as_bytes(), true, false)
+    );
+    let response = captured(&env, Some(token()), &body);
+    let leaks = response.leaks();
+    assert_eq!(leaks.len(), 4, "{leaks:?}");
+    let shown = format!(
+        "{leaks:?} {} {:?} {:?} {response:?} {}",
+        leaks
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        env.redactor(),
+        env,
+        response.to_snapshot()
+    );
+    for value in [token(), &token()[..12], "derived-canary-Qz81xT"] {
+        assert!(!shown.contains(value), "{value} shown in {shown}");
+    }
+    assert!(!env.redactor().contains_secret(&shown), "{shown}");
+}
