@@ -50,7 +50,8 @@ pub fn every_encoding(value: &str) -> Vec<(Encoding, String)> {
     let alnum = |b: u8| b.is_ascii_alphanumeric();
     let unreserved = |b: u8| b.is_ascii_alphanumeric() || b"-._~".contains(&b);
     let uri_component = |b: u8| b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b);
-    let encodings: [(&dyn Fn(usize, u8) -> bool, bool, bool); 7] = [
+    // Which bytes stay as they are (by index and byte), upper-case hex, `+` for space.
+    let encodings: [(&Keep<'_>, bool, bool); 7] = [
         (&|_, _| false, true, false),
         (&|_, _| false, false, false),
         (&|_, b| alnum(b), true, false),
@@ -77,6 +78,9 @@ pub fn every_encoding(value: &str) -> Vec<(Encoding, String)> {
     ));
     out
 }
+
+/// Whether a percent-encoder keeps byte `b` at index `i` as it is.
+type Keep<'a> = dyn Fn(usize, u8) -> bool + 'a;
 
 fn padded(mut text: String) -> String {
     while !text.len().is_multiple_of(4) {
@@ -105,7 +109,7 @@ fn hex(bytes: &[u8], upper: bool) -> String {
     })
 }
 
-fn percent(bytes: &[u8], keep: &dyn Fn(usize, u8) -> bool, upper: bool, plus: bool) -> String {
+fn percent(bytes: &[u8], keep: &Keep<'_>, upper: bool, plus: bool) -> String {
     let mut out = String::new();
     for (i, &b) in bytes.iter().enumerate() {
         if keep(i, b) {

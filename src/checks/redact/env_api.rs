@@ -111,7 +111,7 @@ impl SecretsEnv {
             }
             known.push(Known { label, value, kind });
         }
-        known.sort_by(|a, b| b.value.len().cmp(&a.value.len()));
+        known.sort_by_key(|entry| std::cmp::Reverse(entry.value.len()));
         if let Some(min_chars) = settings.partial_min_chars {
             let mut runs = Vec::new();
             for entry in &known {

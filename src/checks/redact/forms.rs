@@ -154,7 +154,7 @@ fn base64_core(value: &[u8], shift: usize, alphabet: &[u8; 64]) -> Form {
         .map(|i| alphabet[usize::from(sextet_at(i))])
         .collect();
     // The character before carries the value's first bits in its low bits.
-    let lead = (bit_start % 6 != 0).then(|| {
+    let lead = (!bit_start.is_multiple_of(6)).then(|| {
         let known = 6 * first_own - bit_start;
         let mask = (1u8 << known) - 1;
         Partial {
@@ -163,7 +163,7 @@ fn base64_core(value: &[u8], shift: usize, alphabet: &[u8; 64]) -> Form {
         }
     });
     // The character after carries the value's last bits in its high bits.
-    let trail = (bit_end % 6 != 0).then(|| {
+    let trail = (!bit_end.is_multiple_of(6)).then(|| {
         let known = bit_end - 6 * own_end;
         let mask = ((1u8 << known) - 1) << (6 - known);
         Partial {
