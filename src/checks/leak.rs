@@ -1,5 +1,6 @@
 //! The leak scan: does a response carry a fixture secret, in any encoding, anywhere?
 
+use std::collections::HashSet;
 use std::fmt;
 
 use http::HeaderMap;
@@ -7,7 +8,7 @@ use http::HeaderMap;
 use crate::checks::redact::{Encoding, Redactor, SecretMatch, ValueKind};
 
 /// Where in a response a secret was found.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum LeakLocation {
     /// The status code (only a secret made of digits can land here).
@@ -33,7 +34,7 @@ impl fmt::Display for LeakLocation {
 
 /// A secret found in a response: which binding, which value of it, in which encoding, where —
 /// never the value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Leak {
     /// The binding whose value leaked (or `store_id/secret_name` when no binding points at it).
@@ -71,6 +72,8 @@ pub(crate) fn scan(
     body: &[u8],
 ) -> Vec<Leak> {
     let mut leaks = Vec::new();
+    // A set beside the list: a body can hold thousands of hits.
+    let mut seen = HashSet::new();
     let mut push = |hit: &SecretMatch, location| {
         let leak = Leak {
             binding: hit.label.to_string(),
@@ -78,7 +81,7 @@ pub(crate) fn scan(
             encoding: hit.encoding,
             location,
         };
-        if !leaks.contains(&leak) {
+        if seen.insert(leak.clone()) {
             leaks.push(leak);
         }
     };

@@ -472,3 +472,12 @@ fn nothing_about_a_leak_shows_the_value() {
     }
     assert!(!env.redactor().contains_secret(&shown), "{shown}");
 }
+
+#[test]
+fn a_body_made_of_one_value_over_and_over_is_one_leak() {
+    let env = secrets_env! { API_TOKEN => "abab" };
+    let body = "ab".repeat(50_000);
+    let leaks = captured(&env, None, &body).leaks();
+    assert_eq!(leaks.len(), 1, "{:?}", &leaks[..leaks.len().min(3)]);
+    assert_eq!(env.redactor().redact(&body), "[secret:API_TOKEN]");
+}

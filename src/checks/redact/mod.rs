@@ -310,8 +310,10 @@ impl Redactor {
         while i < hits.len() {
             // A group: hits that overlap one another, replaced as one stretch.
             let mut range = char_bounds(text, hits[i].range.clone());
+            // Widening to character boundaries must not reach back into the previous group.
+            range.start = range.start.max(copied);
             let mut markers: Vec<String> = Vec::new();
-            while i < hits.len() && hits[i].range.start < range.end.max(range.start + 1) {
+            while i < hits.len() && hits[i].range.start < range.end {
                 let hit = &hits[i];
                 range.end = range.end.max(char_bounds(text, hit.range.clone()).end);
                 let marker = match self.patterns.get(hit.pattern) {
@@ -374,12 +376,12 @@ fn settle(mut hits: Vec<SecretMatch>) -> Vec<SecretMatch> {
         .collect();
     let mut drop = drop.into_iter();
     kept.retain(|_| !drop.next().unwrap_or(false));
-    // Overlapping runs of one value are one partial leak, however many windows matched it.
+    // Overlapping matches of one label and kind are one leak: the runs of a value however many
+    // windows matched them, or `aaaa` found at every offset of `aaaaaaaa`.
     let mut merged: Vec<SecretMatch> = Vec::with_capacity(kept.len());
     for hit in kept {
         if let Some(last) = merged.last_mut()
-            && last.kind == ValueKind::Partial
-            && hit.kind == ValueKind::Partial
+            && last.kind == hit.kind
             && last.label == hit.label
             && hit.range.start < last.range.end
         {
@@ -474,6 +476,16 @@ mod tests {
             redactor.redact("x alpha-SHARED-bravo-9999 y"),
             "x [secret:A][secret:B] y"
         );
+    }
+
+    #[test]
+    fn a_value_repeated_over_itself_is_one_match() {
+        let redactor = redactor(&[("A", "aaaa")]);
+        let text = "x".to_owned() + &"a".repeat(100_000) + "x";
+        let hits = redactor.find(text.as_bytes());
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].range, 1..100_001);
+        assert_eq!(redactor.redact(&text), "x[secret:A]x");
     }
 
     #[test]
