@@ -4,13 +4,14 @@
 //!
 //! Why decode the text instead of listing every encoded form of every value: "any subset of
 //! bytes percent-encoded", "either hex case", "named, decimal or hex entities" and "base64
-//! wrapped at any line length" are each unbounded families of forms, while decoding costs one
-//! linear pass that is skipped outright when the text holds no `%`, `&`, `\` or line break. On
-//! the benchmark's 64 KiB body with 100 secrets the views add tens of microseconds to a scan
-//! (README, Performance); enumerating even the fixed-alphabet percent forms cost more patterns
-//! than every other encoding together. Base64 and hex stay patterns: they do not decode text
-//! into the value but encode the value, and a base64 "window" decoder would have to decode
-//! every run of letters at four alignments.
+//! wrapped at any line length" are each unbounded families of forms, while decoding is one
+//! linear pass, skipped outright when the text holds no `%`, `&`, `\` or line break.
+//! Measured (benches/assertions.rs, 64 KiB, 100 secrets): typical text 12 µs a scan, text with
+//! every escape kind nested on every line 331 µs, both under the 1 ms goal; the listing this
+//! replaced held 16 forms a value (1,600 patterns, 1.44 ms to build) and still missed most
+//! percent and entity variants. Base64 and hex stay patterns: they encode the value rather
+//! than escape the text, and decoding base64 would mean decoding every run of letters at four
+//! alignments.
 
 use std::ops::Range;
 
