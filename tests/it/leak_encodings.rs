@@ -481,3 +481,29 @@ fn a_body_made_of_one_value_over_and_over_is_one_leak() {
     assert_eq!(leaks.len(), 1, "{:?}", &leaks[..leaks.len().min(3)]);
     assert_eq!(env.redactor().redact(&body), "[secret:API_TOKEN]");
 }
+
+#[test]
+fn every_listed_encoding_of_fixed_values_is_caught() {
+    for value in [
+        token(),
+        PUNCTUATED,
+        "t0k4",
+        "\n  core-tok-9 \n",
+        "é€😀x",
+        "a%41\\u0042&amp;",
+    ] {
+        let env = secrets_env! { API_TOKEN => value };
+        let redactor = env.redactor();
+        for (encoding, form) in devflare_test::__private::every_encoding(value) {
+            let text = format!("id=7 {form};");
+            let redacted = redactor.redact(&text);
+            let context = format!("{encoding}, value {value:?}, text {text:?}");
+            assert!(!redacted.contains(form.as_str()), "{context}: {redacted}");
+            assert!(
+                !redactor.contains_secret(&redacted),
+                "{context}: {redacted}"
+            );
+            assert!(!captured(&env, None, &text).leaks().is_empty(), "{context}");
+        }
+    }
+}
