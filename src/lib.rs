@@ -62,12 +62,9 @@ mod checks;
 mod env;
 mod error;
 mod http;
-mod leak;
 mod local;
 mod matrix;
-mod redact;
 mod runtime;
-mod snapshot;
 mod sources;
 mod suggest;
 
@@ -82,16 +79,16 @@ pub use crate::http::{
     CapturedResponse, ExpectedStatus, FnHandler, Handler, RequestError, SendError, TestClient,
     TestRequest,
 };
+pub use checks::leak::{Leak, LeakLocation};
+pub use checks::redact::{Encoding, Redactor, RedactorError, ValueKind};
 pub use env::{
     BindingReads, DEFAULT_STORE_ID, ReadLog, SecretBinding, SecretRef, SecretsAdmin, SecretsEnv,
 };
 pub use error::{Error, Origin, SecretError};
-pub use leak::{Leak, LeakLocation};
 pub use matrix::{
     MIN_TOKEN_CHARS, MatrixError, MatrixFailure, MatrixReport, Outcome, ProtectedRoute, Scenario,
     ScenarioResult, StatusExpectation, Verdict,
 };
-pub use redact::{Encoding, Redactor};
 pub use runtime::block_on;
 pub use sources::validate;
 pub use sources::{EmbeddedFile, SecretsEnvBuilder};
@@ -135,8 +132,11 @@ pub mod __private {
 
     /// The snapshot macros' renderers.
     pub mod snapshot {
-        pub use crate::snapshot::{matrix_text, read_log_text, response_text};
+        pub use crate::checks::snapshot::{matrix_text, read_log_text, response_text};
     }
+
+    /// Every supported encoding of a value, for tests and the redactor's fuzz target.
+    pub use crate::checks::redact::every_encoding;
 
     /// `secrets_env!`'s build step: a duplicate is a bug in the test, so it panics there.
     #[track_caller]

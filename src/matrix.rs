@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use http::{HeaderName, HeaderValue, Method, StatusCode};
 
+use crate::checks::leak::Leak;
 use crate::http::{CapturedResponse, Handler, TestClient, TestRequest};
-use crate::leak::Leak;
 use crate::suggest::closest;
 use crate::{ReadLog, SecretsEnv};
 

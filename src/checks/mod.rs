@@ -1,4 +1,9 @@
-//! The checks a test runs on what a handler did: read-log assertions (and, beside them,
-//! redaction, the leak scan, snapshots and the protected-route matrix).
+//! The checks a test runs on what a handler did: redaction, the leak scan, redacted snapshots
+//! and read-log assertions.
 
+pub(crate) mod leak;
 mod read_log_assert;
+pub(crate) mod redact;
+pub(crate) mod snapshot;
+
+pub(crate) use redact::Registered;

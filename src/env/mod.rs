@@ -185,8 +185,7 @@ impl SecretsEnv {
     /// Every value this env's store has ever held, labelled with the binding that points at it
     /// (or `store_id/secret_name` when none does), for redaction and leak scans. Longest value
     /// first, so a value that contains another is replaced whole.
-    #[doc(hidden)]
-    pub fn __known_values(&self) -> Vec<(String, Arc<str>)> {
+    pub(crate) fn known_values(&self) -> Vec<(String, Arc<str>)> {
         let mut labelled: Vec<(String, Arc<str>)> = self
             .inner
             .store

@@ -43,6 +43,8 @@ impl Slot {
 pub(crate) struct Store {
     slots: Mutex<BTreeMap<SecretRef, Arc<Slot>>>,
     written: Mutex<BTreeSet<(SecretRef, Arc<str>)>>,
+    /// Derived values and settings the redactor adds to the written values.
+    pub(crate) redaction: crate::checks::Registered,
 }
 
 impl Store {

@@ -14,6 +14,7 @@ mod routes;
 
 mod broken_handlers;
 mod http_helpers;
+mod leak_encodings;
 mod leak_scan;
 mod matrix;
 mod read_log_asserts;
