@@ -3,7 +3,6 @@
 
 mod admin;
 mod builder;
-mod cli;
 mod declared;
 mod env;
 mod error;
@@ -62,12 +61,6 @@ pub mod prelude {
         assert_read_log_snapshot, assert_response_snapshot, assert_status, block_on,
         include_fixture, manifest_path, secrets_env,
     };
-}
-
-/// Not public API. The `devflare-secrets` binary's implementation.
-#[doc(hidden)]
-pub mod __cli {
-    pub use crate::cli::main;
 }
 
 /// Not public API. Referenced by macro-generated code.
