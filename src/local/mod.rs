@@ -12,6 +12,7 @@ pub(crate) mod wrangler_state;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use devflare_config::Location;
 use devflare_config::devflare_local::{self, LocalFile, LocalValuesError};
 
 use crate::builder::ValueSource;
@@ -105,14 +106,11 @@ impl SecretsEnvBuilder {
 
     fn devflare_values(self, file: &LocalFile, path: &Path) -> Self {
         file.entries().fold(self, |builder, entry| {
-            let origin = entry.secret.location().map_or_else(
-                || Origin::File {
-                    path: path.to_owned(),
-                    line: 1,
-                    column: 1,
-                },
-                Origin::from,
-            );
+            // Parsed entries always have a location; the file's start is a safe fallback.
+            let origin = match entry.secret.location() {
+                Some(location) => Origin::from(location),
+                None => Origin::from(&Location::new(path, 1, 1)),
+            };
             builder.value_from(
                 SecretRef::new(entry.store_id, entry.name),
                 Arc::from(entry.secret.value()),
@@ -175,11 +173,8 @@ impl SecretsEnvBuilder {
     #[cfg(feature = "wrangler-state")]
     fn wrangler_values(self, secrets: Vec<wrangler_state::StateSecret>) -> Self {
         secrets.into_iter().fold(self, |builder, secret| {
-            let origin = Origin::File {
-                path: secret.blob,
-                line: 1,
-                column: 1,
-            };
+            // A blob is the value, whole: its start is the position.
+            let origin = Origin::from(&Location::new(secret.blob, 1, 1));
             builder.value_from(
                 secret.reference,
                 Arc::from(secret.value),

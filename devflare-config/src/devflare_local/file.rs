@@ -84,7 +84,7 @@ impl LocalFile {
                  with `JSON.parse`)",
             ));
         }
-        Reader { text, index }.file(&root)
+        Reader { text, index }.file(root)
     }
 
     /// Every secret, sorted by store id, then name.
@@ -206,8 +206,10 @@ impl Reader<'_> {
         LocalValuesError::at(self.index.locate(offset), message)
     }
 
-    fn file(&self, root: &Node) -> Result<LocalFile, LocalValuesError> {
-        let NodeKind::Table(entries) = &root.kind else {
+    /// Consumes the tree: strings move into the file instead of being copied (at 100k
+    /// secrets, copying and freeing them twice cost more than the parse itself).
+    fn file(&self, root: Node) -> Result<LocalFile, LocalValuesError> {
+        let NodeKind::Table(entries) = root.kind else {
             return Err(self.error(
                 root.span.start,
                 format!(
@@ -223,7 +225,8 @@ impl Reader<'_> {
                 "version" => version = Some((key, node)),
                 "stores" => stores = Some((key, node)),
                 _ => {
-                    other.insert(key.name.clone(), self.raw_value(node)?);
+                    let value = self.raw_value(&node)?;
+                    other.insert(key.name, value);
                 }
             }
         }
@@ -233,27 +236,24 @@ impl Reader<'_> {
                 format!("`version` is missing; expected `\"version\": {SUPPORTED_VERSION}`"),
             ));
         };
-        self.version(key, node)?;
+        self.version(&key, &node)?;
         let Some((key, node)) = stores else {
             return Err(self.error(
                 root.span.start,
                 "`stores` is missing; expected `\"stores\": {\"<store_id>\": {…}}`".into(),
             ));
         };
-        let NodeKind::Table(stores) = &node.kind else {
+        let NodeKind::Table(stores) = node.kind else {
             return Err(self.error(
                 key.span.start,
                 "`stores` must be an object of store ids".into(),
             ));
         };
-        let mut parsed = BTreeMap::new();
-        for (store_key, secrets) in stores {
-            parsed.insert(store_key.name.clone(), self.store(store_key, secrets)?);
-        }
-        Ok(LocalFile {
-            stores: parsed,
-            other,
-        })
+        let stores = stores
+            .into_iter()
+            .map(|(store_key, secrets)| self.store(store_key, secrets))
+            .collect::<Result<_, _>>()?;
+        Ok(LocalFile { stores, other })
     }
 
     fn version(&self, key: &Key, node: &Node) -> Result<(), LocalValuesError> {
@@ -278,65 +278,81 @@ impl Reader<'_> {
 
     fn store(
         &self,
-        store_key: &Key,
-        secrets: &Node,
-    ) -> Result<BTreeMap<String, LocalSecret>, LocalValuesError> {
-        let store_id = &store_key.name;
-        let NodeKind::Table(secrets) = &secrets.kind else {
+        store_key: Key,
+        secrets: Node,
+    ) -> Result<(String, BTreeMap<String, LocalSecret>), LocalValuesError> {
+        let store_id = store_key.name;
+        let NodeKind::Table(secrets) = secrets.kind else {
             return Err(self.error(
                 store_key.span.start,
                 format!("store `{store_id}` must be an object of secret names"),
             ));
         };
-        let mut store = BTreeMap::new();
-        for (name_key, entry) in secrets {
-            let name = &name_key.name;
-            let at = |message: String| self.error(name_key.span.start, message);
-            let NodeKind::Table(fields) = &entry.kind else {
-                return Err(at(format!(
-                    "secret `{store_id}/{name}` must be an object {{\"value\": \"…\", \"updatedAt\": \"…\"}}"
-                )));
-            };
-            let mut value = None;
-            let mut updated_at = None;
-            let mut other = Map::new();
-            for (field, node) in fields {
-                match (field.name.as_str(), &node.kind) {
-                    ("value", NodeKind::String(text)) => value = Some(text.clone()),
-                    ("value", _) => {
-                        return Err(at(format!(
-                            "secret `{store_id}/{name}`: `value` must be a string, not {}",
-                            node.type_name(crate::Format::Json)
-                        )));
+        // Collected, not inserted one by one: `BTreeMap` sorts once and builds in bulk.
+        let store = secrets
+            .into_iter()
+            .map(|(name_key, entry)| self.secret(&store_id, name_key, entry))
+            .collect::<Result<_, _>>()?;
+        Ok((store_id, store))
+    }
+
+    fn secret(
+        &self,
+        store_id: &str,
+        name_key: Key,
+        entry: Node,
+    ) -> Result<(String, LocalSecret), LocalValuesError> {
+        let name = name_key.name;
+        let at = |message: String| self.error(name_key.span.start, message);
+        let NodeKind::Table(fields) = entry.kind else {
+            return Err(at(format!(
+                "secret `{store_id}/{name}` must be an object {{\"value\": \"…\", \"updatedAt\": \"…\"}}"
+            )));
+        };
+        let mut value = None;
+        let mut updated_at = None;
+        let mut other = Map::new();
+        for (field, node) in fields {
+            match (field.name.as_str(), node.kind) {
+                ("value", NodeKind::String(text)) => value = Some(text),
+                ("updatedAt", NodeKind::String(text)) => updated_at = Some(text),
+                ("value", kind) => {
+                    let found = Node {
+                        span: node.span,
+                        kind,
                     }
-                    ("updatedAt", NodeKind::String(text)) => updated_at = Some(text.clone()),
-                    ("updatedAt", _) => {
-                        return Err(at(format!(
-                            "secret `{store_id}/{name}`: `updatedAt` must be an ISO-8601 string"
-                        )));
-                    }
-                    (other_key, _) => {
-                        other.insert(other_key.to_owned(), self.raw_value(node)?);
-                    }
+                    .type_name(crate::Format::Json);
+                    return Err(at(format!(
+                        "secret `{store_id}/{name}`: `value` must be a string, not {found}"
+                    )));
+                }
+                ("updatedAt", _) => {
+                    return Err(at(format!(
+                        "secret `{store_id}/{name}`: `updatedAt` must be an ISO-8601 string"
+                    )));
+                }
+                (_, kind) => {
+                    let value = self.raw_value(&Node {
+                        span: node.span,
+                        kind,
+                    })?;
+                    other.insert(field.name, value);
                 }
             }
-            let Some(value) = value else {
-                return Err(at(format!(
-                    "secret `{store_id}/{name}`: `value` is missing"
-                )));
-            };
-            let location = Some(self.index.locate(name_key.span.start));
-            store.insert(
-                name.clone(),
-                LocalSecret {
-                    value,
-                    updated_at,
-                    other,
-                    location,
-                },
-            );
         }
-        Ok(store)
+        let Some(value) = value else {
+            return Err(at(format!(
+                "secret `{store_id}/{name}`: `value` is missing"
+            )));
+        };
+        let location = Some(self.index.locate(name_key.span.start));
+        let secret = LocalSecret {
+            value,
+            updated_at,
+            other,
+            location,
+        };
+        Ok((name, secret))
     }
 
     /// A value this crate does not interpret, kept as JSON for the next write. Only its own
