@@ -43,6 +43,7 @@ impl LocalSecret {
 }
 
 /// One secret with its store id and name, as [`LocalFile::entries`] yields them.
+#[non_exhaustive]
 pub struct LocalEntry<'a> {
     /// The store id.
     pub store_id: &'a str,
@@ -389,4 +390,58 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
         .map(str::len)
         .sum();
     (line_start + column.saturating_sub(1)).min(text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURE: &str = "{\n\t\"version\": 1,\n\t\"stores\": {\n\t\t\"store-123\": {\n\t\t\t\"api-token\": {\n\t\t\t\t\"value\": \"devflare-local-token\",\n\t\t\t\t\"updatedAt\": \"2026-11-20T09:15:00.000Z\"\n\t\t\t}\n\t\t}\n\t}\n}\n";
+
+    #[test]
+    fn renders_a_parsed_file_byte_for_byte() {
+        let file = LocalFile::parse(FIXTURE, "f.json").unwrap();
+        assert_eq!(file.render(), FIXTURE);
+    }
+
+    #[test]
+    fn locates_an_entry_by_its_name_key() {
+        let file = LocalFile::parse(FIXTURE, "f.json").unwrap();
+        let entries: Vec<_> = file.entries().collect();
+        assert_eq!(entries.len(), 1);
+        let at = entries[0].secret.location().unwrap();
+        assert_eq!((at.line(), at.column()), (5, 4));
+    }
+
+    #[test]
+    fn keeps_unknown_keys() {
+        let text = r#"{"version": 1, "note": [1, {"deep": null}], "stores": {"s": {"n": {"value": "v", "createdBy": "x"}}}}"#;
+        let mut file = LocalFile::parse(text, "f.json").unwrap();
+        file.set("s", "m", "w".into(), "t".into());
+        let again = file.render();
+        assert!(
+            again.contains("\"note\": [\n\t\t1,\n\t\t{\n\t\t\t\"deep\": null\n\t\t}\n\t]"),
+            "{again}"
+        );
+        assert!(again.contains("\"createdBy\": \"x\""), "{again}");
+        // And they survive another round trip unchanged.
+        assert_eq!(LocalFile::parse(&again, "f.json").unwrap().render(), again);
+    }
+
+    #[test]
+    fn removes_an_emptied_store() {
+        let mut file = LocalFile::parse(FIXTURE, "f.json").unwrap();
+        assert!(!file.remove("store-123", "nope"));
+        assert!(file.remove("store-123", "api-token"));
+        assert_eq!(file.render(), "{\n\t\"version\": 1,\n\t\"stores\": {}\n}\n");
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused_not_dropped() {
+        let text = r#"{"version": 1, "stores": {"s": {"n": {"value": "a"}, "n": {"value": "b"}}}}"#;
+        let error = LocalFile::parse(text, "f.json").err().unwrap();
+        assert!(error.message().contains("duplicate key `n`"), "{error}");
+        let second = text.rfind("\"n\"").unwrap() + 1;
+        assert_eq!(error.location().unwrap().column(), second);
+    }
 }
