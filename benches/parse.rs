@@ -145,6 +145,24 @@ mod devflare_local_file {
         });
     }
 
+    /// `n` stores of one secret each (issue 11 measured 2.7 s at 10k).
+    #[divan::bench(args = [1_000, 10_000, 100_000], sample_count = 10)]
+    fn many_stores(bencher: divan::Bencher, n: usize) {
+        let mut text = String::from("{\n\t\"version\": 1,\n\t\"stores\": {\n");
+        for i in 0..n {
+            let comma = if i + 1 < n { "," } else { "" };
+            write!(
+                text,
+                "\t\t\"store-{i}\": {{\n\t\t\t\"api-token\": {{\n\t\t\t\t\"value\": \"value-{i}\"\n\t\t\t}}\n\t\t}}{comma}\n"
+            )
+            .unwrap();
+        }
+        text.push_str("\t}\n}\n");
+        bencher.bench(|| {
+            black_box(LocalFile::parse(black_box(&text), "/p/secrets.local.json").unwrap())
+        });
+    }
+
     #[divan::bench(args = [1_000, 10_000, 100_000], sample_count = 10)]
     fn one_line(bencher: divan::Bencher, n: usize) {
         let text = text(n, true);
