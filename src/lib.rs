@@ -68,9 +68,7 @@ mod runtime;
 mod sources;
 mod suggest;
 
-mod cli;
-
-// Paths the local-values and CLI modules still use (they move into `sources/` next).
+// The path the local-values module still uses (it moves into `sources/` next).
 pub(crate) use sources::builder;
 
 #[cfg(feature = "tower")]
@@ -109,17 +107,6 @@ pub mod prelude {
         assert_read_log_snapshot, assert_response_snapshot, assert_status, block_on,
         include_fixture, manifest_path, secrets_env,
     };
-}
-
-/// The README's examples, compiled and run as doctests so the README never lies.
-#[cfg(doctest)]
-#[doc = include_str!("../README.md")]
-pub struct ReadmeDoctests;
-
-/// Not public API. The `devflare-secrets` binary's implementation.
-#[doc(hidden)]
-pub mod __cli {
-    pub use crate::cli::main;
 }
 
 /// Not public API. Referenced by macro-generated code.

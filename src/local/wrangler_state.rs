@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::SecretRef;
 use crate::error::Error;
+use devflare_config::devflare_local::LocalValuesError;
 
 /// Where the state lives, relative to a project folder.
 pub(crate) const RELATIVE_PATH: &str = ".wrangler/state/v3/secrets-store";
@@ -37,11 +38,14 @@ pub(crate) struct StateSecret {
 }
 
 fn problem(path: &Path, problem: impl Into<String>) -> Error {
-    Error::LocalValues {
-        path: path.to_owned(),
-        position: None,
-        problem: problem.into(),
-    }
+    LocalValuesError::new(path, problem).into()
+}
+
+/// An I/O failure on `path`, kept as the error's `source()`.
+fn io_problem(path: &Path, what: &str, error: std::io::Error) -> Error {
+    LocalValuesError::new(path, format!("{what}{error}"))
+        .caused_by(error)
+        .into()
 }
 
 /// Every secret in the state folder `root` (`<project>/.wrangler/state/v3/secrets-store`),
@@ -112,9 +116,9 @@ pub(crate) fn read(root: &Path) -> Result<Vec<StateSecret>, Error> {
 /// `<store_id>` → its folder, for every folder with a `blobs/` inside.
 fn store_dirs(root: &Path) -> Result<BTreeMap<String, PathBuf>, Error> {
     let mut stores = BTreeMap::new();
-    let entries = fs::read_dir(root).map_err(|e| problem(root, e.to_string()))?;
+    let entries = fs::read_dir(root).map_err(|e| io_problem(root, "", e))?;
     for entry in entries {
-        let entry = entry.map_err(|e| problem(root, e.to_string()))?;
+        let entry = entry.map_err(|e| io_problem(root, "", e))?;
         let path = entry.path();
         if let Some(id) = entry.file_name().to_str()
             && id != INDEX_DIR
@@ -129,9 +133,9 @@ fn store_dirs(root: &Path) -> Result<BTreeMap<String, PathBuf>, Error> {
 /// The store index files, sorted; Miniflare's own `metadata.sqlite` is not one.
 fn index_files(index_dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
-    let entries = fs::read_dir(index_dir).map_err(|e| problem(index_dir, e.to_string()))?;
+    let entries = fs::read_dir(index_dir).map_err(|e| io_problem(index_dir, "", e))?;
     for entry in entries {
-        let entry = entry.map_err(|e| problem(index_dir, e.to_string()))?;
+        let entry = entry.map_err(|e| io_problem(index_dir, "", e))?;
         let name = entry.file_name();
         let name = name.to_string_lossy();
         if name.ends_with(".sqlite") && name != "metadata.sqlite" {
@@ -157,17 +161,20 @@ fn store_of<'a>(
 /// `(key, blob_id)` rows of one index, read from a scratch copy (see the module doc).
 fn read_index(index: &Path) -> Result<Vec<(String, String)>, Error> {
     let scratch = Scratch::new().map_err(|e| {
-        problem(
+        io_problem(
             index,
-            format!("cannot create a scratch folder to read a copy of this index: {e}"),
+            "cannot create a scratch folder to read a copy of this index: ",
+            e,
         )
     })?;
     let copy = scratch.0.join("index.sqlite");
-    fs::copy(index, &copy).map_err(|e| problem(index, format!("cannot copy: {e}")))?;
-    let wal = crate::local::devflare_file::sibling(index, "-wal");
+    fs::copy(index, &copy).map_err(|e| io_problem(index, "cannot copy: ", e))?;
+    let mut wal = index.as_os_str().to_owned();
+    wal.push("-wal");
+    let wal = PathBuf::from(wal);
     if wal.is_file() {
         fs::copy(&wal, scratch.0.join("index.sqlite-wal"))
-            .map_err(|e| problem(&wal, format!("cannot copy: {e}")))?;
+            .map_err(|e| io_problem(&wal, "cannot copy: ", e))?;
     }
 
     let sqlite = |e: rusqlite::Error| problem(index, format!("not a readable SQLite index: {e}"));

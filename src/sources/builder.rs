@@ -75,6 +75,9 @@ pub struct SecretsEnvBuilder {
     /// Errors of sources added in a chain (e.g. a missing local values file), reported by
     /// `build()` so chains stay fluent.
     deferred_errors: Vec<Error>,
+    /// Optional sources (`*_if_present`) whose file was absent, shown by `Debug` so a test
+    /// that got no local values can see why.
+    skipped_sources: Vec<String>,
     other_bindings: Vec<OtherBinding>,
     /// Set once a wrangler config is loaded: its bindings are then the whole set, and a
     /// value for any other name is a typo rather than a new binding.
@@ -184,6 +187,12 @@ impl SecretsEnvBuilder {
         self
     }
 
+    /// Records an optional source that was skipped (its file is absent).
+    pub(crate) fn skip_source(mut self, description: String) -> Self {
+        self.skipped_sources.push(description);
+        self
+    }
+
     /// Resolves bindings and values into an env.
     ///
     /// # Errors
@@ -289,6 +298,7 @@ impl fmt::Debug for SecretsEnvBuilder {
             .field("values", &self.values.len())
             .field("strict", &self.strict)
             .field("deferred_errors", &self.deferred_errors.len())
+            .field("skipped_sources", &self.skipped_sources)
             .finish()
     }
 }

@@ -8,13 +8,14 @@ use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use devflare_test::prelude::*;
+use devflare_config::devflare_local;
 
 const BIN: &str = env!("CARGO_BIN_EXE_devflare-secrets");
 const CANARY: &str = "CANARY-cli-5b2a";
+/// A file written by Devflare (TypeScript), byte for byte.
 const DEVFLARE_FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/fixtures/devflare-local/.devflare/secrets.local.json"
+    "/tests/fixtures/devflare-local.json"
 );
 
 /// A fresh project folder under the system temp folder, removed on drop.
@@ -73,16 +74,11 @@ impl Project {
         stdout(&output).lines().map(str::to_owned).collect()
     }
 
-    /// The values as the library reads them.
+    /// The value as devflare-test reads it (through the same shared reader).
     fn value(&self, store: &str, name: &str) -> Option<String> {
-        let env = SecretsEnv::builder()
-            .bind("B", SecretRef::new(store, name))
-            .devflare_local(&self.0)
-            .build()
-            .unwrap();
-        block_on(env.secret_store("B").unwrap().get())
-            .ok()
-            .flatten()
+        let file = devflare_local::read(&self.file()).unwrap();
+        file.get(store, name)
+            .map(|secret| secret.value().to_owned())
     }
 }
 
@@ -237,7 +233,7 @@ fn a_malformed_or_newer_file_is_never_overwritten() {
             "{\"version\": 2, \"stores\": {}}",
             "version 2 is not supported",
         ),
-        ("{\"version\": 1, \"stores\": {", "not valid JSON"),
+        ("{\"version\": 1, \"stores\": {", "invalid JSON"),
     ] {
         fs::write(project.file(), text).unwrap();
         let output = project.run(&["set", "--store", "s", "--name", "n"], "v");
@@ -512,4 +508,112 @@ fn says_when_it_cannot_check_git() {
         "{}",
         stderr(&output)
     );
+}
+
+#[test]
+fn version_prints_the_crate_version() {
+    let project = Project::new("version");
+    for flag in ["--version", "-V"] {
+        let output = project.run(&[flag], "");
+        assert_ok(&output);
+        assert_eq!(
+            stdout(&output),
+            format!("devflare-secrets {}\n", env!("CARGO_PKG_VERSION"))
+        );
+    }
+}
+
+#[test]
+fn an_empty_value_is_refused_unless_allowed() {
+    let project = Project::new("empty");
+    for input in ["", "\n", "\r\n"] {
+        let output = project.run(&["set", "--store", "s", "--name", "n"], input);
+        assert_eq!(output.status.code(), Some(1), "{input:?}");
+        assert!(
+            stderr(&output).contains("--allow-empty"),
+            "{}",
+            stderr(&output)
+        );
+        assert!(!project.file().exists(), "nothing is written");
+    }
+    let output = project.run(&["set", "--store", "s", "--name", "n", "--value", ""], "");
+    assert_eq!(output.status.code(), Some(1));
+
+    let output = project.run(&["set", "--store", "s", "--name", "n", "--allow-empty"], "");
+    assert_ok(&output);
+    assert_eq!(project.value("s", "n").as_deref(), Some(""));
+}
+
+#[test]
+fn store_ids_and_names_with_whitespace_or_control_characters_are_refused() {
+    let project = Project::new("odd-names");
+    for (store, name) in [
+        ("s\nforged/line", "n"),
+        ("s", "a b"),
+        ("s", "tab\there"),
+        ("s\u{1b}[2J", "n"),
+        ("s", "a/b"),
+        ("", "n"),
+    ] {
+        let output = project.run(&["set", "--store", store, "--name", name], "v");
+        assert_eq!(output.status.code(), Some(2), "{store:?} {name:?}");
+        let text = stderr(&output);
+        assert!(text.contains("must not"), "{text}");
+        assert!(
+            !text.contains("forged") && !text.contains("here"),
+            "never echoed: {text}"
+        );
+        let output = project.run(&["list", "--store", store], "");
+        let expected = if store == "s" { 0 } else { 2 };
+        assert_eq!(
+            output.status.code(),
+            Some(expected),
+            "list --store {store:?}"
+        );
+    }
+    assert!(!project.file().exists());
+}
+
+#[test]
+fn list_prints_one_line_per_entry_even_for_odd_names_in_the_file() {
+    let project = Project::new("forged");
+    fs::create_dir_all(project.0.join(".devflare")).unwrap();
+    // Another tool wrote a store id holding a newline: `list` must not print a forged line.
+    fs::write(
+        project.file(),
+        "{\"version\": 1, \"stores\": {\"s\\nevil/forged\": {\"n\": {\"value\": \"v\"}}, \"ok\": {\"m\": {\"value\": \"w\"}}}}",
+    )
+    .unwrap();
+    let listed = project.list();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert!(listed.contains(&"ok/m".to_owned()));
+    assert!(
+        !listed.iter().any(|line| line.starts_with("evil")),
+        "{listed:?}"
+    );
+}
+
+#[test]
+fn suggestions_are_only_for_near_names() {
+    let project = Project::new("near");
+    project.set("0123456789abcdef0123456789abcdef", "admin-token", "v");
+    let delete = |store: &str, name: &str| {
+        let output = project.run(&["delete", "--store", store, "--name", name], "");
+        assert_eq!(output.status.code(), Some(1));
+        stderr(&output)
+    };
+    let far = delete("0123456789abcdef0123456789abcdef", "temp");
+    assert!(!far.contains("did you mean"), "{far}");
+    let near = delete("0123456789abcdef0123456789abcdef", "admin-tokn");
+    assert!(
+        near.contains("did you mean `0123456789abcdef0123456789abcdef/admin-token`?"),
+        "{near}"
+    );
+    let store_typo = delete("0123456789abcdef0123456789abcdeg", "admin-token");
+    assert!(
+        store_typo.contains("did you mean `0123456789abcdef0123456789abcdef/admin-token`?"),
+        "{store_typo}"
+    );
+    let other_store = delete("ffff", "admin-token");
+    assert!(!other_store.contains("did you mean"), "{other_store}");
 }

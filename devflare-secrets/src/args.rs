@@ -1,7 +1,8 @@
 //! Command-line arguments of `devflare-secrets`, parsed with std only, and the help texts.
 //!
 //! Errors never repeat an argument that could be a value: unexpected positional arguments are
-//! counted, not shown, and only option *names* are echoed.
+//! counted, not shown, and only option *names* are echoed. (A parser crate was considered;
+//! the rule above needs control over every message, which these few options make cheap.)
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -11,6 +12,8 @@ use std::path::PathBuf;
 pub(crate) enum Invocation {
     /// Print this help text and exit 0.
     Help(&'static str),
+    /// Print the version and exit 0.
+    Version,
     /// Run a command.
     Run(Command),
 }
@@ -26,6 +29,7 @@ pub(crate) struct Command {
     pub(crate) name: Option<String>,
     pub(crate) source: ValueInput,
     pub(crate) keep_newline: bool,
+    pub(crate) allow_empty: bool,
 }
 
 /// Never shows a `--value`.
@@ -70,11 +74,20 @@ const GLOBAL_OPTIONS: &[&str] = &[
     "-v",
     "--help",
     "-h",
+    "--version",
+    "-V",
 ];
 
 fn command_options(kind: CommandKind) -> &'static [&'static str] {
     match kind {
-        CommandKind::Set => &["--store", "--name", "--file", "--value", "--keep-newline"],
+        CommandKind::Set => &[
+            "--store",
+            "--name",
+            "--file",
+            "--value",
+            "--keep-newline",
+            "--allow-empty",
+        ],
         CommandKind::List => &["--store"],
         CommandKind::Delete => &["--store", "--name"],
     }
@@ -100,10 +113,12 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Invocation, UsageError> {
         name: None,
         source: ValueInput::Stdin,
         keep_newline: false,
+        allow_empty: false,
     };
     let mut inline_value = None;
     let mut file = None;
     let mut help = false;
+    let mut version = false;
     let mut position = 0;
     let mut args = args.into_iter();
 
@@ -127,7 +142,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Invocation, UsageError> {
                         continue;
                     }
                     other => {
-                        let closest = crate::suggest::closest(other, ["set", "list", "delete"]);
+                        let closest = devflare_config::closest(other, ["set", "list", "delete"]);
                         // Echo only a near-typo of a command: anything else may be a value.
                         let shown = if closest.is_some() && is_word(other) {
                             format!("unknown command `{other}`")
@@ -135,7 +150,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Invocation, UsageError> {
                             format!("unknown command (argument #{position}, not shown)")
                         };
                         return Err(usage(
-                            format!("{shown}{}", crate::error::did_you_mean(closest.as_deref())),
+                            format!("{shown}{}", did_you_mean(closest.as_deref())),
                             "devflare-secrets --help",
                         ));
                     }
@@ -162,7 +177,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Invocation, UsageError> {
             .copied()
             .collect();
         if !allowed.contains(&option) {
-            let closest = crate::suggest::closest(option, allowed.iter().copied());
+            let closest = devflare_config::closest(option, allowed.iter().copied());
             let shown = if closest.is_some() && is_word(option.trim_start_matches('-')) {
                 format!("unknown option `{option}`")
             } else {
@@ -173,10 +188,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Invocation, UsageError> {
                 None => String::new(),
             };
             return Err(usage(
-                format!(
-                    "{shown}{context}{}",
-                    crate::error::did_you_mean(closest.as_deref())
-                ),
+                format!("{shown}{context}{}", did_you_mean(closest.as_deref())),
                 hint,
             ));
         }
@@ -220,6 +232,8 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Invocation, UsageError> {
             "--gitignore" => command.gitignore = true,
             "--verbose" | "-v" => command.verbose = true,
             "--keep-newline" => command.keep_newline = true,
+            "--allow-empty" => command.allow_empty = true,
+            "--version" | "-V" => version = true,
             "--project" => {
                 once(command.project.is_some())?;
                 command.project = value.map(PathBuf::from);
@@ -244,6 +258,9 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Invocation, UsageError> {
         }
     }
 
+    if version && !help {
+        return Ok(Invocation::Version);
+    }
     let Some(kind) = kind else {
         return if help {
             Ok(Invocation::Help(MAIN_HELP))
@@ -280,15 +297,18 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Invocation, UsageError> {
         }
     }
     for (option, given) in [("--store", &command.store), ("--name", &command.name)] {
-        if given.as_deref() == Some("") {
-            return Err(usage(format!("`{option}` must not be empty"), hint));
-        }
-        // `list` prints `store_id/name`: a `/` in either would make that line ambiguous.
-        if given.as_deref().is_some_and(|text| text.contains('/')) {
-            return Err(usage(format!("`{option}` must not contain `/`"), hint));
+        if let Some(problem) = given.as_deref().and_then(crate::names::problem) {
+            return Err(usage(format!("`{option}` {problem}"), hint));
         }
     }
     Ok(Invocation::Run(command))
+}
+
+/// `"; did you mean `X`?"`, or nothing.
+fn did_you_mean(closest: Option<&str>) -> String {
+    closest
+        .map(|name| format!("; did you mean `{name}`?"))
+        .unwrap_or_default()
 }
 
 /// Short ASCII words are safe to echo; anything else might be a pasted value.
@@ -331,7 +351,9 @@ macro_rules! exit_codes {
 EXIT CODES:
     0  success
     1  operational error (unreadable or malformed file, unknown secret, I/O)
-    2  usage error (unknown command or option, missing --store/--name)
+    1  also: an empty value without --allow-empty (nothing is written)
+    2  usage error (unknown command or option, missing --store/--name, a store id or
+       name with whitespace, a control character or `/`)
 "
     };
 }
@@ -361,6 +383,7 @@ OPTIONS (every command):
     --gitignore     Add `.devflare/secrets.local.json*` to the project's .gitignore
     -v, --verbose   Say which file was used and how many secrets it holds
     -h, --help      Print help
+    -V, --version   Print the version
 
 EXAMPLE:
     printf %s \"$TOKEN\" | devflare-secrets set --store 0123… --name API_TOKEN
@@ -374,10 +397,11 @@ const SET_HELP: &str = concat!(
 devflare-secrets set — set a local value
 
 USAGE:
-    devflare-secrets set --store ID --name NAME [--file PATH] [--keep-newline]
+    devflare-secrets set --store ID --name NAME [--file PATH] [--keep-newline] [--allow-empty]
 
 Reads the value from stdin (or --file), so it stays out of shell history. One trailing
-newline (\\n or \\r\\n) is removed unless --keep-newline is given. The file is replaced
+newline (\\n or \\r\\n) is removed unless --keep-newline is given. An empty value is
+refused (exit 1, nothing written) unless --allow-empty is given. The file is replaced
 atomically, with mode 0600, under a lock; other entries are kept as they are.
 
 OPTIONS:
@@ -386,6 +410,7 @@ OPTIONS:
     --file PATH       Read the value from this file instead of stdin
     --value VALUE     Give the value inline — avoid: it lands in shell history
     --keep-newline    Keep a trailing newline
+    --allow-empty     Store an empty value (refused by default: usually an empty pipe)
     --project DIR     Project folder [default: current folder]
     --gitignore       Add `.devflare/secrets.local.json*` to the project's .gitignore
     -v, --verbose     Say which file was written

@@ -5,7 +5,7 @@ use std::io;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::local::devflare_file::RELATIVE_PATH;
+use devflare_config::devflare_local::RELATIVE_PATH;
 
 /// The line `--gitignore` adds: the file plus its lock and any temporary file a killed writer
 /// left behind.
