@@ -62,14 +62,10 @@ mod checks;
 mod env;
 mod error;
 mod http;
-mod local;
 mod matrix;
 mod runtime;
 mod sources;
 mod suggest;
-
-// The path the local-values module still uses (it moves into `sources/` next).
-pub(crate) use sources::builder;
 
 #[cfg(feature = "tower")]
 pub use crate::http::ServiceHandler;

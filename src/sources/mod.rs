@@ -5,6 +5,7 @@
 pub(crate) mod builder;
 mod declared;
 mod fixture_file;
+mod local;
 mod macros;
 pub mod validate;
 mod wrangler_config;

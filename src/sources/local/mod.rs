@@ -15,7 +15,7 @@ use std::sync::Arc;
 use devflare_config::Location;
 use devflare_config::devflare_local::{self, LocalFile, LocalValuesError};
 
-use crate::builder::ValueSource;
+use super::builder::ValueSource;
 use crate::error::{Error, Origin};
 use crate::{SecretRef, SecretsEnvBuilder};
 
