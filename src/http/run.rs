@@ -13,7 +13,7 @@ use http_body_util::BodyExt;
 
 use super::CapturedResponse;
 use super::response::RequestSummary;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::{Redactor, SecretsEnv, block_on};
 
@@ -135,10 +135,16 @@ pub struct TestClient<H> {
     handler: H,
     /// The last redactor built, with the values it was built for: building one is the
     /// costly part of a leak scan, and a client's values rarely change between requests.
-    redactor: Mutex<Option<(KnownValues, Redactor)>>,
+    redactor: Mutex<Option<(RedactionInputs, Redactor)>>,
 }
 
-type KnownValues = Vec<(String, std::sync::Arc<str>)>;
+/// What an env's redactor is built from: its values, and what the test registered (derived
+/// values, the partial-leak setting).
+type RedactionInputs = (
+    Vec<(String, Arc<str>)>,
+    Vec<(String, Arc<str>)>,
+    Option<usize>,
+);
 
 impl<F> TestClient<FnHandler<F>> {
     /// A client for an async closure that gets each request and the env to read:
@@ -206,13 +212,18 @@ impl<H: Handler> TestClient<H> {
     /// A redactor for every value the env's store has held: the one built last when the
     /// values have not changed since (a write of a new value rebuilds it).
     pub(crate) fn redactor(&self) -> Redactor {
-        let known = self.env.__known_values();
+        let settings = self.env.inner.store.redaction.settings();
+        let inputs = (
+            self.env.known_values(),
+            settings.derived,
+            settings.partial_min_chars,
+        );
         let mut cache = self.redactor.lock().unwrap_or_else(PoisonError::into_inner);
         match &*cache {
-            Some((built_for, redactor)) if *built_for == known => redactor.clone(),
+            Some((built_for, redactor)) if *built_for == inputs => redactor.clone(),
             _ => {
-                let redactor = Redactor::new(&known);
-                *cache = Some((known, redactor.clone()));
+                let redactor = self.env.redactor();
+                *cache = Some((inputs, redactor.clone()));
                 redactor
             }
         }

@@ -19,10 +19,10 @@ fn assert_clean(what: &str, text: &str) {
 
 fn env() -> SecretsEnv {
     SecretsEnv::builder()
-        .bind("API_TOKEN", "store-123", "api-token")
-        .value("store-123", "api-token", CANARY)
-        .value("store-123", "unbound", CANARY_2)
-        .bind("MISSING", "store-123", "api-tokn")
+        .bind("API_TOKEN", SecretRef::new("store-123", "api-token"))
+        .secret_at(SecretRef::new("store-123", "api-token"), CANARY)
+        .secret_at(SecretRef::new("store-123", "unbound"), CANARY_2)
+        .bind("MISSING", SecretRef::new("store-123", "api-tokn"))
         .build()
         .unwrap()
 }
@@ -63,9 +63,9 @@ fn every_runtime_error_hides_values() {
 fn every_build_error_hides_values() {
     let errors: Vec<Error> = vec![
         SecretsEnv::builder()
-            .bind("A", "s", "n")
-            .bind("A", "s", "m")
-            .value("s", "n", CANARY)
+            .bind("A", SecretRef::new("s", "n"))
+            .bind("A", SecretRef::new("s", "m"))
+            .secret_at(SecretRef::new("s", "n"), CANARY)
             .build()
             .unwrap_err(),
         SecretsEnv::builder()
@@ -74,8 +74,8 @@ fn every_build_error_hides_values() {
             .build()
             .unwrap_err(),
         SecretsEnv::builder()
-            .bind(CANARY_2.replace('-', " "), "s", "n")
-            .value("s", "n", CANARY)
+            .bind(CANARY_2.replace('-', " "), SecretRef::new("s", "n"))
+            .secret_at(SecretRef::new("s", "n"), CANARY)
             .strict()
             .build()
             .unwrap_err(),

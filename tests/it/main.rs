@@ -5,6 +5,7 @@ mod config;
 mod hygiene;
 mod local;
 mod miniflare;
+mod panic_locations;
 mod semantics;
 
 // Shared by the HTTP modules below: canary values and the handlers under test.
@@ -14,9 +15,9 @@ mod routes;
 mod broken_handlers;
 mod credential_kinds;
 mod http_helpers;
+mod leak_encodings;
 mod leak_scan;
 mod matrix;
-mod panic_locations;
 mod read_log_asserts;
 #[cfg(feature = "remote")]
 mod remote;

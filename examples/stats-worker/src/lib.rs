@@ -6,7 +6,7 @@
 //! workers-rs in production (built for wasm32, where workers-rs is a dependency) and against
 //! devflare-test's in-memory fakes in `cargo test`.
 //!
-//! Responses mirror what the same route gives under Miniflare (see `shared/peer-results.md`):
+//! Responses mirror what the same route gives under Miniflare (see `docs/javascript-baseline.md`):
 //! no header → 401 `missing_authorization`; any other token, including the right one after a
 //! lower-case `bearer` → 401 `invalid_token`; the right token → 200; a secret that cannot be
 //! read → 500, never 2xx.

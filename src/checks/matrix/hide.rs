@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::error::MIN_TOKEN_CHARS;
 use crate::Redactor;
+use crate::checks::redact::{Known, ValueKind};
 use crate::http::TestRequest;
 
 /// What a handler error shows instead of a credential as sent.
@@ -14,20 +15,34 @@ const AS_SENT: &str = "credential as sent";
 /// Debug-escaped form. Values shorter than [`MIN_TOKEN_CHARS`] are left out: they would match
 /// ordinary words.
 pub(crate) fn scrubber(values: impl IntoIterator<Item = String>) -> Redactor {
-    let mut labelled: Vec<(String, Arc<str>)> = Vec::new();
+    let mut known: Vec<Known> = Vec::new();
+    let mut add = |value: String| {
+        known.push(Known {
+            label: AS_SENT.to_owned(),
+            value: Arc::from(value),
+            kind: ValueKind::Secret,
+        });
+    };
     for value in values {
         if value.trim().chars().count() < MIN_TOKEN_CHARS {
             continue;
         }
         let debug = value.escape_debug().to_string();
         if debug != value {
-            labelled.push((AS_SENT.to_owned(), Arc::from(debug)));
+            add(debug);
         }
-        labelled.push((AS_SENT.to_owned(), Arc::from(value)));
+        add(value);
     }
-    labelled.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.cmp(b)));
-    labelled.dedup_by(|a, b| a.1 == b.1);
-    Redactor::new(&labelled)
+    // Longest first, so a value that contains another is replaced whole.
+    known.sort_by(|a, b| {
+        b.value
+            .len()
+            .cmp(&a.value.len())
+            .then_with(|| a.value.cmp(&b.value))
+    });
+    known.dedup_by(|a, b| a.value == b.value);
+    // A matcher that cannot be built fails closed: it blanks the whole text.
+    Redactor::new(&known).unwrap_or_else(|error| Redactor::failed(&error))
 }
 
 /// `text` with every value `scrubber` knows shown as `[credential as sent]` (or

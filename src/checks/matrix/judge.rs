@@ -6,7 +6,7 @@ use super::plan::Condition;
 use super::report::{Problem, StatusWhy, Verdict};
 use super::scenario::Outcome;
 use super::status::StatusExpectation;
-use crate::leak::Leak;
+use crate::checks::leak::Leak;
 
 /// What a runner observed for one scenario.
 pub(crate) enum Observation {

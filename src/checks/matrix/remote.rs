@@ -129,8 +129,12 @@ impl ProtectedRoute {
                         let body = Bytes::from(body.read_to_vec().unwrap_or_default());
                         let status = parts.status;
                         result.status = Some(status);
-                        result.leaks =
-                            crate::leak::scan(redactor, status.as_u16(), &parts.headers, &body);
+                        result.leaks = crate::checks::leak::scan(
+                            redactor,
+                            status.as_u16(),
+                            &parts.headers,
+                            &body,
+                        );
                         Observation::Answered {
                             status,
                             leaks: result.leaks.clone(),

@@ -91,7 +91,7 @@ impl ProtectedRoute {
         let observation = match sent {
             Ok(response) => {
                 result.status = Some(response.status());
-                result.leaks = crate::leak::scan(
+                result.leaks = crate::checks::leak::scan(
                     redactor,
                     response.status().as_u16(),
                     response.headers(),
