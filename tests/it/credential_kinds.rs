@@ -378,6 +378,20 @@ fn a_route_uri_holding_a_secret_never_reaches_the_report() {
     assert_value_free(&env, &format!("{report}\n{report:?}\n{snapshot}"));
 }
 
+/// `value` percent-encoded as a query value is sent.
+fn percent_encoded(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 /// A handler whose error quotes the credential it got with `{:?}`.
 struct QuotesItsCredential;
 
@@ -416,6 +430,7 @@ fn an_escaped_credential_in_a_handler_error_never_reaches_the_report() {
     for value in [token.to_owned(), near[0].clone(), near[1].clone()] {
         for form in [
             value.clone(),
+            percent_encoded(&value),
             value.escape_debug().to_string(),
             serde_json::to_string(&value)
                 .unwrap()
