@@ -115,6 +115,11 @@ pub mod prelude {
     };
 }
 
+/// The README's examples, compiled and run as doctests so the README never lies.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 /// Not public API. Referenced by macro-generated code.
 #[doc(hidden)]
 pub mod __private {

@@ -14,7 +14,7 @@ use crate::{SecretError, SecretRef};
 /// One fake Secrets Store binding, as handed to a handler: read-only, like production's.
 ///
 /// Each [`get`](Self::get) reads the current value, so a rotation through
-/// [`SecretsAdmin`] is seen by bindings handlers already hold.
+/// [`SecretsAdmin`](crate::SecretsAdmin) is seen by bindings handlers already hold.
 #[derive(Clone)]
 pub struct SecretBinding {
     pub(super) env: Arc<EnvInner>,

@@ -231,3 +231,14 @@ mod http_paths {
         assert_clean("RequestError", &format!("{error} {error:?}"));
     }
 }
+
+/// The README's examples are doctests only through one attribute in `src/lib.rs`; a merge once
+/// dropped it silently, and the README then compiled nowhere.
+#[test]
+fn the_readme_is_compiled_as_doctests() {
+    let lib = include_str!("../../src/lib.rs");
+    assert!(
+        lib.contains("#[cfg(doctest)]\n#[doc = include_str!(\"../README.md\")]"),
+        "src/lib.rs must include README.md as doctests"
+    );
+}

@@ -42,7 +42,7 @@ impl SecretsEnvBuilder {
     /// (written by Devflare's CLI or by `devflare-secrets set`), as local values.
     ///
     /// Opt-in only: nothing local is read unless a test calls this. `project_dir` must be
-    /// absolute. Local values rank lowest: an explicit value ([`value`](Self::value),
+    /// absolute. Local values rank lowest: an explicit value ([`secret_at`](Self::secret_at),
     /// [`secret`](Self::secret), `secrets_env!`) or a fixture file value for the same secret
     /// wins. Between two local sources, the one added last wins.
     ///
