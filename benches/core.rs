@@ -69,7 +69,7 @@ fn secret_store_then_get(bencher: divan::Bencher) {
 #[divan::bench]
 fn get_miss(bencher: divan::Bencher) {
     let env = SecretsEnv::builder()
-        .bind("API_TOKEN", "store", "absent")
+        .bind("API_TOKEN", SecretRef::new("store", "absent"))
         .build()
         .unwrap();
     let binding = env.secret_store("API_TOKEN").unwrap();

@@ -1,7 +1,8 @@
 //! Every parser at 1k, 10k and 100k entries, as files laid out by hand (one entry a line) and
 //! minified onto one line — the shape that once made position lookups quadratic.
 //!
-//! `cargo bench --bench parse` (add `--features wrangler-state` for wrangler's local state).
+//! `cargo bench --bench parse` (add `--features wrangler-state` for wrangler's local state),
+//! and Devflare's local values file.
 //! Quote medians; 10× the input must cost at most 15× the time.
 
 use std::fmt::Write as _;
@@ -290,5 +291,79 @@ mod wrangler_state {
     fn stores_of_one_secret(bencher: divan::Bencher, n: usize) {
         let project = project(&format!("stores-{n}"), n, 1);
         bench_read(bencher, &project.0);
+    }
+}
+
+/// Devflare's `.devflare/secrets.local.json` with `n` secrets in one store, as Devflare writes
+/// it (tab-indented) or minified on one line. Parsing locates every entry, so a locator that
+/// rescans from the start would show here as 100× per 10×.
+mod devflare_local_file {
+    use std::fmt::Write as _;
+    use std::hint::black_box;
+
+    use devflare_test::config::devflare_local::LocalFile;
+
+    fn text(n: usize, one_line: bool) -> String {
+        let (nl, t1, t3, t4, space) = if one_line {
+            ("", "", "", "", "")
+        } else {
+            ("\n", "\t", "\t\t\t", "\t\t\t\t", " ")
+        };
+        let mut text = format!(
+            "{{{nl}{t1}\"version\":{space}1,{nl}{t1}\"stores\":{space}{{{nl}\t\t\"{}\":{space}{{{nl}",
+            super::STORE
+        );
+        if one_line {
+            text.retain(|c| c != '\t');
+        }
+        for i in 0..n {
+            let comma = if i + 1 < n { "," } else { "" };
+            write!(
+                text,
+                "{t3}\"secret-{i}\":{space}{{{nl}{t4}\"value\":{space}\"value-of-secret-number-{i}\",{nl}{t4}\"updatedAt\":{space}\"2026-11-20T09:15:00.000Z\"{nl}{t3}}}{comma}{nl}"
+            )
+            .unwrap();
+        }
+        if one_line {
+            text.push_str("}}}");
+        } else {
+            text.push_str("\t\t}\n\t}\n}\n");
+        }
+        text
+    }
+
+    #[divan::bench(args = [1_000, 10_000, 100_000], sample_count = 10)]
+    fn pretty(bencher: divan::Bencher, n: usize) {
+        let text = text(n, false);
+        bencher.bench(|| {
+            black_box(LocalFile::parse(black_box(&text), "/p/secrets.local.json").unwrap())
+        });
+    }
+
+    /// `n` stores of one secret each (issue 11 measured 2.7 s at 10k).
+    #[divan::bench(args = [1_000, 10_000, 100_000], sample_count = 10)]
+    fn many_stores(bencher: divan::Bencher, n: usize) {
+        let mut text = String::from("{\n\t\"version\": 1,\n\t\"stores\": {\n");
+        for i in 0..n {
+            let comma = if i + 1 < n { "," } else { "" };
+            write!(
+                text,
+                "\t\t\"store-{i}\": {{\n\t\t\t\"api-token\": {{\n\t\t\t\t\"value\": \"value-{i}\"\n\t\t\t}}\n\t\t}}{comma}\n"
+            )
+            .unwrap();
+        }
+        text.push_str("\t}\n}\n");
+        bencher.bench(|| {
+            black_box(LocalFile::parse(black_box(&text), "/p/secrets.local.json").unwrap())
+        });
+    }
+
+    #[divan::bench(args = [1_000, 10_000, 100_000], sample_count = 10)]
+    fn one_line(bencher: divan::Bencher, n: usize) {
+        let text = text(n, true);
+        assert!(!text.contains('\n'));
+        bencher.bench(|| {
+            black_box(LocalFile::parse(black_box(&text), "/p/secrets.local.json").unwrap())
+        });
     }
 }

@@ -5,7 +5,6 @@
 //! file positions.
 
 use std::fmt;
-use std::path::PathBuf;
 
 use devflare_config::Location;
 
@@ -133,24 +132,11 @@ pub enum Error {
         problem: String,
     },
     /// A local values source — Devflare's `.devflare/secrets.local.json` or wrangler's
-    /// `.wrangler/state` — is missing, unreadable or malformed.
-    #[error("local values {}: {problem}", at(path, *position))]
-    LocalValues {
-        /// The file or folder.
-        path: PathBuf,
-        /// 1-based line and column in the file, when the problem has one.
-        position: Option<(usize, usize)>,
-        /// What is wrong and what was expected — never a value.
-        problem: String,
-    },
-}
-
-/// `path` or `path:line:column`.
-fn at(path: &std::path::Path, position: Option<(usize, usize)>) -> String {
-    match position {
-        Some((line, column)) => format!("{}:{line}:{column}", path.display()),
-        None => path.display().to_string(),
-    }
+    /// `.wrangler/state` — is missing, unreadable or malformed. It names the file (with line
+    /// and column when the problem has one), never a value; when an I/O error caused it, that
+    /// error is the [`source`](std::error::Error::source).
+    #[error(transparent)]
+    LocalValues(#[from] devflare_config::devflare_local::LocalValuesError),
 }
 
 /// `"; did you mean `X`?"`, or nothing.

@@ -1,50 +1,99 @@
-#![doc = include_str!("../README.md")]
+//! Deterministic in-memory Cloudflare **Secrets Store** bindings for native `cargo test` of Rust
+//! Workers — no workerd, Node or Cloudflare account.
+//!
+//! A handler written once against the seam traits of [`devflare_bindings`]
+//! ([`SecretsStoreEnv`], [`SecretsStoreSecret`]) runs on workers-rs in production and against
+//! this crate's fakes in tests:
+//!
+//! ```
+//! use devflare_test::prelude::*;
+//!
+//! # block_on(async {
+//! let env = secrets_env! { API_TOKEN => "test-token" };
+//! let token = env.secret_store("API_TOKEN").unwrap().get().await.unwrap();
+//! assert_eq!(token.as_deref(), Some("test-token"));
+//!
+//! // A missing secret is an error with Miniflare's text, as in production.
+//! env.admin().delete("API_TOKEN").unwrap();
+//! let missing = env.secret_store("API_TOKEN").unwrap().get().await.unwrap_err();
+//! assert_eq!(missing.to_string(), r#"Secret "API_TOKEN" not found"#);
+//! # });
+//! ```
+//!
+//! # Concepts
+//!
+//! - **The fake env** — [`SecretsEnv`] hands out read-only [`SecretBinding`]s, exactly as
+//!   `worker::Env::secret_store` does; [`SecretsAdmin`] writes, rotates and deletes values and
+//!   injects faults from the test side; [`ReadLog`] records which bindings were read.
+//! - **Sources** — an env is built from explicit values ([`secrets_env!`],
+//!   [`SecretsEnvBuilder`]), fixture files ([`SecretsEnvBuilder::fixture_file`],
+//!   [`include_fixture!`]), the project's wrangler config
+//!   ([`SecretsEnvBuilder::wrangler_config`]), a `typed_env!` fixture
+//!   ([`SecretsEnv::from_declared`]) and local values ([`SecretsEnvBuilder::devflare_local`]).
+//!   Precedence: explicit > fixture file > local. [`validate`] holds production's rules, checked
+//!   with [`SecretsEnvBuilder::strict`].
+//! - **HTTP** — [`TestRequest`] builds requests, [`TestClient`] runs an async closure (or, with
+//!   feature `tower`, an axum `Router`) with the env it owns, [`TestClock`] is the time a
+//!   request is sent at, and [`CapturedResponse`] asserts on what
+//!   came back, with every failure message redacted.
+//! - **Checks** — [`ProtectedRoute`] runs the protected-route [`matrix`] (every way to present
+//!   a credential — tokens, Basic, query, cookie, signed webhooks, custom — and the verdict
+//!   production needs for each, adversarial probes included); [`Redactor`] and
+//!   [`CapturedResponse::leaks`] find secrets in any encoding; the snapshot macros
+//!   ([`assert_response_snapshot!`], [`assert_matrix_snapshot!`], [`assert_read_log_snapshot!`])
+//!   write insta snapshots with every secret redacted; [`ReadLog`] assertions say what a handler
+//!   read.
+//!
+//! The README walks through each of these with compiled examples.
+//!
+//! # Features
+//!
+//! - `tower` — run any `tower::Service` (an axum `Router`) as the handler under test.
+//! - `wrangler-state` — read wrangler's local Secrets Store state (compiles a bundled SQLite).
+//! - `webhooks` — signed-webhook credentials for the matrix (`Signature`: GitHub, Stripe,
+//!   Slack, your own HMAC-SHA256 scheme; compiles RustCrypto `hmac` and `sha2`).
+//! - `remote` — `ProtectedRoute::check_remote`: the matrix over HTTP against a running Worker.
+//!
+//! # Guarantees
+//!
+//! No secret value ever appears in a `Debug` or `Display` output, an error, a panic message, a
+//! report or a snapshot. Nothing reads environment variables, the working directory or a
+//! clock. Bad input gets an error naming the file, line and column (or the binding), never a
+//! panic.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
-mod admin;
-mod builder;
-mod cli;
-mod declared;
+mod checks;
 mod env;
 mod error;
-mod fault;
-mod fixture_file;
 mod http;
-mod leak;
-mod local;
-mod macros;
-mod matrix;
-mod read_log;
-mod read_log_assert;
-mod redact;
-mod reference;
 mod runtime;
-mod snapshot;
-mod store;
+mod sources;
 mod suggest;
-pub mod validate;
-mod wrangler_config;
 
 #[cfg(feature = "tower")]
 pub use crate::http::ServiceHandler;
 pub use crate::http::{
-    CapturedResponse, ExpectedStatus, FnHandler, Handler, RequestError, SendError, TestClient,
-    TestRequest,
+    CapturedResponse, ExpectedStatus, FnHandler, Handler, RequestError, SendError, Sending,
+    TestClient, TestClock, TestRequest,
 };
-pub use admin::SecretsAdmin;
-pub use builder::SecretsEnvBuilder;
-pub use env::{SecretBinding, SecretsEnv};
+pub use checks::leak::{Leak, LeakLocation};
+/// The protected-route matrix: credential kinds, scenarios, verdicts and the report.
+pub use checks::matrix;
+#[cfg(feature = "webhooks")]
+pub use checks::matrix::Signature;
+pub use checks::matrix::{
+    MIN_TOKEN_CHARS, MatrixError, MatrixFailure, MatrixReport, ProtectedRoute, Scenario,
+    ScenarioResult,
+};
+pub use checks::redact::{Encoding, Redactor, RedactorError, ValueKind};
+pub use env::{
+    BindingReads, DEFAULT_STORE_ID, ReadLog, SecretBinding, SecretRef, SecretsAdmin, SecretsEnv,
+};
 pub use error::{Error, Origin, SecretError};
-pub use fixture_file::EmbeddedFile;
-pub use leak::{Leak, LeakLocation};
-pub use matrix::{
-    MIN_TOKEN_CHARS, MatrixError, MatrixFailure, MatrixReport, Outcome, ProtectedRoute, Scenario,
-    ScenarioResult, StatusExpectation, Verdict,
-};
-pub use read_log::{BindingReads, ReadLog};
-pub use redact::{Encoding, Redactor};
-pub use reference::{DEFAULT_STORE_ID, SecretRef};
 pub use runtime::block_on;
+pub use sources::validate;
+pub use sources::{EmbeddedFile, SecretsEnvBuilder};
 
 /// The file readers: wrangler config and fixture files, with positions and precise errors.
 pub use devflare_config as config;
@@ -55,20 +104,21 @@ pub use devflare_bindings::{SecretsStoreEnv, SecretsStoreSecret};
 
 /// Everything a test usually needs: `use devflare_test::prelude::*;`.
 pub mod prelude {
+    #[cfg(feature = "webhooks")]
+    pub use crate::Signature;
     pub use crate::{
         CapturedResponse, ProtectedRoute, Scenario, SecretBinding, SecretError, SecretRef,
         SecretsAdmin, SecretsEnv, SecretsEnvBuilder, SecretsStoreEnv, SecretsStoreSecret,
-        TestClient, TestRequest, assert_body, assert_header, assert_json, assert_matrix_snapshot,
-        assert_read_log_snapshot, assert_response_snapshot, assert_status, block_on,
-        include_fixture, manifest_path, secrets_env,
+        TestClient, TestClock, TestRequest, assert_body, assert_header, assert_json,
+        assert_matrix_snapshot, assert_read_log_snapshot, assert_response_snapshot, assert_status,
+        block_on, include_fixture, manifest_path, secrets_env,
     };
 }
 
-/// Not public API. The `devflare-secrets` binary's implementation.
-#[doc(hidden)]
-pub mod __cli {
-    pub use crate::cli::main;
-}
+/// The README's examples, compiled and run as doctests so the README never lies.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 /// Not public API. Referenced by macro-generated code.
 #[doc(hidden)]
@@ -80,8 +130,11 @@ pub mod __private {
 
     /// The snapshot macros' renderers.
     pub mod snapshot {
-        pub use crate::snapshot::{matrix_text, read_log_text, response_text};
+        pub use crate::checks::snapshot::{matrix_text, read_log_text, response_text};
     }
+
+    /// Every supported encoding of a value, for tests and the redactor's fuzz target.
+    pub use crate::checks::redact::every_encoding;
 
     /// `secrets_env!`'s build step: a duplicate is a bug in the test, so it panics there.
     #[track_caller]

@@ -27,6 +27,7 @@
 //! time and generates a typed view over any [`SecretsStoreEnv`]: one accessor per declared
 //! binding, so a misspelt binding name is a compile error rather than a production 500, and a
 //! test fixture with one setter per binding ([`DeclaredSecrets`]).
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
 use core::future::Future;
@@ -81,7 +82,7 @@ impl<T: SecretsStoreEnv + ?Sized> SecretsStoreEnv for &T {
     }
 }
 
-#[cfg(feature = "worker")]
+#[cfg(all(feature = "worker", target_arch = "wasm32"))]
 mod workers_rs {
     use super::{SecretsStoreEnv, SecretsStoreSecret};
     use core::future::Future;

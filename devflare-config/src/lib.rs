@@ -10,14 +10,18 @@
 //!   binding entry are [warnings](WranglerConfig::warnings), as wrangler only warns.
 //! - [`FixtureFile`]: the same `[[secrets_store_secrets]]` entries plus values under
 //!   `[stores."<store_id>"]`; unknown keys are errors.
+//! - [`devflare_local`]: Devflare's local values file `.devflare/secrets.local.json` — parse,
+//!   locate and render it (and, with the `write` feature, write it under a lock, atomically).
 //! - [`ConfigError`]: every error names the file, line and column, says what was expected
 //!   and suggests the closest valid name; it never quotes a value from the file.
 //!
 //! Run-time paths must be absolute: a relative one would depend on the working directory,
 //! which differs between `cargo test`, nextest and IDEs. Join it to `CARGO_MANIFEST_DIR`.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
 mod bindings;
+pub mod devflare_local;
 mod document;
 mod error;
 mod fixture;

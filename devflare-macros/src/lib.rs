@@ -5,6 +5,7 @@
 //! Expansion is plain functions over `proc_macro2` (module `expand`), so it is unit-tested
 //! without a compiler in the loop; the compile-time behaviour (errors, rebuilds) is tested with
 //! trybuild and a scratch crate in `tests/`.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
 mod config;

@@ -5,7 +5,8 @@ use http::StatusCode;
 
 use super::CapturedResponse;
 
-/// A status to expect: a `u16` (or integer literal) or an `http::StatusCode`.
+/// A status to expect: a `u16` (or integer literal) or an `http::StatusCode`. It only names
+/// what [`CapturedResponse::assert_status`] accepts; there is nothing to implement.
 pub trait ExpectedStatus {
     /// The status code as a number.
     fn code(&self) -> u16;
@@ -31,13 +32,15 @@ impl ExpectedStatus for StatusCode {
 }
 
 impl CapturedResponse {
-    #[track_caller]
     /// `text` redacted, then quoted: quoting first would escape control characters and hide a
     /// value from the redactor.
     fn quoted(&self, text: &str) -> String {
         format!("{:?}", self.env().redactor().redact(text))
     }
 
+    /// Panics at the line of the test that called the assertion (every caller up to the
+    /// test is `#[track_caller]`).
+    #[track_caller]
     fn fail(&self, what: &str, expected: &str, actual: &str) -> ! {
         let redactor = self.env().redactor();
         panic!(
@@ -53,7 +56,7 @@ impl CapturedResponse {
     /// ```
     /// # use devflare_test::prelude::*;
     /// # let env = secrets_env! { API_TOKEN => "test-token" };
-    /// # let client = TestClient::new(&env, async |_: http::Request<bytes::Bytes>| {
+    /// # let client = TestClient::new(&env, async |_, _| {
     /// #     http::Response::builder().status(401).body(String::new()).unwrap()
     /// # });
     /// let response = client.send_blocking(TestRequest::get("/internal/stats"));

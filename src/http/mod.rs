@@ -1,14 +1,17 @@
 //! Requests in, captured responses out: the HTTP side of testing a handler.
 
 mod assert;
+mod clock;
+pub(crate) mod encode;
 mod request;
 mod response;
 mod run;
 
 pub use assert::ExpectedStatus;
+pub use clock::TestClock;
 pub use request::{RequestError, TestRequest};
 pub use response::CapturedResponse;
 pub(crate) use response::status_line;
 #[cfg(feature = "tower")]
 pub use run::ServiceHandler;
-pub use run::{FnHandler, Handler, SendError, TestClient};
+pub use run::{FnHandler, Handler, SendError, Sending, TestClient};

@@ -1,10 +1,14 @@
-//! Building an `http::Request` in one line: method, path, headers, bearer token, body.
+//! Building an `http::Request` in one line: method, path, query, headers, cookies, Basic or
+//! bearer credentials, body, and the instant it is sent at.
 
 use std::fmt;
 
 use bytes::Bytes;
-use http::header::{AUTHORIZATION, CONTENT_TYPE};
+use http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE};
 use http::{HeaderName, HeaderValue, Method, Request};
+
+use super::TestClock;
+use super::encode::{base64, percent_encode};
 
 /// A request under construction; turns into an `http::Request<Bytes>`.
 ///
@@ -31,7 +35,12 @@ pub struct TestRequest {
     method: Method,
     uri: String,
     headers: Vec<(HeaderName, HeaderValue)>,
+    /// `name=value` pairs, percent-encoded, appended to the URI's query when built.
+    query: Vec<String>,
+    /// `name=value` pairs joined into one `cookie` header when built.
+    cookies: Vec<String>,
     body: Bytes,
+    clock: Option<TestClock>,
     error: Option<RequestError>,
 }
 
@@ -56,6 +65,14 @@ pub enum RequestError {
     Method {
         /// The rejected method.
         method: String,
+    },
+    /// A cookie name or value has a character cookies cannot carry.
+    #[error(
+        "cookie `{name}` cannot be sent: expected a non-empty name without `=`, and a name and value without spaces, `;`, `,`, `\"`, `\\` or control characters"
+    )]
+    Cookie {
+        /// The cookie's name.
+        name: String,
     },
     /// The path and query do not form a valid URI.
     #[error("invalid request URI `{shown}`: {problem}")]
@@ -85,7 +102,10 @@ impl TestRequest {
             method,
             uri: uri.into(),
             headers: Vec::new(),
+            query: Vec::new(),
+            cookies: Vec::new(),
             body: Bytes::new(),
+            clock: None,
             error,
         }
     }
@@ -105,9 +125,56 @@ impl TestRequest {
         Self::new("PUT", uri)
     }
 
+    /// A `PATCH` request.
+    pub fn patch(uri: impl Into<String>) -> Self {
+        Self::new("PATCH", uri)
+    }
+
     /// A `DELETE` request.
     pub fn delete(uri: impl Into<String>) -> Self {
         Self::new("DELETE", uri)
+    }
+
+    /// Adds `name=value` to the query, both percent-encoded (after any query the URI has).
+    pub fn query(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.query.push(format!(
+            "{}={}",
+            percent_encode(name.as_ref()),
+            percent_encode(value.as_ref())
+        ));
+        self
+    }
+
+    /// Adds a cookie; all cookies go in one `cookie: a=1; b=2` header, in order. The value is
+    /// sent as given (cookie values cannot hold spaces, `;`, `,` or `"`: a value with those
+    /// makes [`try_build`](Self::try_build) fail, naming the cookie).
+    pub fn cookie(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        let (name, value) = (name.as_ref(), value.as_ref());
+        let bad = |c: char| c.is_ascii_control() || matches!(c, ' ' | ';' | ',' | '"' | '\\');
+        if name.is_empty() || name.contains(bad) || name.contains('=') || value.contains(bad) {
+            self.error.get_or_insert(RequestError::Cookie {
+                name: name.to_owned(),
+            });
+        } else {
+            self.cookies.push(format!("{name}={value}"));
+        }
+        self
+    }
+
+    /// `Authorization: Basic base64(user:password)`.
+    pub fn basic(self, user: impl AsRef<str>, password: impl AsRef<str>) -> Self {
+        let pair = format!("{}:{}", user.as_ref(), password.as_ref());
+        self.header(
+            AUTHORIZATION.as_str(),
+            format!("Basic {}", base64(pair.as_bytes())),
+        )
+    }
+
+    /// The instant the request is sent at, for handlers that check timestamps (see
+    /// [`TestClock`]); put in the request's extensions.
+    pub fn at(mut self, clock: TestClock) -> Self {
+        self.clock = Some(clock);
+        self
     }
 
     /// Adds a header; repeated names are kept in order (use several for multi-valued headers).
@@ -143,10 +210,37 @@ impl TestRequest {
         self
     }
 
-    /// A JSON body (given as text) with `content-type: application/json`.
+    /// A JSON body (given as text, sent byte for byte) with `content-type: application/json`.
     pub fn json(self, json: impl Into<String>) -> Self {
         self.header(CONTENT_TYPE.as_str(), "application/json")
             .body(json.into())
+    }
+
+    /// A JSON body serialized from `value` (`serde_json::json!({ … })`), with
+    /// `content-type: application/json`.
+    pub fn json_value(self, value: &serde_json::Value) -> Self {
+        self.json(value.to_string())
+    }
+
+    /// The URI as it will be sent, with the query pairs added.
+    pub(crate) fn full_uri(&self) -> String {
+        if self.query.is_empty() {
+            return self.uri.clone();
+        }
+        let joiner = if self.uri.contains('?') { '&' } else { '?' };
+        format!("{}{joiner}{}", self.uri, self.query.join("&"))
+    }
+
+    /// Every header as it will be sent, cookies included.
+    pub(crate) fn all_headers(&self) -> Vec<(HeaderName, HeaderValue)> {
+        let mut headers = self.headers.clone();
+        // Names and values were checked when added, so the joined header is valid.
+        if !self.cookies.is_empty()
+            && let Ok(value) = HeaderValue::from_str(&self.cookies.join("; "))
+        {
+            headers.push((COOKIE, value));
+        }
+        headers
     }
 
     /// The request.
@@ -155,8 +249,14 @@ impl TestRequest {
     ///
     /// The first invalid method, header name, header value or URI, named — never a header value.
     pub fn try_build(self) -> Result<Request<Bytes>, RequestError> {
-        if let Some(error) = self.error {
-            return Err(error);
+        self.try_build_ref()
+    }
+
+    /// [`try_build`](Self::try_build) keeping this request (the matrix keeps it to blank its
+    /// credentials out of a handler error).
+    pub(crate) fn try_build_ref(&self) -> Result<Request<Bytes>, RequestError> {
+        if let Some(error) = &self.error {
+            return Err(error.clone());
         }
         if !(self.uri.starts_with('/') || self.uri == "*" || self.uri.contains("://")) {
             // `health` would parse as an authority and reach the handler with an empty path.
@@ -169,20 +269,31 @@ impl TestRequest {
                 problem,
             });
         }
-        let mut builder = Request::builder().method(self.method).uri(&self.uri);
-        for (name, value) in self.headers {
-            builder = builder.header(name, value);
-        }
-        builder.body(self.body).map_err(|_| RequestError::Uri {
-            shown: shown_uri(&self.uri),
-            problem: if self.uri.len() >= u16::MAX as usize {
-                format!("it is {} bytes long; the limit is 65,534", self.uri.len())
+        let uri = self.full_uri();
+        let parsed = http::Uri::try_from(uri.as_str()).map_err(|_| RequestError::Uri {
+            shown: shown_uri(&uri),
+            problem: if uri.len() >= u16::MAX as usize {
+                format!("it is {} bytes long; the limit is 65,534", uri.len())
             } else {
                 "expected a path and optional query such as `/internal/stats?x=1`, with \
                  characters a URI allows"
                     .to_owned()
             },
-        })
+        })?;
+        // Filled in place: `Request::builder` moves its parts at every call, which shows in a
+        // matrix that builds dozens of requests.
+        let mut request = Request::new(self.body.clone());
+        *request.method_mut() = self.method.clone();
+        *request.uri_mut() = parsed;
+        let headers = request.headers_mut();
+        headers.reserve(self.headers.len() + 1);
+        for (name, value) in self.all_headers() {
+            headers.append(name, value);
+        }
+        if let Some(clock) = self.clock {
+            request.extensions_mut().insert(clock);
+        }
+        Ok(request)
     }
 
     /// The request.
@@ -218,8 +329,9 @@ impl fmt::Debug for TestRequest {
         let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
         f.debug_struct("TestRequest")
             .field("method", &self.method)
-            .field("uri", &shown_uri(&self.uri))
+            .field("uri", &shown_uri(&self.full_uri()))
             .field("headers", &names)
+            .field("cookies", &self.cookies.len())
             .field("body_len", &self.body.len())
             .finish()
     }

@@ -6,7 +6,7 @@ use std::fmt::{self, Write as _};
 use bytes::Bytes;
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 
-use crate::leak::{self, Leak};
+use crate::checks::leak::{self, Leak};
 use crate::{Redactor, SecretsEnv};
 
 /// Headers that change from run to run (or with the body's length) and so stay out of

@@ -2,6 +2,9 @@
 
 use std::fmt;
 use std::future::Future;
+use std::panic::Location;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use http::{Request, Response};
@@ -10,52 +13,79 @@ use http_body_util::BodyExt;
 
 use super::CapturedResponse;
 use super::response::RequestSummary;
-use crate::{SecretsEnv, block_on};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::{Redactor, SecretsEnv, block_on};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// Something that answers an `http::Request<Bytes>`: implemented by [`FnHandler`] (async
-/// closures) and, with the `tower` feature, `ServiceHandler` (any `tower::Service`).
-/// The response body is collected to bytes.
+/// Something that answers an `http::Request<Bytes>` with the env it is given: what a
+/// [`TestClient`] runs. Name it only to write a helper that returns a client
+/// (`fn client(env: &SecretsEnv) -> TestClient<impl Handler>`); [`TestClient::new`] and
+/// `TestClient::service` (feature `tower`) build one for you. The response body is collected to bytes.
 pub trait Handler {
-    /// Answers one request.
+    /// Answers one request, reading its secrets from `env` — and from nothing else, so that
+    /// what a test (or the matrix) does to `env` is what the handler sees.
     fn handle(
         &self,
         request: Request<Bytes>,
+        env: &SecretsEnv,
     ) -> impl Future<Output = Result<Response<Bytes>, BoxError>>;
 }
 
-/// An async closure as a [`Handler`]: `async |request: Request<Bytes>| -> Response<B>`, where
-/// `B` is any `http_body::Body` (`String`, `http_body_util::Full<Bytes>`, axum's `Body`, …).
+/// The [`Handler`] [`TestClient::new`] builds from an async closure
+/// `async |request: Request<Bytes>, env: &SecretsEnv| -> Response<B>`, where `B` is any
+/// `http_body::Body` (`String`, `http_body_util::Full<Bytes>`, axum's `Body`, …). Never named
+/// in tests; it appears in the client's type.
 pub struct FnHandler<F>(F);
 
 impl<F, B> Handler for FnHandler<F>
 where
-    F: AsyncFn(Request<Bytes>) -> Response<B>,
+    F: AsyncFn(Request<Bytes>, &SecretsEnv) -> Response<B>,
     B: Body,
     B::Error: Into<BoxError>,
 {
-    async fn handle(&self, request: Request<Bytes>) -> Result<Response<Bytes>, BoxError> {
-        collect((self.0)(request).await).await
+    async fn handle(
+        &self,
+        request: Request<Bytes>,
+        env: &SecretsEnv,
+    ) -> Result<Response<Bytes>, BoxError> {
+        collect((self.0)(request, env).await).await
     }
 }
 
-/// A `tower::Service` as a [`Handler`] (feature `tower`): an axum `Router`, a
-/// `tower::ServiceBuilder` stack, … Each request goes to a fresh clone, as in
-/// `ServiceExt::oneshot`; the request body is an `http_body_util::Full<Bytes>`.
+/// The [`Handler`] `TestClient::service` builds (feature `tower`) from a factory that
+/// makes a `tower::Service` (an axum `Router`, a `tower::ServiceBuilder` stack, …) over an
+/// env. The service for the client's env is made once; each request goes to a fresh clone of
+/// it, as in `ServiceExt::oneshot`. A request run against another env (the matrix's
+/// "binding unbound" scenario) gets a service made for that env. The request body is an
+/// `http_body_util::Full<Bytes>`.
 #[cfg(feature = "tower")]
-pub struct ServiceHandler<S>(S);
+pub struct ServiceHandler<M, S> {
+    make: M,
+    made_for: SecretsEnv,
+    service: S,
+}
 
 #[cfg(feature = "tower")]
-impl<S, B> Handler for ServiceHandler<S>
+impl<M, S, B> Handler for ServiceHandler<M, S>
 where
+    M: Fn(SecretsEnv) -> S,
     S: tower_service::Service<Request<http_body_util::Full<Bytes>>, Response = Response<B>> + Clone,
     S::Error: Into<BoxError>,
     B: Body,
     B::Error: Into<BoxError>,
 {
-    async fn handle(&self, request: Request<Bytes>) -> Result<Response<Bytes>, BoxError> {
-        let mut service = self.0.clone();
+    async fn handle(
+        &self,
+        request: Request<Bytes>,
+        env: &SecretsEnv,
+    ) -> Result<Response<Bytes>, BoxError> {
+        let mut service = if env.same_env(&self.made_for) {
+            self.service.clone()
+        } else {
+            (self.make)(env.clone())
+        };
         std::future::poll_fn(|cx| service.poll_ready(cx))
             .await
             .map_err(Into::into)?;
@@ -85,7 +115,7 @@ where
 /// use http::{Request, Response};
 ///
 /// let env = secrets_env! { API_TOKEN => "test-token" };
-/// let client = TestClient::new(&env, async |request: Request<bytes::Bytes>| {
+/// let client = TestClient::new(&env, async |request, env| {
 ///     let token = env.secret_store("API_TOKEN").unwrap().get().await.unwrap().unwrap();
 ///     let ok = request.headers()["authorization"] == format!("Bearer {token}").as_str();
 ///     Response::builder()
@@ -103,39 +133,63 @@ where
 pub struct TestClient<H> {
     env: SecretsEnv,
     handler: H,
+    /// The last redactor built, with the values it was built for: building one is the
+    /// costly part of a leak scan, and a client's values rarely change between requests.
+    redactor: Mutex<Option<(RedactionInputs, Redactor)>>,
 }
 
+/// What an env's redactor is built from: its values, and what the test registered (derived
+/// values, the partial-leak setting).
+type RedactionInputs = (
+    Vec<(String, Arc<str>)>,
+    Vec<(String, Arc<str>)>,
+    Option<usize>,
+);
+
 impl<F> TestClient<FnHandler<F>> {
-    /// A client for an async closure. The closure usually captures `env` (or a reference to
-    /// it) and calls the handler with it.
+    /// A client for an async closure that gets each request and the env to read:
+    /// `TestClient::new(&env, async |request, env| handle(&request, env).await)`.
+    ///
+    /// The closure reads secrets from the env it is given, not from one it captures: the
+    /// matrix deletes secrets and injects faults on the client's env, and runs its "binding
+    /// unbound" scenario with another env, so a handler that reads a captured env would be
+    /// checked against the wrong store (the matrix reports such a handler).
     pub fn new<B>(env: &SecretsEnv, handler: F) -> Self
     where
-        F: AsyncFn(Request<Bytes>) -> Response<B>,
+        F: AsyncFn(Request<Bytes>, &SecretsEnv) -> Response<B>,
         B: Body,
         B::Error: Into<BoxError>,
     {
         Self {
             env: env.clone(),
             handler: FnHandler(handler),
+            redactor: Mutex::default(),
         }
     }
 }
 
 #[cfg(feature = "tower")]
-impl<S> TestClient<ServiceHandler<S>> {
-    /// A client for a `tower::Service` such as an axum `Router` built over `env` (feature
-    /// `tower`).
-    pub fn service<B>(env: &SecretsEnv, service: S) -> Self
+impl<M, S> TestClient<ServiceHandler<M, S>> {
+    /// A client for a `tower::Service` such as an axum `Router` (feature `tower`), made by
+    /// `make` over the env to read: `TestClient::service(&env, |env| router(env))`.
+    pub fn service<B>(env: &SecretsEnv, make: M) -> Self
     where
+        M: Fn(SecretsEnv) -> S,
         S: tower_service::Service<Request<http_body_util::Full<Bytes>>, Response = Response<B>>
             + Clone,
         S::Error: Into<BoxError>,
         B: Body,
         B::Error: Into<BoxError>,
     {
+        let service = make(env.clone());
         Self {
             env: env.clone(),
-            handler: ServiceHandler(service),
+            handler: ServiceHandler {
+                make,
+                made_for: env.clone(),
+                service,
+            },
+            redactor: Mutex::default(),
         }
     }
 }
@@ -146,12 +200,33 @@ impl<H: Handler> TestClient<H> {
         Self {
             env: env.clone(),
             handler,
+            redactor: Mutex::default(),
         }
     }
 
     /// The env whose secrets the handler reads (and this client redacts).
     pub fn env(&self) -> &SecretsEnv {
         &self.env
+    }
+
+    /// A redactor for every value the env's store has held: the one built last when the
+    /// values have not changed since (a write of a new value rebuilds it).
+    pub(crate) fn redactor(&self) -> Redactor {
+        let settings = self.env.inner.store.redaction.settings();
+        let inputs = (
+            self.env.known_values(),
+            settings.derived,
+            settings.partial_min_chars,
+        );
+        let mut cache = self.redactor.lock().unwrap_or_else(PoisonError::into_inner);
+        match &*cache {
+            Some((built_for, redactor)) if *built_for == inputs => redactor.clone(),
+            _ => {
+                let redactor = self.env.redactor();
+                *cache = Some((inputs, redactor.clone()));
+                redactor
+            }
+        }
     }
 
     /// Sends a request and captures the response.
@@ -170,22 +245,56 @@ impl<H: Handler> TestClient<H> {
         &self,
         request: impl Into<Request<Bytes>>,
     ) -> impl Future<Output = Result<CapturedResponse, SendError>> + '_ {
-        let request = request.into();
-        async move {
-            let summary = RequestSummary::of(&request);
-            match self.handler.handle(request).await {
-                Ok(response) => Ok(CapturedResponse::new(summary, response, self.env.clone())),
-                Err(error) => {
-                    // Redact the whole line: the URI may carry a credential in its query.
-                    let message = format!(
-                        "{} {}: the handler failed: {error}",
-                        summary.method, summary.uri
-                    );
-                    Err(SendError {
-                        message: self.env.redactor().redact(&message).into_owned(),
-                    })
-                }
-            }
+        self.try_send_in(request.into(), &self.env)
+    }
+
+    /// Sends `request` with the handler reading `env` instead of the client's own (the
+    /// matrix's "binding unbound" scenario); the response is still redacted with the
+    /// client's env, which knows every fixture value.
+    pub(crate) async fn try_send_in(
+        &self,
+        request: Request<Bytes>,
+        env: &SecretsEnv,
+    ) -> Result<CapturedResponse, SendError> {
+        self.send_unredacted(request, env)
+            .await
+            .map_err(|message| SendError {
+                message: self.redactor().redact(&message).into_owned(),
+            })
+    }
+
+    /// The handler's collected response to `request`, run with `env`; the error message not
+    /// yet redacted. For the matrix, which scans the response itself and needs no
+    /// [`CapturedResponse`].
+    pub(crate) async fn respond_unredacted(
+        &self,
+        request: Request<Bytes>,
+        env: &SecretsEnv,
+    ) -> Result<Response<Bytes>, String> {
+        // Both clones are cheap (the URI shares its bytes).
+        let (method, uri) = (request.method().clone(), request.uri().clone());
+        self.handler
+            .handle(request, env)
+            .await
+            .map_err(|error| format!("{method} {uri}: the handler failed: {error}"))
+    }
+
+    /// As [`try_send_in`](Self::try_send_in), the error message not yet redacted: the matrix
+    /// blanks the credentials it sent first (a fixture value redacted inside a Basic
+    /// credential would leave the rest of that credential unrecognisable).
+    pub(crate) async fn send_unredacted(
+        &self,
+        request: Request<Bytes>,
+        env: &SecretsEnv,
+    ) -> Result<CapturedResponse, String> {
+        let summary = RequestSummary::of(&request);
+        match self.handler.handle(request, env).await {
+            Ok(response) => Ok(CapturedResponse::new(summary, response, self.env.clone())),
+            // The whole line is redacted by the caller: the URI may carry a credential.
+            Err(error) => Err(format!(
+                "{} {}: the handler failed: {error}",
+                summary.method, summary.uri
+            )),
         }
     }
 
@@ -193,18 +302,17 @@ impl<H: Handler> TestClient<H> {
     ///
     /// # Panics
     ///
-    /// When the service or the response body fails (with a redacted message).
+    /// When the service or the response body fails (with a redacted message). An `async`
+    /// block cannot panic at its caller's line, so the message names the line that called
+    /// `send`: `… (sent at tests/stats.rs:12:10)`.
     #[track_caller]
     pub fn send(
         &self,
         request: impl Into<Request<Bytes>>,
-    ) -> impl Future<Output = CapturedResponse> + '_ {
-        let sending = self.try_send(request);
-        async move {
-            match sending.await {
-                Ok(response) => response,
-                Err(error) => panic!("{error}"),
-            }
+    ) -> Sending<impl Future<Output = Result<CapturedResponse, SendError>> + '_> {
+        Sending {
+            inner: Box::pin(self.try_send(request)),
+            caller: Location::caller(),
         }
     }
 
@@ -223,6 +331,37 @@ impl<H> fmt::Debug for TestClient<H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TestClient")
             .field("env", &self.env)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The future [`TestClient::send`] returns: the captured response, or a panic naming the
+/// line that called `send` (which a panic inside a future cannot otherwise report).
+#[must_use = "a request is sent when the future is awaited"]
+pub struct Sending<F> {
+    inner: Pin<Box<F>>,
+    caller: &'static Location<'static>,
+}
+
+impl<F> Future for Sending<F>
+where
+    F: Future<Output = Result<CapturedResponse, SendError>>,
+{
+    type Output = CapturedResponse;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<CapturedResponse> {
+        match self.inner.as_mut().poll(cx) {
+            Poll::Ready(Ok(response)) => Poll::Ready(response),
+            Poll::Ready(Err(error)) => panic!("{error} (sent at {})", self.caller),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<F> fmt::Debug for Sending<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sending")
+            .field("caller", &self.caller)
             .finish_non_exhaustive()
     }
 }

@@ -77,7 +77,11 @@ fn a_handler_that_accepts_any_token_fails_the_wrong_token_scenarios() {
         "a wrong credential was accepted",
     );
     let (_, report) = run(Flaw::AcceptsAnyToken);
-    for scenario in [Scenario::Prefix, Scenario::OtherCase, Scenario::EmptyHeader] {
+    for scenario in [
+        Scenario::Prefix,
+        Scenario::OtherCase,
+        Scenario::EmptyCredential,
+    ] {
         assert!(report.result(scenario).unwrap().failed(), "{scenario}");
     }
 }
@@ -91,7 +95,14 @@ fn a_handler_that_answers_200_when_the_secret_is_missing_fails_closed_scenarios(
     );
     let (_, report) = run(Flaw::OkWhenSecretMissing);
     let failed = report.verdict().unwrap_err().scenarios();
-    assert_eq!(failed, [Scenario::SecretMissing, Scenario::StoreFailing]);
+    assert_eq!(
+        failed,
+        [
+            Scenario::SecretMissing,
+            Scenario::StoreFailing,
+            Scenario::EmptyCredentialWhileMissing
+        ]
+    );
 }
 
 #[test]
@@ -112,7 +123,7 @@ fn a_handler_that_accepts_a_prefix_fails_the_prefix_near_miss() {
 fn a_handler_that_echoes_the_token_in_a_header_fails_the_leak_scan() {
     failure_of(
         Flaw::EchoesTokenInHeader,
-        Scenario::RightToken,
+        Scenario::RightCredential,
         "secret `API_TOKEN` leaked in header `x-debug-token`",
     );
 }
@@ -121,7 +132,7 @@ fn a_handler_that_echoes_the_token_in_a_header_fails_the_leak_scan() {
 fn a_handler_that_puts_the_token_base64_in_the_body_fails_the_leak_scan() {
     failure_of(
         Flaw::Base64TokenInBody,
-        Scenario::RightToken,
+        Scenario::RightCredential,
         "secret `API_TOKEN` leaked (base64) in the body at byte offset 22",
     );
 }

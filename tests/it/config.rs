@@ -192,7 +192,7 @@ fn an_embedded_fixture_file_declares_bindings_and_values() {
 fn fixture_values_for_unbound_secrets_are_kept_in_the_store() {
     let env = SecretsEnv::builder()
         .fixture_str("f.toml", "[stores.s]\nunbound = \"v\"\n")
-        .bind("LATER", "s", "unbound")
+        .bind("LATER", SecretRef::new("s", "unbound"))
         .build()
         .unwrap();
     assert_eq!(read(&env, "LATER").unwrap().as_deref(), Some("v"));
@@ -511,7 +511,7 @@ fn a_value_for_a_binding_the_config_does_not_declare_is_an_error_with_a_suggesti
     // With one, extra bindings are declared explicitly.
     let env = SecretsEnv::builder()
         .wrangler_config(manifest_path!("fixtures/wrangler.toml"))
-        .bind("EXTRA", "s", "extra")
+        .bind("EXTRA", SecretRef::new("s", "extra"))
         .secret("EXTRA", "v")
         .build()
         .unwrap();

@@ -163,7 +163,7 @@ fn failure_messages_show_request_and_response_with_secrets_redacted() {
 fn a_body_that_is_not_json_fails_without_quoting_it() {
     let env = env();
     let token = canaries::value("API_TOKEN");
-    let client = TestClient::new(&env, async |_: Request<Bytes>| {
+    let client = TestClient::new(&env, async |_, _| {
         http::Response::new(format!("not json {token}"))
     });
     let response = client.send_blocking(TestRequest::get("/"));
@@ -177,6 +177,7 @@ fn a_body_that_is_not_json_fails_without_quoting_it() {
     assert!(!message.contains(token), "{message}");
 }
 
+#[cfg(feature = "tower")]
 fn router(env: &SecretsEnv) -> axum::Router {
     let env = env.clone();
     axum::Router::new().fallback(move |request: axum::extract::Request| {
@@ -198,12 +199,13 @@ fn router(env: &SecretsEnv) -> axum::Router {
     })
 }
 
+#[cfg(feature = "tower")]
 #[tokio::test]
 async fn an_axum_router_and_a_closure_pass_the_same_matrix() {
     let route = ProtectedRoute::get("/internal/stats", "API_TOKEN");
 
     let env = env();
-    let service = TestClient::service(&env, router(&env));
+    let service = TestClient::service(&env, |env| router(&env));
     let from_router = route.check(&service).await.unwrap();
     from_router.assert_passed();
 
@@ -215,10 +217,11 @@ async fn an_axum_router_and_a_closure_pass_the_same_matrix() {
     assert_eq!(from_router, from_closure);
 }
 
+#[cfg(feature = "tower")]
 #[tokio::test]
 async fn a_router_answers_like_the_closure() {
     let env = env();
-    let client = TestClient::service(&env, router(&env));
+    let client = TestClient::service(&env, |env| router(&env));
     client
         .send(TestRequest::get("/public"))
         .await
@@ -238,9 +241,7 @@ fn a_secret_straddling_the_body_excerpt_is_still_redacted() {
     // Every cut position around the 400-character excerpt limit.
     for pad in 380..=400 {
         let body = format!("{}{token}", "x".repeat(pad));
-        let client = TestClient::new(&env, async |_: Request<Bytes>| {
-            http::Response::new(body.clone())
-        });
+        let client = TestClient::new(&env, async |_, _| http::Response::new(body.clone()));
         let response = client.send_blocking(TestRequest::get("/"));
         let message = panic_message(|| {
             response.assert_status(StatusCode::CREATED);
@@ -259,6 +260,7 @@ impl devflare_test::Handler for Failing {
     async fn handle(
         &self,
         request: Request<Bytes>,
+        _env: &SecretsEnv,
     ) -> Result<http::Response<Bytes>, Box<dyn std::error::Error + Send + Sync>> {
         Err(format!("upstream refused {}", request.uri()).into())
     }
@@ -299,4 +301,55 @@ fn a_uri_error_names_the_path_never_the_query() {
     let message = TestRequest::get(long).try_build().unwrap_err().to_string();
     assert!(message.len() < 300, "{message}");
     assert!(message.contains("the limit is"), "{message}");
+}
+
+#[test]
+fn the_handler_reads_the_env_of_the_client_that_runs_it() {
+    let env = env();
+    let client = bearer_client(&env, Flaw::None);
+    let right = TestRequest::get("/internal/stats").bearer(canaries::value("API_TOKEN"));
+    client.send_blocking(right.clone()).assert_status(200);
+    // What the test does to the client's env is what the handler sees.
+    client.env().admin().delete("API_TOKEN").unwrap();
+    client.send_blocking(right).assert_status(500);
+    let reads = env.read_log();
+    reads.assert_reads("API_TOKEN", 2);
+    assert_eq!(reads.binding("API_TOKEN").unwrap().missing, 1);
+}
+
+/// The old mix-up: the matrix changes the client's env while the handler reads another one
+/// it captured. Handlers now get their env as an argument; one that ignores it is reported.
+#[test]
+fn a_handler_reading_another_env_than_its_clients_fails_the_matrix() {
+    let env = env();
+    let other = self::env();
+    let client = TestClient::new(&env, async |request, _ignored| {
+        guarded(
+            &request,
+            &other,
+            "API_TOKEN",
+            "authorization",
+            Some("Bearer"),
+            Flaw::None,
+        )
+        .await
+    });
+    let report =
+        block_on(ProtectedRoute::get("/internal/stats", "API_TOKEN").check(&client)).unwrap();
+    let failure = report.verdict().expect_err("the mix-up must not pass");
+    assert!(
+        failure.scenarios().contains(&Scenario::SecretMissing),
+        "{failure}"
+    );
+    // And it says why, on the scenario that let the right credential in.
+    assert!(
+        failure.scenarios().contains(&Scenario::RightCredential),
+        "{failure}"
+    );
+    assert!(
+        failure
+            .to_string()
+            .contains("never read `API_TOKEN` from the env it was given"),
+        "{failure}"
+    );
 }

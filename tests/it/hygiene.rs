@@ -19,10 +19,10 @@ fn assert_clean(what: &str, text: &str) {
 
 fn env() -> SecretsEnv {
     SecretsEnv::builder()
-        .bind("API_TOKEN", "store-123", "api-token")
-        .value("store-123", "api-token", CANARY)
-        .value("store-123", "unbound", CANARY_2)
-        .bind("MISSING", "store-123", "api-tokn")
+        .bind("API_TOKEN", SecretRef::new("store-123", "api-token"))
+        .secret_at(SecretRef::new("store-123", "api-token"), CANARY)
+        .secret_at(SecretRef::new("store-123", "unbound"), CANARY_2)
+        .bind("MISSING", SecretRef::new("store-123", "api-tokn"))
         .build()
         .unwrap()
 }
@@ -63,9 +63,9 @@ fn every_runtime_error_hides_values() {
 fn every_build_error_hides_values() {
     let errors: Vec<Error> = vec![
         SecretsEnv::builder()
-            .bind("A", "s", "n")
-            .bind("A", "s", "m")
-            .value("s", "n", CANARY)
+            .bind("A", SecretRef::new("s", "n"))
+            .bind("A", SecretRef::new("s", "m"))
+            .secret_at(SecretRef::new("s", "n"), CANARY)
             .build()
             .unwrap_err(),
         SecretsEnv::builder()
@@ -74,8 +74,8 @@ fn every_build_error_hides_values() {
             .build()
             .unwrap_err(),
         SecretsEnv::builder()
-            .bind(CANARY_2.replace('-', " "), "s", "n")
-            .value("s", "n", CANARY)
+            .bind(CANARY_2.replace('-', " "), SecretRef::new("s", "n"))
+            .secret_at(SecretRef::new("s", "n"), CANARY)
             .strict()
             .build()
             .unwrap_err(),
@@ -126,6 +126,7 @@ mod http_paths {
         async fn handle(
             &self,
             request: Request<Bytes>,
+            _env: &SecretsEnv,
         ) -> Result<Response<Bytes>, Box<dyn std::error::Error + Send + Sync>> {
             let sent = request
                 .headers()
@@ -156,7 +157,7 @@ mod http_paths {
         for user in ["u", "us", "user", "a-longer-user-name"] {
             let credential = crate::routes::base64(&format!("{user}:{CANARY}"));
             let echoed = format!("Basic {credential}");
-            let client = TestClient::new(&env, async |_: Request<Bytes>| {
+            let client = TestClient::new(&env, async |_, _| {
                 Response::builder()
                     .status(401)
                     .header("x-seen", echoed.as_str())
@@ -185,7 +186,7 @@ mod http_paths {
         let env = secrets_env! { API_TOKEN => CANARY };
         for encoded in [CANARY.replace('-', "%2D"), CANARY.replace('-', "%2d")] {
             let location = format!("/login?t={encoded}");
-            let client = TestClient::new(&env, async |_: Request<Bytes>| {
+            let client = TestClient::new(&env, async |_, _| {
                 Response::builder()
                     .status(302)
                     .header("location", location.as_str())
@@ -203,7 +204,7 @@ mod http_paths {
     fn control_characters_cannot_hide_a_value_from_failure_messages() {
         let secret = "canary\u{1b}token-0123456789";
         let env = secrets_env! { API_TOKEN => secret };
-        let client = TestClient::new(&env, async |_: Request<Bytes>| {
+        let client = TestClient::new(&env, async |_, _| {
             Response::builder()
                 .header("x-echo", "plain")
                 .body(secret.to_owned())
@@ -229,4 +230,15 @@ mod http_paths {
             .unwrap_err();
         assert_clean("RequestError", &format!("{error} {error:?}"));
     }
+}
+
+/// The README's examples are doctests only through one attribute in `src/lib.rs`; a merge once
+/// dropped it silently, and the README then compiled nowhere.
+#[test]
+fn the_readme_is_compiled_as_doctests() {
+    let lib = include_str!("../../src/lib.rs");
+    assert!(
+        lib.contains("#[cfg(doctest)]\n#[doc = include_str!(\"../README.md\")]"),
+        "src/lib.rs must include README.md as doctests"
+    );
 }

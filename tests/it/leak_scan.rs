@@ -1,16 +1,15 @@
 //! The leak scan: every fixture value, in every encoding, anywhere in a response.
 
-use bytes::Bytes;
 use devflare_test::prelude::*;
-use devflare_test::{Encoding, Leak, LeakLocation};
-use http::{Request, Response};
+use devflare_test::{Encoding, Leak, LeakLocation, ValueKind};
+use http::Response;
 
 use crate::canaries;
 use crate::routes::base64;
 
 fn respond_with(env: &SecretsEnv, header: Option<&str>, body: String) -> Vec<Leak> {
     let header = header.map(str::to_owned);
-    let client = TestClient::new(env, async |_: Request<Bytes>| {
+    let client = TestClient::new(env, async |_, _| {
         let mut response = Response::builder().status(200);
         if let Some(value) = &header {
             response = response.header("x-echo", value.as_str());
@@ -49,15 +48,11 @@ fn finds_each_encoding_and_says_where() {
     ];
     for (form, encoding) in cases {
         let leaks = respond_with(&env, None, format!("xx{form}"));
-        assert_eq!(
-            leaks,
-            [Leak {
-                binding: "API_TOKEN".to_owned(),
-                encoding,
-                location: LeakLocation::Body { offset: 2 },
-            }],
-            "{encoding}"
-        );
+        assert_eq!(leaks.len(), 1, "{encoding}: {leaks:?}");
+        assert_eq!(leaks[0].binding, "API_TOKEN");
+        assert_eq!(leaks[0].kind, ValueKind::Secret);
+        assert_eq!(leaks[0].encoding, encoding);
+        assert_eq!(leaks[0].location, LeakLocation::Body { offset: 2 });
         let text = leaks[0].to_string();
         assert!(!text.contains("canary"), "{text}");
     }

@@ -46,11 +46,11 @@ impl Drop for TempProject {
 
 fn local_error(result: Result<SecretsEnv, Error>) -> (PathBuf, Option<(usize, usize)>, String) {
     match result {
-        Err(Error::LocalValues {
-            path,
-            position,
-            problem,
-        }) => (path, position, problem),
+        Err(Error::LocalValues(error)) => (
+            error.path().to_owned(),
+            error.location().map(|at| (at.line(), at.column())),
+            error.message().to_owned(),
+        ),
         Err(other) => panic!("expected a local values error, got {other}"),
         Ok(_) => panic!("expected a local values error, got an env"),
     }
@@ -61,7 +61,7 @@ fn local_error(result: Result<SecretsEnv, Error>) -> (PathBuf, Option<(usize, us
 #[test]
 fn devflare_fixture_file_reads_back() {
     let env = SecretsEnv::builder()
-        .bind("API_TOKEN", "store-123", "api-token")
+        .bind("API_TOKEN", SecretRef::new("store-123", "api-token"))
         .devflare_local(DEVFLARE_PROJECT)
         .build()
         .unwrap();
@@ -74,7 +74,7 @@ fn devflare_fixture_file_reads_back() {
 #[test]
 fn local_values_are_opt_in() {
     let env = SecretsEnv::builder()
-        .bind("API_TOKEN", "store-123", "api-token")
+        .bind("API_TOKEN", SecretRef::new("store-123", "api-token"))
         .build()
         .unwrap();
     assert!(matches!(
@@ -86,9 +86,12 @@ fn local_values_are_opt_in() {
 #[test]
 fn explicit_values_beat_local_values() {
     let env = SecretsEnv::builder()
-        .bind("API_TOKEN", "store-123", "api-token")
-        .bind("SAME", "store-123", "api-token")
-        .value("store-123", "api-token", "explicit-by-reference")
+        .bind("API_TOKEN", SecretRef::new("store-123", "api-token"))
+        .bind("SAME", SecretRef::new("store-123", "api-token"))
+        .secret_at(
+            SecretRef::new("store-123", "api-token"),
+            "explicit-by-reference",
+        )
         .devflare_local(DEVFLARE_PROJECT) // added after, still loses
         .build()
         .unwrap();
@@ -99,7 +102,7 @@ fn explicit_values_beat_local_values() {
 
     let env = SecretsEnv::builder()
         .devflare_local(DEVFLARE_PROJECT)
-        .bind("API_TOKEN", "store-123", "api-token")
+        .bind("API_TOKEN", SecretRef::new("store-123", "api-token"))
         .secret("API_TOKEN", "explicit-by-binding")
         .build()
         .unwrap();
@@ -159,7 +162,7 @@ fn malformed_files_are_errors_that_never_show_a_value() {
         ),
         (
             format!("{{\"version\": 1, \"stores\": {{\"s\": {{\"n\": {{\"value\": \"{CANARY}"),
-            "ends before",
+            "unterminated string",
             true,
         ),
         (
@@ -182,10 +185,22 @@ fn malformed_files_are_errors_that_never_show_a_value() {
         (
             format!("{{\"stores\": {{}}, \"x\": \"{CANARY}\"}}"),
             "`version` is missing",
-            false,
+            true,
         ),
         (format!("[\"{CANARY}\"]"), "expected a JSON object", true),
-        (String::new(), "ends before", true),
+        (String::new(), "unexpected end of file", true),
+        (
+            format!(
+                "{{\"version\": 1, \"stores\": {{\"s\": {{\"n\": {{\"value\": \"{CANARY}\",}}}}}}}}"
+            ),
+            "not strict JSON",
+            true,
+        ),
+        (
+            format!("{{\"version\": 1, // {CANARY}\n\"stores\": {{}}}}"),
+            "not strict JSON",
+            true,
+        ),
     ];
     for (text, expected, positioned) in cases {
         let project = TempProject::new("malformed");
@@ -265,6 +280,122 @@ fn the_builder_debug_never_shows_local_values() {
     assert!(!format!("{builder:?}").contains("devflare-local-token"));
 }
 
+#[test]
+fn an_io_failure_is_the_source_of_the_error() {
+    use std::error::Error as _;
+    let project = TempProject::new("io-source");
+    // A folder where the file should be: reading it fails with an I/O error.
+    fs::create_dir_all(project.0.join(".devflare/secrets.local.json")).unwrap();
+    let error = SecretsEnv::builder()
+        .devflare_local(&project.0)
+        .build()
+        .err()
+        .unwrap();
+    let source = error.source().expect("the I/O error is kept");
+    assert!(
+        source.downcast_ref::<std::io::Error>().is_some(),
+        "{source:?}"
+    );
+
+    let missing = TempProject::new("io-missing");
+    let error = SecretsEnv::builder()
+        .devflare_local(&missing.0)
+        .build()
+        .err()
+        .unwrap();
+    let io = error
+        .source()
+        .unwrap()
+        .downcast_ref::<std::io::Error>()
+        .unwrap();
+    assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+}
+
+// ---- optional local values -------------------------------------------------------------------
+
+#[test]
+fn an_optional_devflare_file_is_skipped_when_absent_and_said_so() {
+    let project = TempProject::new("optional-absent");
+    let builder = SecretsEnv::builder()
+        .secret("API_TOKEN", "fallback")
+        .devflare_local_if_present(&project.0);
+    let debug = format!("{builder:?}");
+    let expected = format!(
+        "skipped_sources: [\"devflare_local: no {}\"]",
+        project.0.join(".devflare/secrets.local.json").display()
+    );
+    assert!(debug.contains(&expected), "{debug}");
+    let env = builder.build().unwrap();
+    assert_eq!(
+        read(&env, "API_TOKEN").unwrap().as_deref(),
+        Some("fallback")
+    );
+}
+
+#[test]
+fn an_optional_devflare_file_is_read_when_present() {
+    // Bound by a fixture file, not `bind`: the same code before and after the `SecretRef` rename.
+    const BINDING: &str = "[[secrets_store_secrets]]\nbinding = \"API_TOKEN\"\nstore_id = \"store-123\"\nsecret_name = \"api-token\"\n";
+    let builder = SecretsEnv::builder()
+        .fixture_str("binding.toml", BINDING)
+        .devflare_local_if_present(DEVFLARE_PROJECT);
+    assert!(format!("{builder:?}").contains("skipped_sources: []"));
+    let env = builder.build().unwrap();
+    assert_eq!(
+        read(&env, "API_TOKEN").unwrap().as_deref(),
+        Some("devflare-local-token")
+    );
+}
+
+#[test]
+fn an_optional_devflare_file_that_is_malformed_is_still_an_error() {
+    let project = TempProject::new("optional-malformed");
+    project.write_devflare_file(&format!(
+        "{{\"version\": 1, \"stores\": {{\"s\": \"{CANARY}\"}}}}"
+    ));
+    let (path, position, problem) = local_error(
+        SecretsEnv::builder()
+            .devflare_local_if_present(&project.0)
+            .build(),
+    );
+    assert_eq!(path, project.0.join(".devflare/secrets.local.json"));
+    assert_eq!(position, Some((1, 27)));
+    assert!(problem.contains("store `s` must be an object"), "{problem}");
+    assert!(!problem.contains(CANARY));
+    // A relative folder is refused as by the strict source.
+    let (_, _, problem) = local_error(
+        SecretsEnv::builder()
+            .devflare_local_if_present("fixtures")
+            .build(),
+    );
+    assert!(problem.contains("absolute"), "{problem}");
+}
+
+/// Many secrets, pretty or on one line: each value keeps the line and column of its name key.
+#[test]
+fn positions_of_many_entries_on_one_line_and_pretty() {
+    let project = TempProject::new("many");
+    let mut one_line = String::from("{\"version\":1,\"stores\":{\"s\":{");
+    for i in 0..300 {
+        if i > 0 {
+            one_line.push(',');
+        }
+        one_line.push_str(&format!("\"n{i:03}\":{{\"value\":\"v\"}}"));
+    }
+    one_line.push_str("}}}");
+    project.write_devflare_file(&one_line);
+    let file = devflare_test::config::devflare_local::read(
+        &project.0.join(".devflare/secrets.local.json"),
+    )
+    .unwrap();
+    assert_eq!(file.len(), 300);
+    for entry in file.entries() {
+        let at = entry.secret.location().unwrap();
+        let expected = one_line.find(&format!("\"{}\":", entry.name)).unwrap() + 1;
+        assert_eq!((at.line(), at.column()), (1, expected), "{}", entry.name);
+    }
+}
+
 // ---- wrangler's state ------------------------------------------------------------------------
 
 #[cfg(feature = "wrangler-state")]
@@ -306,7 +437,10 @@ mod wrangler {
         for (store_id, secrets) in stores {
             for (name, value) in secrets.as_object().unwrap() {
                 let binding = format!("B{}", wanted.len());
-                builder = builder.bind(binding.clone(), store_id.clone(), name.clone());
+                builder = builder.bind(
+                    binding.clone(),
+                    SecretRef::new(store_id.clone(), name.clone()),
+                );
                 wanted.push((binding, value.as_str().unwrap().to_owned()));
             }
         }
@@ -345,7 +479,10 @@ mod wrangler {
         let before = snapshot(Path::new(PROJECT));
         let env = SecretsEnv::builder()
             .wrangler_state(PROJECT)
-            .bind("API_TOKEN", "0123456789abcdef0123456789abcdef", "API_TOKEN")
+            .bind(
+                "API_TOKEN",
+                SecretRef::new("0123456789abcdef0123456789abcdef", "API_TOKEN"),
+            )
             .build()
             .unwrap();
         assert!(read(&env, "API_TOKEN").unwrap().is_some());
@@ -374,7 +511,10 @@ mod wrangler {
             path.to_string_lossy().ends_with("-wal")
         });
         let env = SecretsEnv::builder()
-            .bind("API_TOKEN", "0123456789abcdef0123456789abcdef", "API_TOKEN")
+            .bind(
+                "API_TOKEN",
+                SecretRef::new("0123456789abcdef0123456789abcdef", "API_TOKEN"),
+            )
             .wrangler_state(&project.0)
             .build()
             .unwrap();
@@ -387,8 +527,14 @@ mod wrangler {
     #[test]
     fn explicit_values_beat_wrangler_values() {
         let env = SecretsEnv::builder()
-            .bind("API_TOKEN", "0123456789abcdef0123456789abcdef", "API_TOKEN")
-            .bind("GREETING", "0123456789abcdef0123456789abcdef", "greeting")
+            .bind(
+                "API_TOKEN",
+                SecretRef::new("0123456789abcdef0123456789abcdef", "API_TOKEN"),
+            )
+            .bind(
+                "GREETING",
+                SecretRef::new("0123456789abcdef0123456789abcdef", "greeting"),
+            )
             .wrangler_state(PROJECT)
             .secret("API_TOKEN", "explicit")
             .build()
@@ -410,7 +556,10 @@ mod wrangler {
             "{\"version\": 1, \"stores\": {\"0123456789abcdef0123456789abcdef\": {\"API_TOKEN\": {\"value\": \"from-devflare\"}}}}",
         );
         let bind = || {
-            SecretsEnv::builder().bind("API_TOKEN", "0123456789abcdef0123456789abcdef", "API_TOKEN")
+            SecretsEnv::builder().bind(
+                "API_TOKEN",
+                SecretRef::new("0123456789abcdef0123456789abcdef", "API_TOKEN"),
+            )
         };
         let env = bind()
             .wrangler_state(PROJECT)
@@ -484,6 +633,30 @@ mod wrangler {
         );
         assert!(!error.contains("local-token-123"), "{error}");
     }
+
+    #[test]
+    fn optional_wrangler_state_is_skipped_when_absent_and_read_when_present() {
+        let empty = TempProject::new("optional-wrangler");
+        let builder = SecretsEnv::builder().wrangler_state_if_present(&empty.0);
+        let debug = format!("{builder:?}");
+        assert!(
+            debug.contains("wrangler_state: no ")
+                && debug.contains(".wrangler/state/v3/secrets-store"),
+            "{debug}"
+        );
+        builder.build().unwrap();
+
+        const BINDING: &str = "[[secrets_store_secrets]]\nbinding = \"API_TOKEN\"\nstore_id = \"0123456789abcdef0123456789abcdef\"\nsecret_name = \"API_TOKEN\"\n";
+        let builder = SecretsEnv::builder()
+            .fixture_str("binding.toml", BINDING)
+            .wrangler_state_if_present(PROJECT);
+        assert!(format!("{builder:?}").contains("skipped_sources: []"));
+        let env = builder.build().unwrap();
+        assert_eq!(
+            read(&env, "API_TOKEN").unwrap().as_deref(),
+            Some("local-token-123")
+        );
+    }
 }
 
 /// explicit > fixture file > local, whatever order the sources are added in.
@@ -492,7 +665,7 @@ fn precedence_is_explicit_then_fixture_file_then_local() {
     const FIXTURE: &str = "[stores.\"store-123\"]\napi-token = \"from-fixture\"\n";
     let read_token = |builder: SecretsEnvBuilder| {
         let env = builder
-            .bind("API_TOKEN", "store-123", "api-token")
+            .bind("API_TOKEN", SecretRef::new("store-123", "api-token"))
             .build()
             .unwrap();
         read(&env, "API_TOKEN").unwrap()
@@ -517,7 +690,7 @@ fn precedence_is_explicit_then_fixture_file_then_local() {
     assert_eq!(
         read_token(
             SecretsEnv::builder()
-                .value("store-123", "api-token", "explicit")
+                .secret_at(SecretRef::new("store-123", "api-token"), "explicit")
                 .fixture_str("inline.toml", FIXTURE)
                 .devflare_local(DEVFLARE_PROJECT)
         )

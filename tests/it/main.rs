@@ -6,6 +6,7 @@ mod hygiene;
 mod local;
 mod malformed_corpus;
 mod miniflare;
+mod panic_locations;
 mod semantics;
 
 // Shared by the HTTP modules below: canary values and the handlers under test.
@@ -13,9 +14,13 @@ mod canaries;
 mod routes;
 
 mod broken_handlers;
+mod credential_kinds;
 mod http_helpers;
+mod leak_encodings;
 mod leak_scan;
 mod matrix;
 mod read_log_asserts;
+#[cfg(feature = "remote")]
+mod remote;
 mod snap_files;
 mod snapshots;

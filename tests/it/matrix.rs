@@ -1,9 +1,9 @@
 //! The matrix's configuration, scenarios, verdicts and setup errors.
 
-use bytes::Bytes;
+use devflare_test::MatrixError;
+use devflare_test::matrix::{Outcome, StatusExpectation, Verdict};
 use devflare_test::prelude::*;
-use devflare_test::{MatrixError, Outcome, StatusExpectation, Verdict};
-use http::{Request, StatusCode};
+use http::StatusCode;
 
 use crate::canaries;
 use crate::routes::{Flaw, bearer_client, guarded};
@@ -11,8 +11,8 @@ use crate::routes::{Flaw, bearer_client, guarded};
 #[test]
 fn an_api_key_header_without_scheme() {
     let env = secrets_env! { API_KEY => canaries::value("API_KEY") };
-    let client = TestClient::new(&env, async |request: Request<Bytes>| {
-        guarded(&request, &env, "API_KEY", "x-api-key", None, Flaw::None).await
+    let client = TestClient::new(&env, async |request, env| {
+        guarded(&request, env, "API_KEY", "x-api-key", None, Flaw::None).await
     });
     let report = block_on(
         ProtectedRoute::get("/internal/stats", "API_KEY")
@@ -40,7 +40,7 @@ fn an_api_key_header_without_scheme() {
             Verdict::NotApplicable("the credential has no scheme".to_owned())
         );
     }
-    let right = report.result(Scenario::RightToken).unwrap();
+    let right = report.result(Scenario::RightCredential).unwrap();
     assert_eq!(right.expected, StatusExpectation::Exactly(StatusCode::OK));
     assert_eq!(right.credential, "x-api-key: [secret:API_KEY]");
 }
@@ -113,7 +113,7 @@ fn each_scenario_records_its_own_reads() {
     .unwrap();
     let reads = |s| report.result(s).unwrap().reads.clone();
     reads(Scenario::NoCredentials).assert_untouched();
-    reads(Scenario::RightToken)
+    reads(Scenario::RightCredential)
         .assert_reads("API_TOKEN", 1)
         .assert_read_found("API_TOKEN");
     assert_eq!(

@@ -15,7 +15,7 @@ async fn fetch(env: &SecretsEnv, binding: &str) -> Result<String, String> {
 #[tokio::test]
 async fn single_secret_store() {
     let env = SecretsEnv::builder()
-        .bind("SECRET", "test_store_id", "secret_name")
+        .bind("SECRET", SecretRef::new("test_store_id", "secret_name"))
         .build()
         .unwrap();
 
@@ -32,11 +32,20 @@ async fn single_secret_store() {
 #[tokio::test]
 async fn multiple_secret_store() {
     let env = SecretsEnv::builder()
-        .bind("SECRET1", "test_store_id_1", "secret_name_a")
+        .bind(
+            "SECRET1",
+            SecretRef::new("test_store_id_1", "secret_name_a"),
+        )
         // Same store id, different secret name.
-        .bind("SECRET2", "test_store_id_1", "secret_name_b")
+        .bind(
+            "SECRET2",
+            SecretRef::new("test_store_id_1", "secret_name_b"),
+        )
         // Different store id, same secret name.
-        .bind("SECRET3", "test_store_id_2", "secret_name_a")
+        .bind(
+            "SECRET3",
+            SecretRef::new("test_store_id_2", "secret_name_a"),
+        )
         .build()
         .unwrap();
     let all = |env: SecretsEnv| async move {

@@ -10,9 +10,9 @@ fn read(env: &SecretsEnv, binding: &str) -> Result<Option<String>, SecretError> 
 #[test]
 fn two_bindings_to_one_reference_share_a_value() {
     let env = SecretsEnv::builder()
-        .bind("A", "store", "token")
-        .bind("B", "store", "token")
-        .value("store", "token", "v1")
+        .bind("A", SecretRef::new("store", "token"))
+        .bind("B", SecretRef::new("store", "token"))
+        .secret_at(SecretRef::new("store", "token"), "v1")
         .build()
         .unwrap();
     env.admin().set("A", "v2").unwrap();
@@ -22,9 +22,9 @@ fn two_bindings_to_one_reference_share_a_value() {
 #[test]
 fn the_same_name_in_another_store_is_another_secret() {
     let env = SecretsEnv::builder()
-        .bind("A", "store-1", "token")
-        .bind("B", "store-2", "token")
-        .value("store-1", "token", "one")
+        .bind("A", SecretRef::new("store-1", "token"))
+        .bind("B", SecretRef::new("store-2", "token"))
+        .secret_at(SecretRef::new("store-1", "token"), "one")
         .build()
         .unwrap();
     assert_eq!(read(&env, "A").unwrap().as_deref(), Some("one"));
@@ -34,8 +34,8 @@ fn the_same_name_in_another_store_is_another_secret() {
 #[test]
 fn names_are_case_sensitive() {
     let env = SecretsEnv::builder()
-        .bind("TOKEN", "store", "token")
-        .value("store", "Token", "wrong case")
+        .bind("TOKEN", SecretRef::new("store", "token"))
+        .secret_at(SecretRef::new("store", "Token"), "wrong case")
         .build()
         .unwrap();
     let error = read(&env, "TOKEN").unwrap_err();
@@ -70,8 +70,8 @@ fn values_round_trip_exactly() {
 #[test]
 fn an_unknown_store_is_a_missing_secret() {
     let env = SecretsEnv::builder()
-        .bind("T", "no-such-store", "API_TOKEN")
-        .value("other-store", "API_TOKEN", "v")
+        .bind("T", SecretRef::new("no-such-store", "API_TOKEN"))
+        .secret_at(SecretRef::new("other-store", "API_TOKEN"), "v")
         .build()
         .unwrap();
     let error = read(&env, "T").unwrap_err();
@@ -94,7 +94,10 @@ fn an_unknown_store_is_a_missing_secret() {
 
 #[test]
 fn a_missing_secret_is_an_error_never_none() {
-    let env = SecretsEnv::builder().bind("T", "s", "n").build().unwrap();
+    let env = SecretsEnv::builder()
+        .bind("T", SecretRef::new("s", "n"))
+        .build()
+        .unwrap();
     assert!(read(&env, "T").is_err());
     env.admin().set("T", "v").unwrap();
     assert!(env.admin().delete("T").unwrap());
@@ -133,7 +136,7 @@ fn the_explicit_macro_form_binds_the_given_reference() {
 fn a_value_by_binding_name_follows_the_binding_wherever_it_points() {
     let env = SecretsEnv::builder()
         .secret("API_TOKEN", "test-token") // before the binding: order does not matter
-        .bind("API_TOKEN", "store-123", "api-token")
+        .bind("API_TOKEN", SecretRef::new("store-123", "api-token"))
         .build()
         .unwrap();
     assert_eq!(env.admin().list("store-123"), ["api-token"]);
@@ -143,8 +146,8 @@ fn a_value_by_binding_name_follows_the_binding_wherever_it_points() {
 #[test]
 fn a_duplicate_binding_names_both_places() {
     let error = SecretsEnv::builder()
-        .bind("API_TOKEN", "s", "a")
-        .bind("API_TOKEN", "s", "b")
+        .bind("API_TOKEN", SecretRef::new("s", "a"))
+        .bind("API_TOKEN", SecretRef::new("s", "b"))
         .build()
         .unwrap_err();
     assert_eq!(
@@ -170,21 +173,27 @@ fn the_macro_panics_on_a_duplicate_with_the_builders_message() {
 
 #[test]
 fn admin_lists_names_in_byte_order_and_never_values() {
-    let env = SecretsEnv::builder().bind("T", "s", "b").build().unwrap();
+    let env = SecretsEnv::builder()
+        .bind("T", SecretRef::new("s", "b"))
+        .build()
+        .unwrap();
     let admin = env.admin();
     for name in ["b", "B", "a", "_"] {
-        admin.set_secret("s", name, "value");
+        admin.set_at(&SecretRef::new("s", name), "value");
     }
-    admin.set_secret("other", "z", "value");
+    admin.set_at(&SecretRef::new("other", "z"), "value");
     assert_eq!(admin.list("s"), ["B", "_", "a", "b"]);
     assert_eq!(admin.list_all().len(), 5);
-    assert!(admin.delete_secret("s", "a"));
+    assert!(admin.delete_at(&SecretRef::new("s", "a")));
     assert_eq!(admin.list("s"), ["B", "_", "b"]);
 }
 
 #[test]
 fn rotate_needs_an_existing_value_and_set_creates_one() {
-    let env = SecretsEnv::builder().bind("T", "s", "n").build().unwrap();
+    let env = SecretsEnv::builder()
+        .bind("T", SecretRef::new("s", "n"))
+        .build()
+        .unwrap();
     let error = env.admin().rotate("T", "v").unwrap_err();
     assert_eq!(error.to_string(), r#"Secret "n" not found"#);
     env.admin().set("T", "v").unwrap();
@@ -232,8 +241,8 @@ fn bindings_already_handed_out_see_rotations() {
 fn the_read_log_counts_lookups_and_outcomes() {
     let env = SecretsEnv::builder()
         .secret("API_TOKEN", "t")
-        .bind("MISSING", "s", "gone")
-        .bind("UNUSED", "s", "u")
+        .bind("MISSING", SecretRef::new("s", "gone"))
+        .bind("UNUSED", SecretRef::new("s", "u"))
         .build()
         .unwrap();
     assert!(env.read_log().is_untouched());
@@ -268,7 +277,7 @@ fn the_read_log_counts_lookups_and_outcomes() {
 fn bindings_without_value_lists_what_a_test_forgot() {
     let env = SecretsEnv::builder()
         .secret("SET", "v")
-        .bind("FORGOTTEN", "s", "f")
+        .bind("FORGOTTEN", SecretRef::new("s", "f"))
         .build()
         .unwrap();
     assert_eq!(env.bindings_without_value(), ["FORGOTTEN"]);
@@ -288,23 +297,35 @@ fn an_env_can_live_in_a_static_lazy_lock() {
 #[test]
 fn strict_mode_rejects_what_production_would() {
     let ok = SecretsEnv::builder()
-        .bind("API_TOKEN", "0123456789abcdef0123456789abcdef", "api-token")
-        .value("0123456789abcdef0123456789abcdef", "api-token", "v")
+        .bind(
+            "API_TOKEN",
+            SecretRef::new("0123456789abcdef0123456789abcdef", "api-token"),
+        )
+        .secret_at(
+            SecretRef::new("0123456789abcdef0123456789abcdef", "api-token"),
+            "v",
+        )
         .strict()
         .build();
     assert!(ok.is_ok(), "{ok:?}");
 
     let cases: [(SecretsEnvBuilder, &str); 4] = [
         (
-            SecretsEnv::builder().bind("API TOKEN", "0123456789abcdef0123456789abcdef", "n"),
+            SecretsEnv::builder().bind(
+                "API TOKEN",
+                SecretRef::new("0123456789abcdef0123456789abcdef", "n"),
+            ),
             "binding name `API TOKEN`",
         ),
         (
-            SecretsEnv::builder().bind("T", "0123456789abcdef0123456789abcdef", "api.token"),
+            SecretsEnv::builder().bind(
+                "T",
+                SecretRef::new("0123456789abcdef0123456789abcdef", "api.token"),
+            ),
             "secret name `api.token` of binding `T`",
         ),
         (
-            SecretsEnv::builder().bind("T", "store-123", "n"),
+            SecretsEnv::builder().bind("T", SecretRef::new("store-123", "n")),
             "store id `store-123` of binding `T` (declared at test code) must be 32 lowercase hex",
         ),
         (

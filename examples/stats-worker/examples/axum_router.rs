@@ -19,7 +19,7 @@ pub fn router<E: SecretsStoreEnv + Clone + 'static>(env: E) -> axum::Router {
 
 fn main() {
     let env = secrets_env! { API_TOKEN => "stats-canary-token-5hV8pQ2x" };
-    let client = TestClient::service(&env, router(env.clone()));
+    let client = TestClient::service(&env, router);
     let report = block_on(ProtectedRoute::get("/internal/stats", "API_TOKEN").check(&client))
         .expect("the matrix can run");
     println!("{report}");

@@ -35,9 +35,7 @@ fn main() {
     }
 
     // The whole protected-route matrix, redacted: no line holds the token.
-    let client = TestClient::new(&env, async |request: http::Request<bytes::Bytes>| {
-        handle(&request, &env).await
-    });
+    let client = TestClient::new(&env, async |request, env| handle(&request, env).await);
     let report = block_on(ProtectedRoute::get("/internal/stats", "API_TOKEN").check(&client))
         .expect("the matrix can run");
     println!("\n{report}");

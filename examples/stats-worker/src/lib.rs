@@ -1,11 +1,12 @@
 //! An example Worker: `GET /internal/stats` answers only callers presenting the API token held
-//! in the Secrets Store binding `API_TOKEN`; `GET /public` answers everyone.
+//! in the Secrets Store binding `API_TOKEN`; `GET /public` answers everyone; `POST
+//! /hooks/github` ([`webhook`]) accepts GitHub deliveries signed with `WEBHOOK_SECRET`.
 //!
 //! The handler is written once against the [`SecretsStoreEnv`] seam, so the same code runs on
-//! workers-rs in production (the `worker` feature, built for wasm32) and against
+//! workers-rs in production (built for wasm32, where workers-rs is a dependency) and against
 //! devflare-test's in-memory fakes in `cargo test`.
 //!
-//! Responses mirror what the same route gives under Miniflare (see `shared/peer-results.md`):
+//! Responses mirror what the same route gives under Miniflare (see `docs/javascript-baseline.md`):
 //! no header → 401 `missing_authorization`; any other token, including the right one after a
 //! lower-case `bearer` → 401 `invalid_token`; the right token → 200; a secret that cannot be
 //! read → 500, never 2xx.
@@ -21,6 +22,8 @@ devflare_bindings::typed_env! {
     /// The stats Worker's bindings, as `wrangler.toml` declares them.
     pub struct StatsEnv from "wrangler.toml";
 }
+
+pub mod webhook;
 
 /// The binding that holds the token the internal route expects.
 pub const TOKEN_BINDING: &str = "API_TOKEN";
@@ -69,14 +72,14 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-fn server_error() -> Response<String> {
+pub(crate) fn server_error() -> Response<String> {
     json(
         StatusCode::INTERNAL_SERVER_ERROR,
         r#"{"ok":false,"error":"internal_error"}"#,
     )
 }
 
-fn json(status: StatusCode, body: &str) -> Response<String> {
+pub(crate) fn json(status: StatusCode, body: &str) -> Response<String> {
     let mut response = Response::new(body.to_owned());
     *response.status_mut() = status;
     response.headers_mut().insert(
@@ -87,7 +90,7 @@ fn json(status: StatusCode, body: &str) -> Response<String> {
 }
 
 /// The workers-rs entry point: the same handler, with production's `worker::Env`.
-#[cfg(feature = "worker")]
+#[cfg(target_arch = "wasm32")]
 mod entry {
     use worker::{Context, Env, HttpRequest, event};
 
@@ -97,6 +100,16 @@ mod entry {
         env: Env,
         _ctx: Context,
     ) -> worker::Result<http::Response<String>> {
+        if request.uri().path() == super::webhook::PATH && request.method() == http::Method::POST {
+            // The signature covers the raw bytes: collect them as sent.
+            let (parts, body) = request.into_parts();
+            let body = http_body_util::BodyExt::collect(body)
+                .await
+                .map_err(|_| worker::Error::RustError("cannot read the request body".into()))?
+                .to_bytes();
+            let request = http::Request::from_parts(parts, body);
+            return Ok(super::webhook::github(&request, &env).await);
+        }
         Ok(super::handle(&request, &env).await)
     }
 }

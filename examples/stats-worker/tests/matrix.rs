@@ -1,9 +1,7 @@
 //! The stats route through the protected-route matrix, as an async closure and as an axum
 //! `Router`, with redacted snapshots of the report, responses and read log.
 
-use bytes::Bytes;
 use devflare_test::prelude::*;
-use http::Request;
 use stats_worker::{TOKEN_BINDING, handle};
 
 #[allow(dead_code)] // its `main` is the example's
@@ -27,9 +25,7 @@ fn route() -> ProtectedRoute {
 #[tokio::test]
 async fn the_stats_route_passes_the_matrix() {
     let env = env();
-    let client = TestClient::new(&env, async |request: Request<Bytes>| {
-        handle(&request, &env).await
-    });
+    let client = TestClient::new(&env, async |request, env| handle(&request, env).await);
     let report = route().check(&client).await.unwrap();
     report.assert_passed();
     assert_matrix_snapshot!(report);
@@ -38,7 +34,7 @@ async fn the_stats_route_passes_the_matrix() {
 #[tokio::test]
 async fn the_axum_router_passes_the_same_matrix() {
     let env = env();
-    let client = TestClient::service(&env, axum_router::router(env.clone()));
+    let client = TestClient::service(&env, axum_router::router);
     let report = route().check(&client).await.unwrap();
     report.assert_passed();
     // The same snapshot as the closure's: one route, two ways to serve it.
@@ -48,9 +44,7 @@ async fn the_axum_router_passes_the_same_matrix() {
 #[test]
 fn responses_snapshot_redacted() {
     let env = env();
-    let client = TestClient::new(&env, async |request: Request<Bytes>| {
-        handle(&request, &env).await
-    });
+    let client = TestClient::new(&env, async |request, env| handle(&request, env).await);
     assert_response_snapshot!(
         "right_token",
         client.send_blocking(TestRequest::get("/internal/stats").bearer(TOKEN))
@@ -75,9 +69,7 @@ fn responses_snapshot_redacted() {
 #[test]
 fn the_public_route_reads_no_secret() {
     let env = env();
-    let client = TestClient::new(&env, async |request: Request<Bytes>| {
-        handle(&request, &env).await
-    });
+    let client = TestClient::new(&env, async |request, env| handle(&request, env).await);
     client
         .send_blocking(TestRequest::get("/public"))
         .assert_status(200);

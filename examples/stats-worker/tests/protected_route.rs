@@ -42,7 +42,7 @@ async fn answers_like_miniflare() {
 #[tokio::test]
 async fn fails_closed_when_the_secret_is_missing_or_the_store_fails() {
     let env = SecretsEnv::builder()
-        .bind("API_TOKEN", "store-123", "DOES_NOT_EXIST")
+        .bind("API_TOKEN", SecretRef::new("store-123", "DOES_NOT_EXIST"))
         .build()
         .unwrap();
     let response = handle(&get("/internal/stats", Some("Bearer x")), &env).await;

@@ -14,7 +14,9 @@ fn stats(authorization: &str) -> Request<()> {
 
 #[tokio::test]
 async fn the_typed_fixture_drives_the_production_handler() {
-    let fixture = StatsEnvFixture::new().api_token("test-token");
+    let fixture = StatsEnvFixture::new()
+        .api_token("test-token")
+        .webhook_secret("test-webhook-secret");
     assert!(
         fixture.unset().is_empty(),
         "every declared binding has a value"
@@ -39,7 +41,7 @@ async fn the_typed_fixture_drives_the_production_handler() {
 #[tokio::test]
 async fn a_declared_binding_left_unset_fails_closed() {
     let fixture = StatsEnvFixture::new();
-    assert_eq!(fixture.unset(), [TOKEN_BINDING]);
+    assert_eq!(fixture.unset(), [TOKEN_BINDING, "WEBHOOK_SECRET"]);
     let env = SecretsEnv::from_declared(fixture).unwrap();
     let response = handle(&stats("Bearer anything"), &env).await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);

@@ -1,0 +1,101 @@
+//! What reading or writing a local values file can fail with.
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::Location;
+
+/// A local values file or folder that is missing, unreadable, malformed or cannot be written.
+///
+/// `Display` reads like a compiler diagnostic and never quotes a value from the file:
+///
+/// ```text
+/// local values /p/.devflare/secrets.local.json:5:4: secret `store-123/api-token`: `value` must be a string
+/// ```
+///
+/// When the cause is an I/O error, it is kept as [`source`](std::error::Error::source).
+#[derive(Debug, Clone)]
+pub struct LocalValuesError {
+    path: PathBuf,
+    location: Option<Location>,
+    message: String,
+    // `Arc`: the error stays `Clone`, as every error of devflare-test is.
+    io: Option<Arc<io::Error>>,
+}
+
+impl LocalValuesError {
+    /// A problem with the whole file or folder at `path`.
+    pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            location: None,
+            message: message.into(),
+            io: None,
+        }
+    }
+
+    /// A problem at `location` in a file.
+    pub fn at(location: Location, message: impl Into<String>) -> Self {
+        Self {
+            path: location.path().to_owned(),
+            location: Some(location),
+            message: message.into(),
+            io: None,
+        }
+    }
+
+    /// The same problem, caused by `error` (kept as the [`source`](std::error::Error::source)).
+    pub fn caused_by(mut self, error: io::Error) -> Self {
+        self.io = Some(Arc::new(error));
+        self
+    }
+
+    /// The file or folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Where in the file, when the problem has a position.
+    pub fn location(&self) -> Option<&Location> {
+        self.location.as_ref()
+    }
+
+    /// What is wrong and what was expected, without the path — never a value.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The I/O error behind this one, if any.
+    pub fn io_error(&self) -> Option<&io::Error> {
+        self.io.as_deref()
+    }
+}
+
+impl fmt::Display for LocalValuesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.location {
+            Some(location) => write!(f, "local values {location}: {}", self.message),
+            None => write!(f, "local values {}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for LocalValuesError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.io.as_deref().map(|e| e as _)
+    }
+}
+
+/// Equal when they say the same thing; I/O causes compare by kind (`io::Error` has no `==`).
+impl PartialEq for LocalValuesError {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path
+            && self.location == other.location
+            && self.message == other.message
+            && self.io.as_ref().map(|e| e.kind()) == other.io.as_ref().map(|e| e.kind())
+    }
+}
+
+impl Eq for LocalValuesError {}

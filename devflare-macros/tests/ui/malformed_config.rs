@@ -1,7 +1,0 @@
-devflare_bindings::typed_env! {
-    // A value of the wrong type, then a syntax error: each names its file, line and column.
-    struct StatsEnv from "tests/ui/configs/malformed.toml";
-    struct OtherEnv from "tests/ui/configs/malformed_syntax.jsonc";
-}
-
-fn main() {}

@@ -1,9 +1,0 @@
-devflare_bindings::typed_env! {
-    struct StatsEnv from "tests/ui/configs/wrangler.toml";
-}
-
-fn token(env: &impl devflare_bindings::SecretsStoreEnv) {
-    let _ = StatsEnv::new(env).api_tokne();
-}
-
-fn main() {}

@@ -1,7 +1,0 @@
-devflare_bindings::typed_env! {
-    struct StatsEnv from "tests/ui/configs/wrangler.toml";
-}
-
-fn main() {
-    let _fixture = StatsEnvFixture::new().api_token("t").greeting("hello");
-}

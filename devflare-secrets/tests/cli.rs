@@ -1,0 +1,619 @@
+//! The `devflare-secrets` binary, run as a process: round trips, atomic and locked writes,
+//! mode 0600, git safety, exit codes — and never a value in any output.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use devflare_config::devflare_local;
+
+const BIN: &str = env!("CARGO_BIN_EXE_devflare-secrets");
+const CANARY: &str = "CANARY-cli-5b2a";
+/// A file written by Devflare (TypeScript), byte for byte.
+const DEVFLARE_FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/devflare-local.json"
+);
+
+/// A fresh project folder under the system temp folder, removed on drop.
+struct Project(PathBuf);
+
+impl Project {
+    fn new(label: &str) -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "devflare-cli-{label}-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    fn file(&self) -> PathBuf {
+        self.0.join(".devflare/secrets.local.json")
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(BIN);
+        command
+            .arg("--project")
+            .arg(&self.0)
+            .args(args)
+            .env_remove("DEVFLARE_SECRETS_TEST_PAUSE_BEFORE_RENAME");
+        command
+    }
+
+    /// Runs the CLI with `stdin` piped in.
+    fn run(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // A usage error exits before reading stdin; the broken pipe is not the test's concern.
+        let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+        child.wait_with_output().unwrap()
+    }
+
+    fn set(&self, store: &str, name: &str, value: &str) -> Output {
+        let output = self.run(&["set", "--store", store, "--name", name], value);
+        assert_ok(&output);
+        output
+    }
+
+    fn list(&self) -> Vec<String> {
+        let output = self.run(&["list"], "");
+        assert_ok(&output);
+        stdout(&output).lines().map(str::to_owned).collect()
+    }
+
+    /// The value as devflare-test reads it (through the same shared reader).
+    fn value(&self, store: &str, name: &str) -> Option<String> {
+        let file = devflare_local::read(&self.file()).unwrap();
+        file.get(store, name)
+            .map(|secret| secret.value().to_owned())
+    }
+}
+
+impl Drop for Project {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+#[track_caller]
+fn assert_ok(output: &Output) {
+    assert!(
+        output.status.success(),
+        "exit {:?}, stderr: {}",
+        output.status.code(),
+        stderr(output)
+    );
+}
+
+#[track_caller]
+fn assert_no_canary(output: &Output) {
+    for text in [stdout(output), stderr(output)] {
+        assert!(!text.contains(CANARY), "a value leaked: {text}");
+    }
+}
+
+#[test]
+fn set_list_delete_round_trip() {
+    let project = Project::new("round-trip");
+    project.set("store-a", "FROM_STDIN", "héllo wörld ✓ 🙂  \n"); // one newline is dropped
+    let value_file = project.0.join("value.txt");
+    fs::write(&value_file, "line one\nline two\n").unwrap();
+    let output = project.run(
+        &[
+            "set",
+            "--store",
+            "store-b",
+            "--name",
+            "KEPT",
+            "--keep-newline",
+        ],
+        "v\r\n",
+    );
+    assert_ok(&output);
+    let output = project
+        .command(&["set", "--store", "store-a", "--name", "FROM_FILE", "--file"])
+        .arg(&value_file)
+        .output()
+        .unwrap();
+    assert_ok(&output);
+
+    assert_eq!(
+        project.list(),
+        ["store-a/FROM_FILE", "store-a/FROM_STDIN", "store-b/KEPT"]
+    );
+    assert_eq!(
+        project.value("store-a", "FROM_STDIN").as_deref(),
+        Some("héllo wörld ✓ 🙂  ")
+    );
+    assert_eq!(
+        project.value("store-a", "FROM_FILE").as_deref(),
+        Some("line one\nline two")
+    );
+    assert_eq!(project.value("store-b", "KEPT").as_deref(), Some("v\r\n"));
+
+    // Overwrite keeps the others.
+    project.set("store-a", "FROM_STDIN", "second");
+    assert_eq!(
+        project.value("store-a", "FROM_STDIN").as_deref(),
+        Some("second")
+    );
+
+    let output = project.run(&["delete", "--store", "store-a", "--name", "FROM_FILE"], "");
+    assert_ok(&output);
+    assert_eq!(stdout(&output), "deleted store-a/FROM_FILE\n");
+    assert_eq!(project.list(), ["store-a/FROM_STDIN", "store-b/KEPT"]);
+    assert_eq!(project.value("store-b", "KEPT").as_deref(), Some("v\r\n"));
+
+    let output = project.run(&["list", "--store", "store-b"], "");
+    assert_eq!(stdout(&output), "store-b/KEPT\n");
+}
+
+#[test]
+fn no_output_ever_contains_a_value() {
+    let project = Project::new("canary");
+    let mut outputs = vec![
+        project.run(&["set", "--store", "s", "--name", "A", "-v"], CANARY),
+        project.run(
+            &[
+                "set", "--store", "s", "--name", "B", "--value", CANARY, "-v",
+            ],
+            "",
+        ),
+        project.run(&["list", "-v"], ""),
+        project.run(&["list", "--store", "t", "-v"], ""),
+        project.run(&["delete", "--store", "s", "--name", "C", "-v"], ""),
+        // Usage errors with the value where it does not belong.
+        project.run(&["set", "--store", "s", "--name", "A", CANARY], ""),
+        project.run(&[CANARY], ""),
+        project.run(&["set", &format!("--vaule={CANARY}")], ""),
+        project.run(&["list", "--value", CANARY], ""),
+        project.run(
+            &[
+                "set", "--store", "s", "--name", "A", "--value", CANARY, "--file", "f",
+            ],
+            "",
+        ),
+        project.run(&["set", "--value", CANARY], ""),
+        project.run(&["set", "--help"], ""),
+    ];
+    assert!(fs::read_to_string(project.file()).unwrap().contains(CANARY));
+    assert_eq!(project.list(), ["s/A", "s/B"]);
+
+    // Broken files, with the value inside them.
+    let file = project.file();
+    for broken in [
+        format!(
+            "{{\"version\": 1, \"stores\": {{\"s\": {{\"A\": {{\"value\": \"{CANARY}\" }} \"x\"}}}}}}"
+        ),
+        format!(
+            "{{\"version\": 9, \"stores\": {{\"s\": {{\"A\": {{\"value\": \"{CANARY}\"}}}}}}}}"
+        ),
+        format!(
+            "{{\"version\": 1, \"stores\": {{\"s\": {{\"A\": {{\"value\": {{\"{CANARY}\": 1}}}}}}}}}}"
+        ),
+    ] {
+        fs::write(&file, &broken).unwrap();
+        outputs.push(project.run(&["list", "-v"], ""));
+        outputs.push(project.run(&["set", "--store", "s", "--name", "A", "-v"], CANARY));
+        outputs.push(project.run(&["delete", "--store", "s", "--name", "A", "-v"], ""));
+    }
+    for output in &outputs {
+        assert_no_canary(output);
+    }
+    assert!(outputs.iter().any(|o| stderr(o).contains("error")));
+}
+
+#[test]
+fn a_malformed_or_newer_file_is_never_overwritten() {
+    let project = Project::new("malformed");
+    fs::create_dir_all(project.0.join(".devflare")).unwrap();
+    for (text, problem) in [
+        (
+            "{\"version\": 2, \"stores\": {}}",
+            "version 2 is not supported",
+        ),
+        ("{\"version\": 1, \"stores\": {", "invalid JSON"),
+    ] {
+        fs::write(project.file(), text).unwrap();
+        let output = project.run(&["set", "--store", "s", "--name", "n"], "v");
+        assert_eq!(output.status.code(), Some(1));
+        assert!(stderr(&output).contains(problem), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains(&project.file().display().to_string()),
+            "{}",
+            stderr(&output)
+        );
+        assert_eq!(fs::read_to_string(project.file()).unwrap(), text);
+        let output = project.run(&["list"], "");
+        assert_eq!(output.status.code(), Some(1));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn the_file_has_mode_0600_even_if_it_was_looser() {
+    use std::os::unix::fs::PermissionsExt;
+    let project = Project::new("mode");
+    project.set("s", "n", "v");
+    let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&project.file()), 0o600);
+    fs::set_permissions(project.file(), fs::Permissions::from_mode(0o644)).unwrap();
+    project.set("s", "m", "w");
+    assert_eq!(mode(&project.file()), 0o600);
+}
+
+#[test]
+fn a_written_file_has_the_devflare_fixture_shape() {
+    let project = Project::new("shape");
+    project.set("store-123", "api-token", "devflare-local-token");
+    let written = fs::read_to_string(project.file()).unwrap();
+    let fixture = fs::read_to_string(DEVFLARE_FIXTURE).unwrap();
+
+    // Byte for byte, except the timestamp: same keys, version 1, tabs, trailing newline.
+    let stamp = |text: &str| {
+        let start = text.find("\"updatedAt\": \"").unwrap() + "\"updatedAt\": \"".len();
+        text[start..start + 24].to_owned()
+    };
+    let written_stamp = stamp(&written);
+    assert_eq!(written_stamp.len(), "2026-11-20T09:15:00.000Z".len());
+    assert!(written_stamp.ends_with('Z') && written_stamp.as_bytes()[10] == b'T');
+    assert_eq!(written.replace(&written_stamp, &stamp(&fixture)), fixture);
+}
+
+#[test]
+fn a_devflare_file_keeps_its_entries_when_the_cli_writes() {
+    let project = Project::new("keep");
+    fs::create_dir_all(project.0.join(".devflare")).unwrap();
+    fs::copy(DEVFLARE_FIXTURE, project.file()).unwrap();
+    project.set("other", "n", "v");
+    let text = fs::read_to_string(project.file()).unwrap();
+    assert!(
+        text.contains("\"updatedAt\": \"2026-11-20T09:15:00.000Z\""),
+        "{text}"
+    );
+    assert_eq!(
+        project.value("store-123", "api-token").as_deref(),
+        Some("devflare-local-token")
+    );
+}
+
+/// A writer killed after writing its temporary file, before renaming it, leaves the old file
+/// intact; the next writer clears the stale temporary file. Uses the CLI's debug-only hook.
+#[cfg(debug_assertions)]
+#[test]
+fn a_writer_killed_mid_write_leaves_the_old_file_intact() {
+    let project = Project::new("killed");
+    project.set("s", "n", "old-value");
+    let before = fs::read(project.file()).unwrap();
+
+    let marker = project.0.join("paused");
+    let mut child = project
+        .command(&["set", "--store", "s", "--name", "n"])
+        .env("DEVFLARE_SECRETS_TEST_PAUSE_BEFORE_RENAME", &marker)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"new-value").unwrap();
+    // Not a timing assertion: a generous bound so a broken hook fails instead of hanging.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !marker.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the writer never reached the hook"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let temp = project
+        .0
+        .join(format!(".devflare/secrets.local.json.{}.tmp", child.id()));
+    assert!(fs::read_to_string(&temp).unwrap().contains("new-value"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    assert_eq!(fs::read(project.file()).unwrap(), before);
+    assert_eq!(project.value("s", "n").as_deref(), Some("old-value"));
+    assert_eq!(project.list(), ["s/n"]);
+
+    // The lock died with the writer; the next write goes through and clears the leftover.
+    project.set("s", "m", "v");
+    assert!(!temp.exists());
+    assert_eq!(project.value("s", "n").as_deref(), Some("old-value"));
+}
+
+#[test]
+fn concurrent_writers_both_land() {
+    let project = Project::new("concurrent");
+    project.set("s", "seed", "v");
+    let rounds = 12;
+    let writers = 3;
+    for round in 0..rounds {
+        let children: Vec<_> = (0..writers)
+            .map(|writer| {
+                let mut child = project
+                    .command(&[
+                        "set",
+                        "--store",
+                        "s",
+                        "--name",
+                        &format!("r{round:02}-w{writer}"),
+                    ])
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .unwrap();
+                // Close stdin only after all writers are spawned, so they race on the file.
+                (child.stdin.take().unwrap(), child)
+            })
+            .collect();
+        let children: Vec<_> = children
+            .into_iter()
+            .map(|(mut stdin, child)| {
+                stdin.write_all(b"value").unwrap();
+                drop(stdin);
+                child
+            })
+            .collect();
+        for mut child in children {
+            assert!(child.wait().unwrap().success());
+        }
+    }
+    let listed = project.list();
+    assert_eq!(listed.len(), 1 + rounds * writers, "{listed:?}");
+    for round in 0..rounds {
+        for writer in 0..writers {
+            assert!(listed.contains(&format!("s/r{round:02}-w{writer}")));
+        }
+    }
+}
+
+#[test]
+fn exit_codes_are_as_documented() {
+    let project = Project::new("exit");
+    let code = |args: &[&str]| project.run(args, "v").status.code();
+    assert_eq!(code(&["set", "--store", "s", "--name", "n"]), Some(0));
+    assert_eq!(code(&["list"]), Some(0));
+    assert_eq!(
+        code(&["delete", "--store", "s", "--name", "missing"]),
+        Some(1)
+    );
+    assert_eq!(code(&["frobnicate"]), Some(2));
+    assert_eq!(code(&["set", "--store", "s"]), Some(2));
+    assert_eq!(code(&["list", "--nmae", "x"]), Some(2));
+    assert_eq!(code(&[]), Some(2));
+
+    let output = project.run(&["delete", "--store", "s", "--name", "m"], "");
+    assert!(
+        stderr(&output).contains("did you mean `s/n`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn every_command_has_help_with_exit_codes() {
+    let project = Project::new("help");
+    for args in [
+        &["--help"][..],
+        &["help"],
+        &["set", "--help"],
+        &["list", "-h"],
+        &["delete", "--help"],
+    ] {
+        let output = project.run(args, "");
+        assert_ok(&output);
+        let text = stdout(&output);
+        assert!(
+            text.contains("USAGE:") && text.contains("EXIT CODES:"),
+            "{args:?}: {text}"
+        );
+    }
+    let set_help = stdout(&project.run(&["set", "--help"], ""));
+    assert!(set_help.contains("stdin") && set_help.contains("shell history"));
+}
+
+fn git_available() -> bool {
+    Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn warns_when_the_file_is_not_git_ignored_and_fixes_it_on_request() {
+    if !git_available() {
+        eprintln!("git not installed: skipping the git-ignore check");
+        return;
+    }
+    let project = Project::new("git");
+    let init = Command::new("git")
+        .arg("-C")
+        .arg(&project.0)
+        .args(["init", "-q"])
+        .status()
+        .unwrap();
+    assert!(init.success());
+
+    let output = project.set("s", "n", "v");
+    assert!(
+        stderr(&output).contains("is not git-ignored"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = project.run(&["list", "--gitignore"], "");
+    assert_ok(&output);
+    assert!(!stderr(&output).contains("is not git-ignored"));
+    let gitignore = fs::read_to_string(project.0.join(".gitignore")).unwrap();
+    assert!(
+        gitignore
+            .lines()
+            .any(|l| l == ".devflare/secrets.local.json*")
+    );
+
+    // Idempotent, and the warning is gone.
+    let output = project.run(&["set", "--store", "s", "--name", "n", "--gitignore"], "v");
+    assert_ok(&output);
+    assert!(
+        !stderr(&output).contains("git-ignored"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        fs::read_to_string(project.0.join(".gitignore")).unwrap(),
+        gitignore
+    );
+}
+
+#[test]
+fn says_when_it_cannot_check_git() {
+    let project = Project::new("no-git");
+    // A folder outside any repository: the temp folder is not in one on CI or here.
+    let in_repo = Command::new("git")
+        .arg("-C")
+        .arg(&project.0)
+        .args(["rev-parse", "--git-dir"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if in_repo {
+        eprintln!("the temp folder is inside a git repository: skipping");
+        return;
+    }
+    let output = project.set("s", "n", "v");
+    assert!(
+        stderr(&output).contains("could not check whether"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn version_prints_the_crate_version() {
+    let project = Project::new("version");
+    for flag in ["--version", "-V"] {
+        let output = project.run(&[flag], "");
+        assert_ok(&output);
+        assert_eq!(
+            stdout(&output),
+            format!("devflare-secrets {}\n", env!("CARGO_PKG_VERSION"))
+        );
+    }
+}
+
+#[test]
+fn an_empty_value_is_refused_unless_allowed() {
+    let project = Project::new("empty");
+    for input in ["", "\n", "\r\n"] {
+        let output = project.run(&["set", "--store", "s", "--name", "n"], input);
+        assert_eq!(output.status.code(), Some(1), "{input:?}");
+        assert!(
+            stderr(&output).contains("--allow-empty"),
+            "{}",
+            stderr(&output)
+        );
+        assert!(!project.file().exists(), "nothing is written");
+    }
+    let output = project.run(&["set", "--store", "s", "--name", "n", "--value", ""], "");
+    assert_eq!(output.status.code(), Some(1));
+
+    let output = project.run(&["set", "--store", "s", "--name", "n", "--allow-empty"], "");
+    assert_ok(&output);
+    assert_eq!(project.value("s", "n").as_deref(), Some(""));
+}
+
+#[test]
+fn store_ids_and_names_with_whitespace_or_control_characters_are_refused() {
+    let project = Project::new("odd-names");
+    for (store, name) in [
+        ("s\nforged/line", "n"),
+        ("s", "a b"),
+        ("s", "tab\there"),
+        ("s\u{1b}[2J", "n"),
+        ("s", "a/b"),
+        ("", "n"),
+    ] {
+        let output = project.run(&["set", "--store", store, "--name", name], "v");
+        assert_eq!(output.status.code(), Some(2), "{store:?} {name:?}");
+        let text = stderr(&output);
+        assert!(text.contains("must not"), "{text}");
+        assert!(
+            !text.contains("forged") && !text.contains("here"),
+            "never echoed: {text}"
+        );
+        let output = project.run(&["list", "--store", store], "");
+        let expected = if store == "s" { 0 } else { 2 };
+        assert_eq!(
+            output.status.code(),
+            Some(expected),
+            "list --store {store:?}"
+        );
+    }
+    assert!(!project.file().exists());
+}
+
+#[test]
+fn list_prints_one_line_per_entry_even_for_odd_names_in_the_file() {
+    let project = Project::new("forged");
+    fs::create_dir_all(project.0.join(".devflare")).unwrap();
+    // Another tool wrote a store id holding a newline: `list` must not print a forged line.
+    fs::write(
+        project.file(),
+        "{\"version\": 1, \"stores\": {\"s\\nevil/forged\": {\"n\": {\"value\": \"v\"}}, \"ok\": {\"m\": {\"value\": \"w\"}}}}",
+    )
+    .unwrap();
+    let listed = project.list();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert!(listed.contains(&"ok/m".to_owned()));
+    assert!(
+        !listed.iter().any(|line| line.starts_with("evil")),
+        "{listed:?}"
+    );
+}
+
+#[test]
+fn suggestions_are_only_for_near_names() {
+    let project = Project::new("near");
+    project.set("0123456789abcdef0123456789abcdef", "admin-token", "v");
+    let delete = |store: &str, name: &str| {
+        let output = project.run(&["delete", "--store", store, "--name", name], "");
+        assert_eq!(output.status.code(), Some(1));
+        stderr(&output)
+    };
+    let far = delete("0123456789abcdef0123456789abcdef", "temp");
+    assert!(!far.contains("did you mean"), "{far}");
+    let near = delete("0123456789abcdef0123456789abcdef", "admin-tokn");
+    assert!(
+        near.contains("did you mean `0123456789abcdef0123456789abcdef/admin-token`?"),
+        "{near}"
+    );
+    let store_typo = delete("0123456789abcdef0123456789abcdeg", "admin-token");
+    assert!(
+        store_typo.contains("did you mean `0123456789abcdef0123456789abcdef/admin-token`?"),
+        "{store_typo}"
+    );
+    let other_store = delete("ffff", "admin-token");
+    assert!(!other_store.contains("did you mean"), "{other_store}");
+}

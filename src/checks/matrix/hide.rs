@@ -1,0 +1,162 @@
+//! Keeping values out of the report: the route URI, and handler errors that may quote the
+//! credential as sent (raw, Debug-quoted, JSON-escaped, percent-encoded, base64).
+
+use std::sync::Arc;
+
+use super::error::MIN_TOKEN_CHARS;
+use crate::Redactor;
+use crate::checks::redact::{Known, ValueKind};
+use crate::http::TestRequest;
+
+/// What a handler error shows instead of a credential as sent.
+const AS_SENT: &str = "credential as sent";
+
+/// A redactor for `values` (labelled `[secret:credential as sent]`), each also in its
+/// Debug-escaped form. Values shorter than [`MIN_TOKEN_CHARS`] are left out: they would match
+/// ordinary words.
+pub(crate) fn scrubber(values: impl IntoIterator<Item = String>) -> Redactor {
+    let mut known: Vec<Known> = Vec::new();
+    let mut add = |value: String| {
+        known.push(Known {
+            label: AS_SENT.to_owned(),
+            value: Arc::from(value),
+            kind: ValueKind::Secret,
+        });
+    };
+    for value in values {
+        if value.trim().chars().count() < MIN_TOKEN_CHARS {
+            continue;
+        }
+        let debug = value.escape_debug().to_string();
+        if debug != value {
+            add(debug);
+        }
+        add(value);
+    }
+    // Longest first, so a value that contains another is replaced whole.
+    known.sort_by(|a, b| {
+        b.value
+            .len()
+            .cmp(&a.value.len())
+            .then_with(|| a.value.cmp(&b.value))
+    });
+    known.dedup_by(|a, b| a.value == b.value);
+    // A matcher that cannot be built fails closed: it blanks the whole text.
+    Redactor::new(&known).unwrap_or_else(|error| Redactor::failed(&error))
+}
+
+/// `text` with every value `scrubber` knows shown as `[credential as sent]` (or
+/// `[credential as sent:base64]`, …).
+pub(crate) fn scrub(scrubber: &Redactor, text: &str) -> String {
+    scrubber
+        .redact(text)
+        .replace(&format!("[secret:{AS_SENT}"), &format!("[{AS_SENT}"))
+}
+
+/// Every part of `request` that may hold a credential — header values (cookies included),
+/// query values — whole and split at separators, percent-decoded too.
+pub(crate) fn credential_parts(request: &TestRequest) -> Vec<String> {
+    let mut parts = Vec::new();
+    for (name, value) in request.all_headers() {
+        if name == http::header::CONTENT_TYPE {
+            continue;
+        }
+        let text = String::from_utf8_lossy(value.as_bytes());
+        // `Bearer <token>`, `a=1; token=<value>`, `t=<ts>,v1=<signature>`.
+        for piece in text.split([' ', ',', ';']) {
+            parts.push(piece.to_owned());
+            if let Some((_, value)) = piece.split_once('=') {
+                parts.push(value.to_owned());
+            }
+        }
+        parts.push(text.into_owned());
+    }
+    let uri = request.full_uri();
+    if let Some((_, query)) = uri.split_once('?') {
+        for pair in query.split('&') {
+            let value = pair.split_once('=').map_or(pair, |(_, value)| value);
+            parts.push(value.to_owned());
+            parts.push(percent_decode(value));
+        }
+    }
+    parts
+}
+
+/// `method uri` with every path segment and query value that holds a fixture value (in any
+/// encoding the redactor knows) or one of `derived` shown as a marker instead.
+pub(crate) fn route_line(
+    method: &str,
+    uri: &str,
+    redactor: &Redactor,
+    derived: &[String],
+) -> String {
+    let hide = |raw: &str| -> String {
+        let decoded = percent_decode(raw);
+        if redactor.contains_secret(raw) || redactor.contains_secret(&decoded) {
+            // The segment is the value, whole: name its binding. Anything else (the value
+            // inside base64 at an offset, …) would show part of an encoding: hide it all.
+            let shown = redactor.redact(&decoded).into_owned();
+            let one_marker = shown.starts_with("[secret:")
+                && shown.ends_with(']')
+                && shown.matches('[').count() == 1;
+            if one_marker {
+                shown
+            } else {
+                "[secret]".to_owned()
+            }
+        } else if derived
+            .iter()
+            .filter(|d| d.chars().count() >= MIN_TOKEN_CHARS)
+            .any(|d| raw.contains(d.as_str()) || decoded.contains(d.as_str()))
+        {
+            "[credential]".to_owned()
+        } else {
+            raw.to_owned()
+        }
+    };
+    let (path, query) = match uri.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (uri, None),
+    };
+    let mut line = format!("{method} ");
+    let segments: Vec<String> = path.split('/').map(hide).collect();
+    line.push_str(&segments.join("/"));
+    if let Some(query) = query {
+        let pairs: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((name, value)) => format!("{}={}", hide(name), hide(value)),
+                None => hide(pair),
+            })
+            .collect();
+        line.push('?');
+        line.push_str(&pairs.join("&"));
+    }
+    line
+}
+
+/// Percent-decoding (and `+` as a space), lossy on invalid UTF-8.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(byte) => {
+                        out.push(byte);
+                        i += 3;
+                        continue;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            byte => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -1,0 +1,237 @@
+//! Planning: which request each scenario sends, under which store condition, and what it
+//! must get. No sending here, so a runner over real HTTP can reuse the plan unchanged.
+
+use super::route::{Kind, ProtectedRoute};
+use super::scenario::{Channel, Outcome, Scenario};
+use crate::http::TestRequest;
+
+/// The store's state while a scenario runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Condition {
+    /// As the test left it.
+    Normal,
+    /// The secret deleted.
+    SecretMissing,
+    /// Every read failing.
+    StoreFailing,
+    /// The handler runs with an env that lacks the binding.
+    BindingUnbound,
+}
+
+impl Condition {
+    /// Whether a runner must change the store (or the env) to set this up: a runner against
+    /// a deployed Worker can only run the scenarios that need no change.
+    #[cfg_attr(not(feature = "remote"), allow(dead_code))]
+    pub(crate) fn changes_the_store(self) -> bool {
+        self != Self::Normal
+    }
+}
+
+/// One scenario, planned.
+pub(crate) struct Planned {
+    pub(crate) scenario: Scenario,
+    /// The name in the report, when not [`Scenario::name`] (custom near misses).
+    pub(crate) label: Option<String>,
+    /// The credential sent, described without a value.
+    pub(crate) credential: String,
+    pub(crate) outcome: Outcome,
+    pub(crate) condition: Condition,
+    /// The request; `Err(why)` when the scenario does not apply.
+    pub(crate) request: Result<TestRequest, String>,
+    /// The token or secret as presented, when it differs from the request's parts (a near
+    /// miss inside Basic's base64): blanked out of handler errors.
+    pub(crate) presented: Option<String>,
+}
+
+impl Planned {
+    pub(crate) fn send(
+        scenario: Scenario,
+        credential: String,
+        outcome: Outcome,
+        request: TestRequest,
+    ) -> Self {
+        Self {
+            scenario,
+            label: None,
+            credential,
+            outcome,
+            condition: Condition::Normal,
+            request: Ok(request),
+            presented: None,
+        }
+    }
+
+    pub(crate) fn skip(scenario: Scenario, why: &str) -> Self {
+        Self {
+            scenario,
+            label: None,
+            credential: "(not sent)".to_owned(),
+            outcome: Outcome::Rejected,
+            condition: Condition::Normal,
+            request: Err(why.to_owned()),
+            presented: None,
+        }
+    }
+
+    pub(crate) fn presenting(mut self, presented: String) -> Self {
+        self.presented = Some(presented);
+        self
+    }
+
+    pub(crate) fn labelled(mut self, label: String) -> Self {
+        self.label = Some(label);
+        self
+    }
+
+    pub(crate) fn when(mut self, condition: Condition) -> Self {
+        self.condition = condition;
+        self
+    }
+
+    pub(crate) fn when_secret_missing(self) -> Self {
+        self.when(Condition::SecretMissing)
+    }
+
+    /// The name the report gives this scenario.
+    pub(crate) fn name(&self) -> String {
+        self.label
+            .clone()
+            .unwrap_or_else(|| self.scenario.name().to_owned())
+    }
+}
+
+/// What planning needs: the route, the secret, and its marker.
+pub(crate) struct Planner<'a> {
+    pub(crate) route: &'a ProtectedRoute,
+    pub(crate) secret: &'a str,
+    /// `[secret:BINDING]`.
+    pub(crate) marker: String,
+}
+
+impl Planner<'_> {
+    /// A token of the secret's length that is not the secret.
+    pub(crate) fn wrong_token(&self) -> String {
+        let filler = if self.secret.chars().all(|c| c == 'x') {
+            "y"
+        } else {
+            "x"
+        };
+        filler.repeat(self.secret.chars().count())
+    }
+
+    /// The right credential, then the same while the secret is missing and while the store
+    /// fails.
+    pub(crate) fn push_right_and_unreadable(
+        &self,
+        out: &mut Vec<Planned>,
+        right: &TestRequest,
+        described: String,
+    ) {
+        out.push(Planned::send(
+            Scenario::RightCredential,
+            described.clone(),
+            Outcome::Accepted,
+            right.clone(),
+        ));
+        out.push(
+            Planned::send(
+                Scenario::SecretMissing,
+                format!("{described} (secret deleted)"),
+                Outcome::FailsClosed,
+                right.clone(),
+            )
+            .when_secret_missing(),
+        );
+        out.push(
+            Planned::send(
+                Scenario::StoreFailing,
+                format!("{described} (store failing)"),
+                Outcome::FailsClosed,
+                right.clone(),
+            )
+            .when(Condition::StoreFailing),
+        );
+    }
+}
+
+/// Every scenario for `route`, with `secret` the binding's current value, in report order.
+pub(crate) fn plan(route: &ProtectedRoute, secret: &str) -> Vec<Planned> {
+    let planner = Planner {
+        route,
+        secret,
+        marker: format!("[secret:{}]", route.binding),
+    };
+    let mut out = Vec::with_capacity(40);
+    let (right, without_credential) = match &route.kind {
+        #[cfg(feature = "webhooks")]
+        Kind::Signed(signature) => {
+            let right = super::signed::plan(signature, &planner, &mut out);
+            let bare = signature.present(route.base_request(), None, route.clock.unix_secs());
+            (right, bare)
+        }
+        Kind::Custom(custom) => (custom.plan(&planner, &mut out), route.base_request()),
+        _ => (super::token::plan(&planner, &mut out), route.base_request()),
+    };
+    if route.adversarial {
+        for channel in Channel::ALL {
+            if route.kind.declares(channel) {
+                continue;
+            }
+            if channel == Channel::Cookie && !cookie_safe(secret) {
+                out.push(Planned::skip(
+                    Scenario::OtherChannel(channel),
+                    "the secret cannot be carried in a cookie",
+                ));
+                continue;
+            }
+            let request = offer_on(channel, without_credential.clone(), secret);
+            out.push(
+                Planned::send(
+                    Scenario::OtherChannel(channel),
+                    other_channel_shape(channel, &planner.marker),
+                    Outcome::Rejected,
+                    request,
+                )
+                .presenting(secret.to_owned()),
+            );
+        }
+        out.push(
+            Planned::send(
+                Scenario::BindingUnbound,
+                "the right credential (env without the binding)".to_owned(),
+                Outcome::FailsClosed,
+                right,
+            )
+            .when(Condition::BindingUnbound),
+        );
+    }
+    out
+}
+
+/// `request` with the raw secret on `channel`.
+fn offer_on(channel: Channel, request: TestRequest, secret: &str) -> TestRequest {
+    match channel {
+        Channel::QueryToken => request.query("token", secret),
+        Channel::QueryAccessToken => request.query("access_token", secret),
+        Channel::QueryApiKey => request.query("api_key", secret),
+        Channel::Cookie => request.cookie("token", secret),
+        Channel::Basic => request.basic("api", secret),
+        Channel::Bearer => request.bearer(secret),
+    }
+}
+
+fn other_channel_shape(channel: Channel, marker: &str) -> String {
+    match channel {
+        Channel::QueryToken => format!("?token={marker}"),
+        Channel::QueryAccessToken => format!("?access_token={marker}"),
+        Channel::QueryApiKey => format!("?api_key={marker}"),
+        Channel::Cookie => format!("cookie: token={marker}"),
+        Channel::Basic => format!("authorization: Basic base64(api:{marker})"),
+        Channel::Bearer => format!("authorization: Bearer {marker}"),
+    }
+}
+
+/// Whether a cookie value can carry `value` as it is.
+pub(crate) fn cookie_safe(value: &str) -> bool {
+    !value.contains(|c: char| c.is_ascii_control() || matches!(c, ' ' | ';' | ',' | '"' | '\\'))
+}

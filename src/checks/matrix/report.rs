@@ -1,0 +1,336 @@
+//! The matrix's report: structured per scenario, value-free in every form (Display, Debug,
+//! snapshots), made to be asserted on.
+
+use std::fmt::{self, Write as _};
+
+use http::StatusCode;
+
+use super::scenario::{Outcome, Scenario};
+use super::status::StatusExpectation;
+use crate::ReadLog;
+use crate::checks::leak::Leak;
+
+/// Why a status is wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StatusWhy {
+    /// A wrong credential got a 2xx.
+    WrongCredentialAccepted,
+    /// A wrong credential got a status other than the one configured.
+    WrongCredentialUnexpectedStatus,
+    /// The right credential was not accepted.
+    RightCredentialRefused,
+    /// Access granted while the secret could not be read.
+    FailsOpen,
+    /// Access granted with no binding at all.
+    FailsOpenUnbound,
+    /// An unreadable secret got something other than the server error configured.
+    NotAServerError,
+    /// An empty credential (or empty-key signature) got in while the secret was missing.
+    MissingSecretTreatedAsEmpty,
+}
+
+impl fmt::Display for StatusWhy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::WrongCredentialAccepted => "a wrong credential was accepted",
+            Self::WrongCredentialUnexpectedStatus => "a wrong credential got an unexpected status",
+            Self::RightCredentialRefused => "the right credential was not accepted",
+            Self::FailsOpen => "it fails open: access granted without a readable secret",
+            Self::FailsOpenUnbound => {
+                "it fails open: access granted without the binding (a deployment that forgot it)"
+            }
+            Self::NotAServerError => "an unreadable secret must be a server error",
+            Self::MissingSecretTreatedAsEmpty => {
+                "access granted while the secret is missing: is a missing secret treated as \"\"?"
+            }
+        })
+    }
+}
+
+/// One thing wrong with a scenario's response. Never holds a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// The status is not the one expected.
+    Status {
+        /// What was expected.
+        expected: StatusExpectation,
+        /// What came.
+        got: StatusCode,
+        /// Why it matters.
+        why: StatusWhy,
+    },
+    /// A secret appeared in the response.
+    Leak(Leak),
+    /// The handler or its body failed; the message with every value and every credential
+    /// as sent blanked out.
+    HandlerFailed {
+        /// The redacted message.
+        message: String,
+    },
+    /// The right credential got in, but the handler never read the binding from the env its
+    /// client gave it: it reads another env (a captured one), so the matrix's changes to the
+    /// store never reached it.
+    EnvNotRead {
+        /// The binding.
+        binding: String,
+    },
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Status { expected, got, why } => write!(
+                f,
+                "expected {expected}, got {}: {why}",
+                crate::http::status_line(*got)
+            ),
+            Self::Leak(leak) => write!(f, "{leak}"),
+            Self::HandlerFailed { message } => write!(f, "the handler failed: {message}"),
+            Self::EnvNotRead { binding } => write!(
+                f,
+                "the handler never read `{binding}` from the env it was given: does it read a \
+                 captured env instead of its argument?"
+            ),
+        }
+    }
+}
+
+/// How a scenario went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Verdict {
+    /// The handler did what the scenario requires.
+    Pass,
+    /// It did not: each problem.
+    Fail(Vec<Problem>),
+    /// The scenario cannot be built for this credential (the other case of an all-digit
+    /// token is the token itself): why.
+    NotApplicable(String),
+}
+
+/// One scenario's result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ScenarioResult {
+    /// Which scenario.
+    pub scenario: Scenario,
+    /// Its name in the report (a custom near miss's label included).
+    pub name: String,
+    /// The credential sent, described without a value:
+    /// `authorization: Bearer [secret:API_TOKEN][..-1]`.
+    pub credential: String,
+    /// What it must get.
+    pub outcome: Outcome,
+    /// The status expected.
+    pub expected: StatusExpectation,
+    /// The status received (`None` when not sent or the handler failed).
+    pub status: Option<StatusCode>,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// What the handler read during this scenario alone.
+    pub reads: ReadLog,
+    /// Secrets found in the response.
+    pub leaks: Vec<Leak>,
+}
+
+impl ScenarioResult {
+    /// Whether this scenario failed.
+    pub fn failed(&self) -> bool {
+        matches!(self.verdict, Verdict::Fail(_))
+    }
+
+    /// The problems (empty unless it failed).
+    pub fn problems(&self) -> &[Problem] {
+        match &self.verdict {
+            Verdict::Fail(problems) => problems,
+            _ => &[],
+        }
+    }
+}
+
+/// The matrix's result: one line per scenario, stable and value-free, made to be asserted on
+/// and snapshotted ([`assert_matrix_snapshot!`](crate::assert_matrix_snapshot)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatrixReport {
+    pub(crate) route: String,
+    pub(crate) binding: String,
+    pub(crate) shape: String,
+    pub(crate) results: Vec<ScenarioResult>,
+}
+
+impl MatrixReport {
+    /// Every scenario's result, in report order.
+    pub fn results(&self) -> &[ScenarioResult] {
+        &self.results
+    }
+
+    /// One scenario's result.
+    pub fn result(&self, scenario: Scenario) -> Option<&ScenarioResult> {
+        self.results.iter().find(|r| r.scenario == scenario)
+    }
+
+    /// The failed scenarios.
+    pub fn failures(&self) -> Vec<&ScenarioResult> {
+        self.results.iter().filter(|r| r.failed()).collect()
+    }
+
+    /// Whether no scenario failed.
+    pub fn passed(&self) -> bool {
+        !self.results.iter().any(ScenarioResult::failed)
+    }
+
+    /// The route as reported: method and URI, values redacted.
+    pub fn route(&self) -> &str {
+        &self.route
+    }
+
+    /// `Ok` when every scenario passed or was not applicable.
+    ///
+    /// # Errors
+    ///
+    /// A [`MatrixFailure`] naming the route, the binding and each failed scenario.
+    pub fn verdict(&self) -> Result<(), MatrixFailure> {
+        if self.passed() {
+            return Ok(());
+        }
+        Err(MatrixFailure {
+            route: self.route.clone(),
+            binding: self.binding.clone(),
+            failures: self.failures().into_iter().cloned().collect(),
+            report: self.to_string(),
+        })
+    }
+
+    /// Panics at the caller's line with the [`MatrixFailure`] when a scenario failed.
+    #[track_caller]
+    pub fn assert_passed(&self) -> &Self {
+        if let Err(failure) = self.verdict() {
+            panic!("{failure}");
+        }
+        self
+    }
+}
+
+fn describe_reads(reads: &ReadLog) -> String {
+    let mut parts = Vec::new();
+    for b in reads.bindings() {
+        if b.lookups == 0 && b.reads() == 0 {
+            continue;
+        }
+        let outcomes = b.outcomes();
+        if outcomes.is_empty() {
+            parts.push(format!("{} looked up, not read", b.binding));
+        } else {
+            parts.push(format!("{} {}", b.binding, outcomes.join(", ")));
+        }
+    }
+    for (name, n) in reads.unbound_lookups() {
+        parts.push(format!("unbound {name} ×{n}"));
+    }
+    if parts.is_empty() {
+        "none".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}
+
+impl fmt::Display for MatrixReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "protected route: {}", self.route)?;
+        writeln!(
+            f,
+            "credential: binding {} as `{}`",
+            self.binding, self.shape
+        )?;
+        let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+        for r in &self.results {
+            let mark = match &r.verdict {
+                Verdict::Pass => {
+                    passed += 1;
+                    "pass"
+                }
+                Verdict::Fail(_) => {
+                    failed += 1;
+                    "FAIL"
+                }
+                Verdict::NotApplicable(_) => {
+                    skipped += 1;
+                    "n/a "
+                }
+            };
+            let got = match (&r.verdict, r.status) {
+                (Verdict::NotApplicable(why), _) => format!("not applicable: {why}"),
+                (_, Some(status)) => format!(
+                    "{} (expect {}), reads: {}",
+                    status.as_u16(),
+                    r.expected,
+                    describe_reads(&r.reads)
+                ),
+                (_, None) => format!("no response (expect {})", r.expected),
+            };
+            writeln!(f, "  {mark} {:<40} {:<64} {got}", r.name, r.credential)?;
+            for problem in r.problems() {
+                writeln!(f, "       ↳ {problem}")?;
+            }
+        }
+        write!(
+            f,
+            "result: {passed} passed, {failed} failed, {skipped} not applicable"
+        )
+    }
+}
+
+/// Why a matrix failed: the route, the binding and each failed scenario — never a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatrixFailure {
+    route: String,
+    binding: String,
+    failures: Vec<ScenarioResult>,
+    report: String,
+}
+
+impl MatrixFailure {
+    /// The failed scenarios.
+    pub fn scenarios(&self) -> Vec<Scenario> {
+        self.failures.iter().map(|r| r.scenario).collect()
+    }
+
+    /// Each failed scenario's result, with its problems.
+    pub fn failures(&self) -> &[ScenarioResult] {
+        &self.failures
+    }
+
+    /// The binding whose route failed.
+    pub fn binding(&self) -> &str {
+        &self.binding
+    }
+}
+
+impl fmt::Display for MatrixFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "protected-route matrix failed for binding `{}` on {}: {} scenario(s)",
+            self.binding,
+            self.route,
+            self.failures.len()
+        );
+        for r in &self.failures {
+            let problems: Vec<String> = r.problems().iter().map(ToString::to_string).collect();
+            let _ = writeln!(
+                out,
+                "  - scenario `{}` ({}): {}",
+                r.name,
+                r.credential,
+                problems.join("; ")
+            );
+        }
+        let _ = write!(out, "full report:\n{}", self.report);
+        f.write_str(&out)
+    }
+}
+
+impl std::error::Error for MatrixFailure {}

@@ -1,0 +1,206 @@
+//! Every supported encoding of a value, written out: what tests and the redactor's fuzz target
+//! embed in a text to check that redaction leaves none of it. Independent of the matcher: it
+//! encodes, the matcher decodes.
+
+use std::fmt::Write as _;
+
+use super::Encoding;
+use super::forms::{STANDARD, URL_SAFE, base64};
+use super::views::NAMED_ENTITIES;
+
+/// Not public API (for tests and fuzz targets): `value` in every encoding the redactor
+/// supports, several variants of each — base64 (both alphabets, padded or not, after 1–3
+/// other bytes, MIME-wrapped at 76 with CRLF and at a short width with LF), hex (both cases),
+/// percent-encoding (every byte, non-alphanumerics, unreserved kept, `encodeURIComponent`,
+/// form with `+`, mixed hex case, every other byte), HTML entities (decimal, hex, named) and
+/// JSON (serde-style, `\u` for everything in either case, escaped twice), and the
+/// whitespace-trimmed core. Encodings of values shorter than `MIN_TOKEN_CHARS` that only the
+/// raw match covers are left out.
+#[doc(hidden)]
+pub fn every_encoding(value: &str) -> Vec<(Encoding, String)> {
+    let bytes = value.as_bytes();
+    let mut out = vec![(Encoding::Raw, value.to_owned())];
+    let core = value.trim();
+    if core.len() != value.len() && !core.is_empty() {
+        out.push((Encoding::Raw, core.to_owned()));
+    }
+    if value.chars().count() >= crate::MIN_TOKEN_CHARS {
+        for alphabet in [STANDARD, URL_SAFE] {
+            let plain = base64(bytes, alphabet);
+            out.push((Encoding::Base64, plain.clone()));
+            out.push((Encoding::Base64, padded(plain)));
+            for prefix in ["u", "u:", "usr:"] {
+                let mut data = prefix.as_bytes().to_vec();
+                data.extend_from_slice(bytes);
+                out.push((Encoding::Base64, padded(base64(&data, alphabet))));
+            }
+        }
+        let mime = padded(base64(bytes, STANDARD));
+        out.push((Encoding::Base64, wrap(&mime, 76, "\r\n")));
+        out.push((Encoding::Base64, wrap(&mime, 4 + bytes.len() % 5, "\n")));
+        let mut basic = b"user:".to_vec();
+        basic.extend_from_slice(bytes);
+        out.push((
+            Encoding::Base64,
+            wrap(&padded(base64(&basic, STANDARD)), 3, "\r\n"),
+        ));
+        out.push((Encoding::Hex, hex(bytes, false)));
+        out.push((Encoding::Hex, hex(bytes, true)));
+    }
+    let alnum = |b: u8| b.is_ascii_alphanumeric();
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || b"-._~".contains(&b);
+    let uri_component = |b: u8| b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b);
+    // Which bytes stay as they are (by index and byte), upper-case hex, `+` for space.
+    let encodings: [(&Keep<'_>, bool, bool); 7] = [
+        (&|_, _| false, true, false),
+        (&|_, _| false, false, false),
+        (&|_, b| alnum(b), true, false),
+        (&|_, b| unreserved(b), false, false),
+        (&|_, b| uri_component(b), true, false),
+        (&|_, b| alnum(b) || b"*-._".contains(&b), true, true),
+        (&|i, b| i % 2 == 1 && alnum(b), true, false),
+    ];
+    for (keep, upper, plus) in encodings {
+        out.push((Encoding::UrlEncoded, percent(bytes, keep, upper, plus)));
+    }
+    out.push((Encoding::UrlEncoded, percent_mixed_case(bytes)));
+    out.push((Encoding::HtmlEntities, entities(value, Entity::Decimal)));
+    out.push((Encoding::HtmlEntities, entities(value, Entity::Hex)));
+    out.push((Encoding::HtmlEntities, entities(value, Entity::Named)));
+    let once = json(value, false, false);
+    out.push((Encoding::JsonEscaped, once.clone()));
+    out.push((Encoding::JsonEscaped, json(value, true, false)));
+    out.push((Encoding::JsonEscaped, json(value, true, true)));
+    out.push((Encoding::JsonEscaped, json(&once, false, false)));
+    out.push((
+        Encoding::JsonEscaped,
+        json(&format!("{{\"token\":\"{once}\"}}"), false, false),
+    ));
+    out
+}
+
+/// Whether a percent-encoder keeps byte `b` at index `i` as it is.
+type Keep<'a> = dyn Fn(usize, u8) -> bool + 'a;
+
+fn padded(mut text: String) -> String {
+    while !text.len().is_multiple_of(4) {
+        text.push('=');
+    }
+    text
+}
+
+fn wrap(text: &str, width: usize, line_break: &str) -> String {
+    let chunks: Vec<&str> = text
+        .as_bytes()
+        .chunks(width)
+        .map(|c| std::str::from_utf8(c).unwrap_or_default())
+        .collect();
+    chunks.join(line_break)
+}
+
+fn hex(bytes: &[u8], upper: bool) -> String {
+    bytes.iter().fold(String::new(), |mut out, b| {
+        let _ = if upper {
+            write!(out, "{b:02X}")
+        } else {
+            write!(out, "{b:02x}")
+        };
+        out
+    })
+}
+
+fn percent(bytes: &[u8], keep: &Keep<'_>, upper: bool, plus: bool) -> String {
+    let mut out = String::new();
+    for (i, &b) in bytes.iter().enumerate() {
+        if keep(i, b) {
+            out.push(char::from(b));
+        } else if plus && b == b' ' {
+            out.push('+');
+        } else if upper {
+            let _ = write!(out, "%{b:02X}");
+        } else {
+            let _ = write!(out, "%{b:02x}");
+        }
+    }
+    out
+}
+
+/// Every byte encoded, the two hex digits in opposite cases (`%2f`, `%A9` → `%2F`, `%a9`…).
+fn percent_mixed_case(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "%{:X}{:x}", b >> 4, b & 15);
+        out
+    })
+}
+
+#[derive(Clone, Copy)]
+enum Entity {
+    Decimal,
+    Hex,
+    Named,
+}
+
+fn entities(value: &str, style: Entity) -> String {
+    let mut out = String::new();
+    for c in value.chars() {
+        let named = NAMED_ENTITIES.iter().find(|&&(_, n)| n == c);
+        let _ = match (style, named) {
+            (Entity::Named, Some((name, _))) => write!(out, "&{name};"),
+            (Entity::Named, None) => write!(out, "{c}"),
+            (Entity::Decimal, _) => write!(out, "&#{};", u32::from(c)),
+            (Entity::Hex, _) => write!(out, "&#x{:x};", u32::from(c)),
+        };
+    }
+    out
+}
+
+/// JSON string escaping: serde's (quotes, backslashes, controls), or `\u` for every
+/// character (`all`, in `upper` or lower hex).
+fn json(value: &str, all: bool, upper: bool) -> String {
+    let mut out = String::new();
+    for c in value.chars() {
+        match c {
+            _ if all => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    let _ = if upper {
+                        write!(out, "\\u{unit:04X}")
+                    } else {
+                        write!(out, "\\u{unit:04x}")
+                    };
+                }
+            }
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encoders_agree_with_serde_json() {
+        let value = "a\"b\\c\n\u{1}é";
+        assert_eq!(
+            json(value, false, false),
+            serde_json::to_string(value).unwrap().trim_matches('"')
+        );
+        let all: String =
+            serde_json::from_str(&format!("\"{}\"", json(value, true, true))).unwrap();
+        assert_eq!(all, value);
+        assert_eq!(percent_mixed_case(b"/\xa9"), "%2f%A9");
+        assert_eq!(entities("a&/", Entity::Named), "a&amp;&sol;");
+        assert_eq!(hex(b"\x01\xab", true), "01AB");
+        assert_eq!(wrap("abcdefg", 3, "\n"), "abc\ndef\ng");
+    }
+}

@@ -1,0 +1,267 @@
+//! The byte patterns one value is matched by: the value itself, its hex, and the base64
+//! characters that depend on the value alone at each of the three alignments it can have
+//! after other bytes. Escaped forms (percent, entities, JSON) are not listed here: the text is
+//! decoded instead (see `views.rs`).
+
+use crate::MIN_TOKEN_CHARS;
+
+use super::Encoding;
+
+/// Base64 alphabets: standard and URL-safe.
+pub(super) const STANDARD: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+pub(super) const URL_SAFE: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Below this many own characters, a base64 match must also check the partial characters at
+/// its ends: four or five characters alone turn up in ordinary text.
+const SHORT_CORE: usize = 8;
+
+/// A base64 character that carries some bits of the value and some of its neighbours:
+/// `sextet & mask == bits` when it belongs to this value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) struct Partial {
+    mask: u8,
+    bits: u8,
+}
+
+impl Partial {
+    /// Whether `byte` carries these bits; `None` when it is not a base64 character at all
+    /// (the encoding was cut short, or padding follows).
+    fn check(self, byte: u8) -> Option<bool> {
+        sextet(byte).map(|s| s & self.mask == self.bits)
+    }
+}
+
+/// What a match of a pattern's bytes must also satisfy around it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Check {
+    /// Nothing: the bytes are the whole form.
+    None,
+    /// Base64 characters just before and after the match that carry the value's first and
+    /// last bits. They are redacted with it when they agree, and reject the match when they
+    /// disagree; when they are missing, the match stands unless it is too short to trust
+    /// (`required`).
+    Base64 {
+        lead: Option<Partial>,
+        trail: Option<Partial>,
+        required: bool,
+    },
+}
+
+impl Check {
+    /// The match `start..end` in `text` grown to the partial characters that agree, or `None`
+    /// when a required one does not.
+    pub(super) fn verify(
+        self,
+        text: &[u8],
+        start: usize,
+        end: usize,
+    ) -> Option<std::ops::Range<usize>> {
+        let Self::Base64 {
+            lead,
+            trail,
+            required,
+        } = self
+        else {
+            return Some(start..end);
+        };
+        let mut range = start..end;
+        if let Some(lead) = lead {
+            match start.checked_sub(1).map(|i| lead.check(text[i])) {
+                Some(Some(true)) => range.start -= 1,
+                // A base64 character whose bits differ: another value, not this one.
+                Some(Some(false)) => return None,
+                _ if required => return None,
+                _ => {}
+            }
+        }
+        if let Some(trail) = trail {
+            match text.get(end).map(|&byte| trail.check(byte)) {
+                Some(Some(true)) => range.end += 1,
+                Some(Some(false)) => return None,
+                _ if required => return None,
+                _ => {}
+            }
+        }
+        Some(range)
+    }
+}
+
+/// One pattern of one value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) struct Form {
+    pub(super) encoding: Encoding,
+    pub(super) bytes: Vec<u8>,
+    pub(super) check: Check,
+}
+
+/// Every pattern of `value`, raw first. Values shorter than [`MIN_TOKEN_CHARS`] are matched
+/// raw only: their hex or base64 is two to five characters that ordinary text is full of.
+pub(super) fn forms(value: &str) -> Vec<Form> {
+    let bytes = value.as_bytes();
+    let plain = |encoding, bytes: Vec<u8>| Form {
+        encoding,
+        bytes,
+        check: Check::None,
+    };
+    let mut forms = vec![plain(Encoding::Raw, bytes.to_vec())];
+    // Form encoding writes a space as `+`; decoding the text cannot tell it from a real `+`,
+    // so the value is matched with `+` for its spaces too.
+    if value.contains(' ') {
+        forms.push(plain(
+            Encoding::UrlEncoded,
+            value.replace(' ', "+").into_bytes(),
+        ));
+    }
+    if value.chars().count() < MIN_TOKEN_CHARS {
+        return forms;
+    }
+    forms.push(plain(Encoding::Hex, hex(bytes, b"0123456789abcdef")));
+    forms.push(plain(Encoding::Hex, hex(bytes, b"0123456789ABCDEF")));
+    for alphabet in [STANDARD, URL_SAFE] {
+        for shift in 0..3 {
+            let form = base64_core(bytes, shift, alphabet);
+            if !forms.contains(&form) {
+                forms.push(form);
+            }
+        }
+    }
+    forms
+}
+
+fn hex(bytes: &[u8], digits: &[u8; 16]) -> Vec<u8> {
+    bytes
+        .iter()
+        .flat_map(|b| [digits[usize::from(b >> 4)], digits[usize::from(b & 15)]])
+        .collect()
+}
+
+/// The base64 characters of `value` when `shift` (0–2) other bytes precede it in its 3-byte
+/// group: the characters made only of the value's bits, checked against the partial
+/// characters at either end.
+fn base64_core(value: &[u8], shift: usize, alphabet: &[u8; 64]) -> Form {
+    let bit_start = 8 * shift;
+    let bit_end = 8 * (shift + value.len());
+    let mut padded = vec![0u8; shift];
+    padded.extend_from_slice(value);
+    padded.extend_from_slice(&[0, 0]);
+    let sextet_at = |index: usize| sextet_of(&padded, index);
+
+    let first_own = bit_start.div_ceil(6);
+    let own_end = bit_end / 6;
+    let bytes: Vec<u8> = (first_own..own_end)
+        .map(|i| alphabet[usize::from(sextet_at(i))])
+        .collect();
+    // The character before carries the value's first bits in its low bits.
+    let lead = (!bit_start.is_multiple_of(6)).then(|| {
+        let known = 6 * first_own - bit_start;
+        let mask = (1u8 << known) - 1;
+        Partial {
+            mask,
+            bits: sextet_at(first_own - 1) & mask,
+        }
+    });
+    // The character after carries the value's last bits in its high bits.
+    let trail = (!bit_end.is_multiple_of(6)).then(|| {
+        let known = bit_end - 6 * own_end;
+        let mask = ((1u8 << known) - 1) << (6 - known);
+        Partial {
+            mask,
+            bits: sextet_at(own_end) & mask,
+        }
+    });
+    Form {
+        encoding: Encoding::Base64,
+        check: if lead.is_none() && trail.is_none() {
+            Check::None
+        } else {
+            Check::Base64 {
+                lead,
+                trail,
+                required: bytes.len() < SHORT_CORE,
+            }
+        },
+        bytes,
+    }
+}
+
+/// The `index`th 6-bit group of `bytes`, most significant bit first.
+fn sextet_of(bytes: &[u8], index: usize) -> u8 {
+    let bit = 6 * index;
+    let byte = bit / 8;
+    let pair = u16::from(bytes[byte]) << 8 | u16::from(bytes.get(byte + 1).copied().unwrap_or(0));
+    // `bit % 8` is at most 6, so the group lies inside the pair.
+    ((pair >> (10 - bit % 8)) & 63) as u8
+}
+
+/// The 6-bit value of a base64 character of either alphabet.
+fn sextet(byte: u8) -> Option<u8> {
+    match byte {
+        b'A'..=b'Z' => Some(byte - b'A'),
+        b'a'..=b'z' => Some(byte - b'a' + 26),
+        b'0'..=b'9' => Some(byte - b'0' + 52),
+        b'+' | b'-' => Some(62),
+        b'/' | b'_' => Some(63),
+        _ => None,
+    }
+}
+
+/// Base64 without padding.
+pub(super) fn base64(bytes: &[u8], alphabet: &[u8; 64]) -> String {
+    let mut padded = bytes.to_vec();
+    padded.extend_from_slice(&[0, 0]);
+    (0..(bytes.len() * 8).div_ceil(6))
+        .map(|i| char::from(alphabet[usize::from(sextet_of(&padded, i))]))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_known_vectors() {
+        assert_eq!(base64(b"", STANDARD), "");
+        assert_eq!(base64(b"f", STANDARD), "Zg");
+        assert_eq!(base64(b"fo", STANDARD), "Zm8");
+        assert_eq!(base64(b"foobar", STANDARD), "Zm9vYmFy");
+        assert_eq!(base64(&[0xfb, 0xff], URL_SAFE), "-_8");
+    }
+
+    #[test]
+    fn a_core_is_inside_the_encoding_at_its_shift_and_checks_its_neighbours() {
+        for value in [&b"tok4"[..], b"tok45", b"tok456", b"a longer token value"] {
+            for shift in 0..3 {
+                let mut data = b"user:"[..3 + shift].to_vec();
+                data.extend_from_slice(value);
+                data.extend_from_slice(b"!?");
+                let encoded = base64(&data, STANDARD);
+                let form = base64_core(value, (3 + shift) % 3, STANDARD);
+                let at = encoded
+                    .find(std::str::from_utf8(&form.bytes).unwrap())
+                    .unwrap_or_else(|| panic!("shift {shift}: core not found"));
+                let range = form
+                    .check
+                    .verify(encoded.as_bytes(), at, at + form.bytes.len())
+                    .unwrap();
+                // The grown range holds every character with a bit of the value.
+                let bits = (8 * (3 + shift))..(8 * (3 + shift + value.len()));
+                assert!(range.start * 6 <= bits.start && range.end * 6 >= bits.end);
+            }
+        }
+    }
+
+    #[test]
+    fn a_short_core_with_wrong_neighbours_is_rejected() {
+        let form = base64_core(b"tok4", 1, STANDARD);
+        let Check::Base64 { required, .. } = form.check else {
+            panic!("expected partial characters");
+        };
+        assert!(required);
+        let mut text = b"!".to_vec();
+        text.extend_from_slice(&form.bytes);
+        text.push(b'!');
+        assert_eq!(form.check.verify(&text, 1, 1 + form.bytes.len()), None);
+    }
+}

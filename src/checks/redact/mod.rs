@@ -1,0 +1,503 @@
+//! Redaction: every value a fixture store ever held (and every value a test registered as
+//! derived from one), in every form a handler might emit it, replaced by `[secret:BINDING]` —
+//! for failure messages, reports and snapshots.
+//!
+//! Two halves, chosen by measurement (README, Performance): one Aho–Corasick automaton holds
+//! each value raw, in hex and as the base64 characters that depend on it alone at each
+//! alignment (`forms.rs`); escapes that come in unbounded variety — percent-encoding, HTML
+//! entities, JSON escapes, line-wrapped base64 — are decoded out of the text into views that
+//! the same automaton scans (`views.rs`). Matches may overlap, so two values sharing a middle
+//! are both reported and both blanked out.
+
+mod encodings;
+mod env_api;
+mod forms;
+mod registry;
+mod views;
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+
+pub use encodings::every_encoding;
+pub(crate) use registry::Registered;
+
+use forms::{Check, forms};
+use views::Views;
+
+/// A form in which a secret value can appear in a response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Encoding {
+    /// The value itself.
+    Raw,
+    /// Base64, standard or URL-safe alphabet, padded or not, at any alignment after other
+    /// bytes, wrapped at any line length or not.
+    Base64,
+    /// Percent-encoded: any subset of bytes, either hex case, `+` for spaces in forms.
+    UrlEncoded,
+    /// Escaped as inside a JSON string (`\"`, `\\`, `\n`, `\u00e9`, `\/`), once or nested.
+    JsonEscaped,
+    /// Hex of the value's bytes, lower or upper case.
+    Hex,
+    /// HTML entities: named (`&amp;`), decimal (`&#99;`) or hex (`&#x63;`).
+    HtmlEntities,
+}
+
+impl Encoding {
+    /// The suffix used in redaction markers: `""` for raw, `":base64"` and so on.
+    fn marker_suffix(self) -> &'static str {
+        match self {
+            Self::Raw => "",
+            Self::Base64 => ":base64",
+            Self::UrlEncoded => ":url",
+            Self::JsonEscaped => ":json",
+            Self::Hex => ":hex",
+            Self::HtmlEntities => ":html",
+        }
+    }
+}
+
+impl fmt::Display for Encoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Raw => "raw",
+            Self::Base64 => "base64",
+            Self::UrlEncoded => "URL-encoded",
+            Self::JsonEscaped => "JSON-escaped",
+            Self::Hex => "hex",
+            Self::HtmlEntities => "HTML entities",
+        })
+    }
+}
+
+/// Which value was found: a secret, a value a test derived from it, or a piece of either.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum ValueKind {
+    /// The secret's value (or its whitespace-trimmed core).
+    Secret,
+    /// A value registered with [`SecretsEnv::register_derived`](crate::SecretsEnv::register_derived).
+    Derived,
+    /// A run of characters of a secret or derived value, reported when the env opted in with
+    /// [`SecretsEnv::report_partial_leaks`](crate::SecretsEnv::report_partial_leaks).
+    Partial,
+}
+
+impl ValueKind {
+    fn marker_part(self) -> &'static str {
+        match self {
+            Self::Secret => "",
+            Self::Derived => ":derived",
+            Self::Partial => ":partial",
+        }
+    }
+}
+
+/// A value to match, with the label its markers and leaks carry.
+#[derive(Clone)]
+pub(crate) struct Known {
+    pub(crate) label: String,
+    pub(crate) value: Arc<str>,
+    pub(crate) kind: ValueKind,
+}
+
+/// One pattern: which value, in which form.
+#[derive(Clone)]
+struct Pattern {
+    label: Arc<str>,
+    kind: ValueKind,
+    encoding: Encoding,
+    check: Check,
+}
+
+impl Pattern {
+    fn marker(&self, encoding: Encoding) -> String {
+        format!(
+            "[secret:{}{}{}]",
+            self.label,
+            self.kind.marker_part(),
+            encoding.marker_suffix()
+        )
+    }
+}
+
+/// One place a secret was found, as byte offsets into the scanned text. Never the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SecretMatch {
+    pub(crate) label: Arc<str>,
+    pub(crate) kind: ValueKind,
+    pub(crate) encoding: Encoding,
+    pub(crate) range: Range<usize>,
+    pattern: usize,
+}
+
+/// Replaces every known secret value with `[secret:BINDING]`, in every encoding it knows:
+/// raw; base64 (standard or URL-safe, padded or not, at any alignment after other bytes,
+/// wrapped at any line length); hex; percent-encoding (any subset of bytes, either hex case,
+/// `+` for space); HTML entities (named, decimal, hex); JSON escapes, nested too.
+///
+/// Built from an env with [`SecretsEnv::redactor`](crate::SecretsEnv::redactor); it knows
+/// every value the env's store has ever held, so a value rotated away is still redacted.
+/// Markers name the binding and the encoding: `[secret:API_TOKEN]`,
+/// `[secret:API_TOKEN:base64]`, `…:hex`, `…:url`, `…:html`, `…:json`; a derived value is
+/// `[secret:API_TOKEN:derived]`, a run of a value `[secret:API_TOKEN:partial]`. A value that
+/// contains another is replaced whole; two values that overlap are both replaced, as
+/// `[secret:A][secret:B]`. Values are also matched by their whitespace-trimmed core. Values
+/// shorter than [`MIN_TOKEN_CHARS`](crate::MIN_TOKEN_CHARS) are matched raw only, and empty
+/// ones not at all: use distinctive fixture values.
+///
+/// ```
+/// use devflare_test::prelude::*;
+///
+/// let env = secrets_env! { API_TOKEN => "test-token" };
+/// let redactor = env.redactor();
+/// assert_eq!(
+///     redactor.redact("Bearer test-token / dGVzdC10b2tlbg== / 746573742d746f6b656e"),
+///     "Bearer [secret:API_TOKEN] / [secret:API_TOKEN:base64]== / [secret:API_TOKEN:hex]"
+/// );
+/// assert_eq!(redactor.redact("t=%74est%2Dtoken"), "t=[secret:API_TOKEN:url]");
+/// ```
+#[derive(Clone)]
+pub struct Redactor {
+    /// The automaton, or why it could not be built: then the redactor fails closed.
+    automaton: Result<Option<AhoCorasick>, Arc<str>>,
+    patterns: Vec<Pattern>,
+    /// Some value contains `%`, `&` or a backslash: see `Views::of`.
+    values_hold_escapes: bool,
+}
+
+/// The automaton for a redactor could not be built (far more pattern bytes than a test
+/// suite holds). [`SecretsEnv::redactor`](crate::SecretsEnv::redactor) then fails closed.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("cannot build the secret matcher for {patterns} patterns: {reason}")]
+pub struct RedactorError {
+    patterns: usize,
+    reason: Arc<str>,
+}
+
+impl Redactor {
+    /// A redactor for `known` values; duplicates and empty values are skipped.
+    pub(crate) fn new(known: &[Known]) -> Result<Self, RedactorError> {
+        let mut needles: Vec<Vec<u8>> = Vec::new();
+        // Forms already taken: the first value (longest first) to produce a form labels it.
+        let mut seen: HashSet<(Vec<u8>, Check)> = HashSet::new();
+        let mut patterns: Vec<Pattern> = Vec::new();
+        for entry in known {
+            if entry.value.is_empty() {
+                continue;
+            }
+            let label: Arc<str> = Arc::from(entry.label.as_str());
+            for form in forms(&entry.value) {
+                if form.bytes.is_empty() || !seen.insert((form.bytes.clone(), form.check)) {
+                    continue;
+                }
+                needles.push(form.bytes);
+                patterns.push(Pattern {
+                    label: Arc::clone(&label),
+                    kind: entry.kind,
+                    encoding: form.encoding,
+                    check: form.check,
+                });
+            }
+        }
+        let automaton = if needles.is_empty() {
+            None
+        } else {
+            // Standard semantics, searched with overlaps: two values sharing a middle are both
+            // found. A contiguous NFA: a DFA scans a little faster but takes far longer to
+            // build, and a redactor is built per matrix run and per `leaks()` call.
+            let built = AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .match_kind(MatchKind::Standard)
+                .build(&needles)
+                .map_err(|error| RedactorError {
+                    patterns: needles.len(),
+                    reason: Arc::from(error.to_string()),
+                })?;
+            Some(built)
+        };
+        Ok(Self {
+            automaton: Ok(automaton),
+            patterns,
+            values_hold_escapes: known
+                .iter()
+                .any(|entry| entry.value.contains(['%', '&', '\\'])),
+        })
+    }
+
+    /// A redactor that could not be built: it redacts every text whole and finds a leak in
+    /// every non-empty text, so a broken matcher can never pass a leak check.
+    pub(crate) fn failed(error: &RedactorError) -> Self {
+        Self {
+            automaton: Err(Arc::from(error.to_string())),
+            patterns: Vec::new(),
+            values_hold_escapes: false,
+        }
+    }
+
+    /// Every place a known value appears in `haystack`: sorted by position, none inside
+    /// another, overlapping ones all kept.
+    pub(crate) fn find(&self, haystack: &[u8]) -> Vec<SecretMatch> {
+        let automaton = match &self.automaton {
+            Ok(Some(automaton)) => automaton,
+            Ok(None) => return Vec::new(),
+            Err(_) if haystack.is_empty() => return Vec::new(),
+            Err(_) => {
+                return vec![SecretMatch {
+                    label: Arc::from("*"),
+                    kind: ValueKind::Secret,
+                    encoding: Encoding::Raw,
+                    range: 0..haystack.len(),
+                    pattern: usize::MAX,
+                }];
+            }
+        };
+        let mut hits = Vec::new();
+        self.find_in(automaton, haystack, &mut hits, |range| (range, 0));
+        let views = Views::of(haystack, self.values_hold_escapes);
+        for (index, view) in views.derived.iter().enumerate() {
+            self.find_in(automaton, &view.bytes, &mut hits, |range| {
+                views.to_original(index, range)
+            });
+        }
+        settle(hits)
+    }
+
+    fn find_in(
+        &self,
+        automaton: &AhoCorasick,
+        text: &[u8],
+        hits: &mut Vec<SecretMatch>,
+        to_original: impl Fn(Range<usize>) -> (Range<usize>, u8),
+    ) {
+        for m in automaton.find_overlapping_iter(text) {
+            let index = m.pattern().as_usize();
+            let pattern = &self.patterns[index];
+            let Some(range) = pattern.check.verify(text, m.start(), m.end()) else {
+                continue;
+            };
+            let (range, flags) = to_original(range);
+            hits.push(SecretMatch {
+                label: Arc::clone(&pattern.label),
+                kind: pattern.kind,
+                encoding: encoding_of(pattern.encoding, flags),
+                range,
+                pattern: index,
+            });
+        }
+    }
+
+    /// Whether `text` contains any known value, in any encoding.
+    pub fn contains_secret(&self, text: &str) -> bool {
+        !self.find(text.as_bytes()).is_empty()
+    }
+
+    /// `text` with every known value replaced by its marker; overlapping values by both
+    /// markers, so no fragment of either is left.
+    pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let hits = self.find(text.as_bytes());
+        if hits.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut copied = 0;
+        let mut i = 0;
+        while i < hits.len() {
+            // A group: hits that overlap one another, replaced as one stretch.
+            let mut range = char_bounds(text, hits[i].range.clone());
+            // Widening to character boundaries must not reach back into the previous group.
+            range.start = range.start.max(copied);
+            let mut markers: Vec<String> = Vec::new();
+            while i < hits.len() && hits[i].range.start < range.end {
+                let hit = &hits[i];
+                range.end = range.end.max(char_bounds(text, hit.range.clone()).end);
+                let marker = match self.patterns.get(hit.pattern) {
+                    Some(pattern) => pattern.marker(hit.encoding),
+                    None => "[secret:*:unredactable]".to_owned(),
+                };
+                if !markers.contains(&marker) {
+                    markers.push(marker);
+                }
+                i += 1;
+            }
+            out.push_str(&text[copied..range.start]);
+            for marker in markers {
+                out.push_str(&marker);
+            }
+            copied = range.end;
+        }
+        out.push_str(&text[copied..]);
+        Cow::Owned(out)
+    }
+
+    /// How many patterns this redactor matches (the escaped forms are decoded, not listed).
+    pub fn pattern_count(&self) -> usize {
+        self.patterns.len()
+    }
+}
+
+/// Removes duplicates (the same place found in several views), matches inside another, and
+/// partial matches that touch a whole match of the same label. Sorts by position.
+fn settle(mut hits: Vec<SecretMatch>) -> Vec<SecretMatch> {
+    // Earlier views come first and are kept: their encoding is the more direct one.
+    hits.sort_by_key(|hit| (hit.range.start, std::cmp::Reverse(hit.range.end)));
+    let mut kept: Vec<SecretMatch> = Vec::with_capacity(hits.len());
+    let mut reach = 0;
+    for hit in hits {
+        if !kept.is_empty() && hit.range.end <= reach {
+            continue;
+        }
+        reach = reach.max(hit.range.end);
+        kept.push(hit);
+    }
+    // No match contains another now, so starts and ends both ascend and the matches touching
+    // one are its neighbours.
+    let overlaps_whole = |i: usize, kept: &[SecretMatch]| {
+        let hit = &kept[i];
+        let same =
+            |other: &SecretMatch| other.kind != ValueKind::Partial && other.label == hit.label;
+        kept[..i]
+            .iter()
+            .rev()
+            .take_while(|o| o.range.end > hit.range.start)
+            .any(same)
+            || kept[i + 1..]
+                .iter()
+                .take_while(|o| o.range.start < hit.range.end)
+                .any(same)
+    };
+    let drop: Vec<bool> = (0..kept.len())
+        .map(|i| kept[i].kind == ValueKind::Partial && overlaps_whole(i, &kept))
+        .collect();
+    let mut drop = drop.into_iter();
+    kept.retain(|_| !drop.next().unwrap_or(false));
+    // Overlapping matches of one label and kind are one leak: the runs of a value however many
+    // windows matched them, or `aaaa` found at every offset of `aaaaaaaa`.
+    let mut merged: Vec<SecretMatch> = Vec::with_capacity(kept.len());
+    for hit in kept {
+        if let Some(last) = merged.last_mut()
+            && last.kind == hit.kind
+            && last.label == hit.label
+            && hit.range.start < last.range.end
+        {
+            last.range.end = last.range.end.max(hit.range.end);
+            continue;
+        }
+        merged.push(hit);
+    }
+    merged
+}
+
+/// The encoding to report: the pattern's own (base64, hex), or the escapes decoded to find it.
+fn encoding_of(pattern: Encoding, flags: u8) -> Encoding {
+    if !matches!(pattern, Encoding::Raw | Encoding::UrlEncoded) {
+        return pattern;
+    }
+    if flags & views::JSON != 0 {
+        Encoding::JsonEscaped
+    } else if flags & views::ENTITY != 0 {
+        Encoding::HtmlEntities
+    } else if flags & views::PERCENT != 0 {
+        Encoding::UrlEncoded
+    } else {
+        pattern
+    }
+}
+
+/// `range` widened to character boundaries of `text`.
+fn char_bounds(text: &str, range: Range<usize>) -> Range<usize> {
+    let mut start = range.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = range.end.min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
+}
+
+/// Lists labels and the pattern count — never a value.
+impl fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut labels: Vec<&str> = self.patterns.iter().map(|p| &*p.label).collect();
+        labels.dedup();
+        let mut debug = f.debug_struct("Redactor");
+        debug
+            .field("secrets", &labels)
+            .field("patterns", &self.patterns.len());
+        if let Err(error) = &self.automaton {
+            debug.field("failed", error);
+        }
+        debug.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn redactor(values: &[(&str, &str)]) -> Redactor {
+        let known: Vec<Known> = values
+            .iter()
+            .map(|(label, value)| Known {
+                label: (*label).to_owned(),
+                value: Arc::from(*value),
+                kind: ValueKind::Secret,
+            })
+            .collect();
+        Redactor::new(&known).unwrap()
+    }
+
+    #[test]
+    fn redacts_every_form_and_the_longest_value_whole() {
+        let redactor = redactor(&[("LONG", "token-and-more"), ("SHORT", "token")]);
+        assert_eq!(
+            redactor.redact("token-and-more token"),
+            "[secret:LONG] [secret:SHORT]"
+        );
+        let encoded = forms::base64(b"token-and-more", forms::STANDARD) + "==";
+        assert_eq!(redactor.redact(&encoded), "[secret:LONG:base64]==");
+        assert!(!format!("{redactor:?}").contains("token"));
+    }
+
+    #[test]
+    fn overlapping_values_are_both_found_and_blanked() {
+        let redactor = redactor(&[("B", "SHARED-bravo-9999"), ("A", "alpha-SHARED")]);
+        let hits = redactor.find(b"x alpha-SHARED-bravo-9999 y");
+        let labels: Vec<&str> = hits.iter().map(|h| &*h.label).collect();
+        assert_eq!(labels, ["A", "B"]);
+        assert_eq!(
+            redactor.redact("x alpha-SHARED-bravo-9999 y"),
+            "x [secret:A][secret:B] y"
+        );
+    }
+
+    #[test]
+    fn a_value_repeated_over_itself_is_one_match() {
+        let redactor = redactor(&[("A", "aaaa")]);
+        let text = "x".to_owned() + &"a".repeat(100_000) + "x";
+        let hits = redactor.find(text.as_bytes());
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].range, 1..100_001);
+        assert_eq!(redactor.redact(&text), "x[secret:A]x");
+    }
+
+    #[test]
+    fn a_matcher_that_failed_to_build_fails_closed() {
+        let error = RedactorError {
+            patterns: 3,
+            reason: Arc::from("too many states"),
+        };
+        let redactor = Redactor::failed(&error);
+        assert!(redactor.contains_secret("anything"));
+        assert_eq!(redactor.redact("anything"), "[secret:*:unredactable]");
+        assert_eq!(redactor.redact(""), "");
+        assert!(format!("{redactor:?}").contains("too many states"));
+    }
+}

@@ -1,0 +1,105 @@
+//! The in-memory store: one slot per (store id, secret name), shared by every binding that
+//! points at it.
+//!
+//! Bindings resolve their slot once, when the env is built, so `get()` is a read lock and a
+//! copy — no map lookup. A write replaces the whole value under the slot's lock, so a
+//! concurrent reader sees the old value or the new one, never a mix.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+
+use crate::SecretRef;
+
+/// The value cell of one secret. `None`: no value (never set, or deleted).
+#[derive(Default)]
+pub(crate) struct Slot {
+    value: RwLock<Option<Arc<str>>>,
+}
+
+impl Slot {
+    /// A fresh copy of the current value.
+    pub(crate) fn read(&self) -> Option<String> {
+        let value = self.value.read().unwrap_or_else(PoisonError::into_inner);
+        value.as_deref().map(str::to_owned)
+    }
+
+    pub(crate) fn has_value(&self) -> bool {
+        self.value
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some()
+    }
+
+    /// Replaces the value; returns whether there was one.
+    fn write(&self, value: Option<Arc<str>>) -> bool {
+        let mut slot = self.value.write().unwrap_or_else(PoisonError::into_inner);
+        std::mem::replace(&mut *slot, value).is_some()
+    }
+}
+
+/// Every secret of every store an env knows, plus every value ever written (for leak scans,
+/// which must also catch a value that has since been rotated away).
+#[derive(Default)]
+pub(crate) struct Store {
+    slots: Mutex<BTreeMap<SecretRef, Arc<Slot>>>,
+    written: Mutex<BTreeSet<(SecretRef, Arc<str>)>>,
+    /// Derived values and settings the redactor adds to the written values.
+    pub(crate) redaction: crate::checks::Registered,
+}
+
+impl Store {
+    fn slots(&self) -> MutexGuard<'_, BTreeMap<SecretRef, Arc<Slot>>> {
+        self.slots.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The slot for `reference`, created empty if the store has none yet.
+    pub(crate) fn slot(&self, reference: &SecretRef) -> Arc<Slot> {
+        Arc::clone(self.slots().entry(reference.clone()).or_default())
+    }
+
+    /// Creates or replaces a value (Miniflare's admin `create` upserts).
+    pub(crate) fn set(&self, reference: &SecretRef, value: Arc<str>) {
+        self.written
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert((reference.clone(), Arc::clone(&value)));
+        self.slot(reference).write(Some(value));
+    }
+
+    /// Removes a value; returns whether there was one.
+    pub(crate) fn delete(&self, reference: &SecretRef) -> bool {
+        let slot = self.slots().get(reference).cloned();
+        slot.is_some_and(|slot| slot.write(None))
+    }
+
+    /// Whether `reference` currently has a value.
+    pub(crate) fn contains(&self, reference: &SecretRef) -> bool {
+        self.slots()
+            .get(reference)
+            .is_some_and(|slot| slot.has_value())
+    }
+
+    /// References that currently have a value, sorted by store id then name, byte order.
+    pub(crate) fn references(&self) -> Vec<SecretRef> {
+        self.slots()
+            .iter()
+            .filter(|(_, slot)| slot.has_value())
+            .map(|(reference, _)| reference.clone())
+            .collect()
+    }
+
+    /// Names with a value in one store, sorted in byte order.
+    pub(crate) fn names_in(&self, store_id: &str) -> Vec<String> {
+        self.references()
+            .into_iter()
+            .filter(|r| r.store_id() == store_id)
+            .map(|r| r.secret_name().to_owned())
+            .collect()
+    }
+
+    /// Every value ever written, with the reference it was written to, sorted.
+    pub(crate) fn written_values(&self) -> Vec<(SecretRef, Arc<str>)> {
+        let written = self.written.lock().unwrap_or_else(PoisonError::into_inner);
+        written.iter().cloned().collect()
+    }
+}

@@ -1,0 +1,508 @@
+//! The leak scan and redaction against every supported encoding: each form is reported by
+//! `leaks()` (in a header and in a body that is not JSON) and absent from the snapshot text.
+
+use devflare_test::prelude::*;
+use devflare_test::{CapturedResponse, Encoding, LeakLocation, ValueKind};
+use http::Response;
+
+use crate::canaries;
+
+/// A response carrying `header` in `x-echo` and `body`. The one place these tests build a
+/// client, so a change to `TestClient::new` touches only this function.
+pub fn captured(env: &SecretsEnv, header: Option<&str>, body: &str) -> CapturedResponse {
+    let header = header.map(str::to_owned);
+    let body = body.to_owned();
+    let client = TestClient::new(env, async |_, _| {
+        let mut response = Response::builder().status(200);
+        if let Some(value) = &header {
+            response = response.header("x-echo", value.as_str());
+        }
+        response.body(body.clone()).unwrap()
+    });
+    client.send_blocking(TestRequest::get("/"))
+}
+
+/// `form` (an encoding of `binding`'s value) is reported, with `encoding`, in a header and
+/// after other text in a body, and the snapshot holds neither the form nor any secret.
+#[track_caller]
+fn assert_caught(env: &SecretsEnv, binding: &str, form: &str, encoding: Encoding) {
+    let header_safe = !form.contains(['\r', '\n']) && form.is_ascii();
+    let body = format!("log line: {form} (end)");
+    let response = captured(env, header_safe.then_some(form), &body);
+    let leaks = response.leaks();
+    let found = |location: &dyn Fn(&LeakLocation) -> bool| {
+        leaks
+            .iter()
+            .any(|l| l.binding == binding && l.encoding == encoding && location(&l.location))
+    };
+    let described: Vec<String> = leaks.iter().map(ToString::to_string).collect();
+    // The offset is where the value's own bytes start: inside the form, not always at its start
+    // (`Basic base64(user:token)`, a JSON document around the value).
+    let form_range = 10..10 + form.len();
+    assert!(
+        found(&|l| matches!(l, LeakLocation::Body { offset } if form_range.contains(offset))),
+        "{encoding}: not reported in the body within {form_range:?}: {described:?}"
+    );
+    if header_safe {
+        assert!(
+            found(&|l| *l == LeakLocation::Header("x-echo".to_owned())),
+            "{encoding}: not reported in the header: {described:?}"
+        );
+    }
+    let snapshot = response.to_snapshot();
+    assert!(!snapshot.contains(form), "{encoding}: still in {snapshot}");
+    assert!(
+        !env.redactor().contains_secret(&snapshot),
+        "{encoding}: a secret is left in {snapshot}"
+    );
+    let redacted = env.redactor().redact(&body).into_owned();
+    assert!(
+        redacted.starts_with("log line: ")
+            && redacted.contains(&format!("[secret:{binding}"))
+            && redacted.ends_with(" (end)"),
+        "{encoding}: {redacted}"
+    );
+}
+
+fn token() -> &'static str {
+    canaries::value("API_TOKEN")
+}
+
+fn env() -> SecretsEnv {
+    secrets_env! { API_TOKEN => token() }
+}
+
+/// A value with punctuation, a space, a quote and a non-ASCII letter: every escaper has work.
+const PUNCTUATED: &str = "p@ss w/rd+&\"é~*!'(x)";
+
+fn punctuated_env() -> SecretsEnv {
+    secrets_env! { API_KEY => PUNCTUATED }
+}
+
+fn base64(bytes: &[u8], url_safe: bool, pad: bool) -> String {
+    let alphabet: &[u8; 64] = if url_safe {
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    } else {
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    };
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &b)| acc | u32::from(b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(char::from(alphabet[(n >> (18 - 6 * i)) as usize & 63]));
+        }
+        if pad {
+            out.extend(std::iter::repeat_n('=', 3 - chunk.len()));
+        }
+    }
+    out
+}
+
+#[test]
+fn raw() {
+    assert_caught(&env(), "API_TOKEN", token(), Encoding::Raw);
+}
+
+#[test]
+fn base64_standard_and_url_safe_padded_or_not() {
+    // `~~~` and `???` encode to `fn5+` / `Pz8/`: the two alphabets differ here.
+    let value = "k~~~???-tok-Zq9";
+    let env = secrets_env! { API_TOKEN => value };
+    for (url_safe, pad) in [(false, true), (false, false), (true, true), (true, false)] {
+        let form = base64(value.as_bytes(), url_safe, pad);
+        assert_caught(&env, "API_TOKEN", &form, Encoding::Base64);
+    }
+}
+
+#[test]
+fn short_base64_values_after_other_bytes_at_every_alignment() {
+    for token in ["t0k4", "t0k45", "t0k456"] {
+        let env = secrets_env! { API_TOKEN => token };
+        // 5, 3 and 4 bytes before the token: alignments 2, 0 and 1 in its 3-byte group.
+        for prefix in ["user:", "us:", "usr:"] {
+            for url_safe in [false, true] {
+                let encoded = base64(format!("{prefix}{token}").as_bytes(), url_safe, true);
+                assert_caught(
+                    &env,
+                    "API_TOKEN",
+                    &format!("Basic {encoded}"),
+                    Encoding::Base64,
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn short_base64_is_not_found_in_ordinary_text() {
+    let env = secrets_env! { API_TOKEN => "t0k4" };
+    let text = "The quick brown fox jumps over the lazy dog. Basic dXNlcjpvdGhlcg== \
+                dXNlcjp0MGs dDBr 74306b";
+    assert!(!env.redactor().contains_secret(text), "{text}");
+}
+
+#[test]
+fn base64_of_a_value_differing_in_its_last_bits_is_not_a_leak() {
+    // `p` and `q` differ in their last bit, which base64 puts in a character of its own.
+    let env = secrets_env! { API_TOKEN => "sk_live_042_Zq8vR2mX4tL9wK7p" };
+    for near in [
+        "sk_live_042_Zq8vR2mX4tL9wK7q",
+        "xsk_live_042_Zq8vR2mX4tL9wK7q",
+    ] {
+        let encoded = base64(near.as_bytes(), false, true);
+        assert!(captured(&env, None, &encoded).leaks().is_empty(), "{near}");
+    }
+    let encoded = base64(b"xsk_live_042_Zq8vR2mX4tL9wK7p", false, true);
+    assert_eq!(captured(&env, None, &encoded).leaks().len(), 1);
+}
+
+#[test]
+fn base64_wrapped_at_any_line_length() {
+    let value = "a-much-longer-secret-value-for-mime-wrapping-0123456789-abcdefghij";
+    let env = secrets_env! { API_TOKEN => value };
+    let encoded = base64(value.as_bytes(), false, true);
+    let wrap = |width: usize, line_break: &str| {
+        let lines: Vec<&str> = encoded
+            .as_bytes()
+            .chunks(width)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect();
+        lines.join(line_break)
+    };
+    for (width, line_break) in [(76, "\r\n"), (76, "\n"), (10, "\n"), (3, "\r\n")] {
+        assert_caught(
+            &env,
+            "API_TOKEN",
+            &wrap(width, line_break),
+            Encoding::Base64,
+        );
+    }
+    // A short token in a wrapped `Basic` credential.
+    let env = secrets_env! { API_TOKEN => "t0k45" };
+    let basic = base64(b"user:t0k45", false, true);
+    let wrapped = format!("{}\r\n{}", &basic[..5], &basic[5..]);
+    assert_caught(&env, "API_TOKEN", &wrapped, Encoding::Base64);
+}
+
+#[test]
+fn hex_in_either_case() {
+    let lower: String = token().bytes().map(|b| format!("{b:02x}")).collect();
+    assert_caught(&env(), "API_TOKEN", &lower, Encoding::Hex);
+    assert_caught(&env(), "API_TOKEN", &lower.to_uppercase(), Encoding::Hex);
+}
+
+#[test]
+fn every_percent_encoding() {
+    let env = punctuated_env();
+    let encode = |keep: &dyn Fn(u8) -> bool, upper: bool, plus: bool| -> String {
+        PUNCTUATED
+            .bytes()
+            .map(|b| match b {
+                b' ' if plus => "+".to_owned(),
+                b if keep(b) => char::from(b).to_string(),
+                b if upper => format!("%{b:02X}"),
+                b => format!("%{b:02x}"),
+            })
+            .collect()
+    };
+    let forms = [
+        encode(&|_| false, true, false),
+        encode(&|_| false, false, false),
+        encode(&|b| b.is_ascii_alphanumeric(), true, true),
+        // `encodeURIComponent` keeps `*` and `!'()`.
+        encode(
+            &|b| b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b),
+            true,
+            false,
+        ),
+        encode(
+            &|b| b.is_ascii_alphanumeric() || b"*-._".contains(&b),
+            false,
+            true,
+        ),
+        // Only some bytes encoded, hex case mixed inside one escape.
+        PUNCTUATED
+            .replace('/', "%2f")
+            .replace('"', "%22")
+            .replace('é', "%C3%a9"),
+    ];
+    for form in forms {
+        assert_caught(&env, "API_KEY", &form, Encoding::UrlEncoded);
+    }
+}
+
+#[test]
+fn html_entities_named_decimal_and_hex() {
+    let env = punctuated_env();
+    let decimal: String = PUNCTUATED
+        .chars()
+        .map(|c| format!("&#{};", u32::from(c)))
+        .collect();
+    let hex: String = PUNCTUATED
+        .chars()
+        .map(|c| format!("&#x{:x};", u32::from(c)))
+        .collect();
+    let upper_x: String = PUNCTUATED
+        .chars()
+        .map(|c| format!("&#X{:X};", u32::from(c)))
+        .collect();
+    let named = PUNCTUATED
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+        .replace('/', "&sol;")
+        .replace('(', "&lpar;");
+    // Escaped twice: `&amp;quot;`.
+    let twice = named.replace('&', "&amp;");
+    for form in [decimal, hex, upper_x, named, twice] {
+        assert_caught(&env, "API_KEY", &form, Encoding::HtmlEntities);
+    }
+}
+
+#[test]
+fn json_escapes_once_nested_and_outside_json_bodies() {
+    let punctuated = punctuated_env();
+    let once = serde_json::to_string(PUNCTUATED).unwrap();
+    let once = once.trim_matches('"').to_owned();
+    let unicode = |upper: bool| -> String {
+        PUNCTUATED
+            .encode_utf16()
+            .map(|u| {
+                if upper {
+                    format!("\\u{u:04X}")
+                } else {
+                    format!("\\u{u:04x}")
+                }
+            })
+            .collect()
+    };
+    // A JSON document carried as a string, then that string in another document.
+    let document = serde_json::json!({ "token": PUNCTUATED }).to_string();
+    let nested = serde_json::to_string(&document).unwrap();
+    let twice_nested = serde_json::to_string(&nested).unwrap();
+    for form in [once, unicode(false), unicode(true), nested, twice_nested] {
+        assert_caught(&punctuated, "API_KEY", &form, Encoding::JsonEscaped);
+    }
+    // An ASCII value escaped with `\u` in a plain-text body.
+    let ascii: String = token().bytes().map(|b| format!("\\u{b:04X}")).collect();
+    assert_caught(&env(), "API_TOKEN", &ascii, Encoding::JsonEscaped);
+}
+
+#[test]
+fn overlapping_values_are_each_reported_and_wholly_redacted() {
+    let env = secrets_env! { A => "alpha-SHARED", B => "SHARED-bravo-9999" };
+    let response = captured(&env, None, "x alpha-SHARED-bravo-9999 y");
+    let leaks: Vec<String> = response.leaks().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        leaks,
+        [
+            "secret `A` leaked in the body at byte offset 2",
+            "secret `B` leaked in the body at byte offset 8",
+        ]
+    );
+    let snapshot = response.to_snapshot();
+    for fragment in ["alpha", "SHARED", "bravo", "9999"] {
+        assert!(!snapshot.contains(fragment), "{fragment} in {snapshot}");
+    }
+    assert!(snapshot.contains("x [secret:A][secret:B] y"), "{snapshot}");
+}
+
+#[test]
+fn a_value_with_whitespace_ends_is_found_by_its_trimmed_core() {
+    // A TOML `"""` string keeps its trailing newline; handlers often echo the value trimmed.
+    let env = secrets_env! { API_TOKEN => "\n  canary-core-token-77Qx  \n" };
+    assert_caught(&env, "API_TOKEN", "canary-core-token-77Qx", Encoding::Raw);
+}
+
+#[test]
+fn partial_leaks_are_reported_only_when_asked() {
+    let env = env();
+    let prefix = &token()[..12];
+    let middle = &token()[7..17];
+    let suffix = &token()[token().len() - 9..];
+    for run in [prefix, middle, suffix] {
+        assert!(captured(&env, Some(run), run).leaks().is_empty(), "{run}");
+    }
+    env.report_partial_leaks(Some(8));
+    for run in [prefix, middle, suffix] {
+        let response = captured(&env, Some(run), &format!("log: {run}…"));
+        let leaks = response.leaks();
+        assert_eq!(leaks.len(), 2, "{run}: {leaks:?}");
+        assert!(
+            leaks.iter().all(|l| l.kind == ValueKind::Partial),
+            "{leaks:?}"
+        );
+        assert_eq!(
+            leaks[1].to_string(),
+            "part of secret `API_TOKEN` leaked in the body at byte offset 5"
+        );
+        let snapshot = response.to_snapshot();
+        assert!(!snapshot.contains(run), "{snapshot}");
+        assert!(
+            snapshot.contains("log: [secret:API_TOKEN:partial]…"),
+            "{snapshot}"
+        );
+    }
+    // A shorter run than asked for is not a leak; the whole value is still a whole leak.
+    assert!(captured(&env, None, &token()[..7]).leaks().is_empty());
+    let whole = captured(&env, None, token()).leaks();
+    assert_eq!(whole.len(), 1);
+    assert_eq!(whole[0].kind, ValueKind::Secret);
+    // Off again.
+    env.report_partial_leaks(None);
+    assert!(captured(&env, None, prefix).leaks().is_empty());
+}
+
+#[test]
+fn derived_values_are_redacted_and_scanned_like_the_secret() {
+    let env = env();
+    let signature = "sig-7d1c0ffee42b9a";
+    assert!(captured(&env, None, signature).leaks().is_empty());
+    env.register_derived("API_TOKEN", signature).unwrap();
+    let hex: String = signature.bytes().map(|b| format!("{b:02x}")).collect();
+    let response = captured(&env, Some(signature), &format!("sig={hex}"));
+    let leaks: Vec<String> = response.leaks().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        leaks,
+        [
+            "a value derived from secret `API_TOKEN` leaked in header `x-echo`",
+            "a value derived from secret `API_TOKEN` leaked (hex) in the body at byte offset 4",
+        ]
+    );
+    let snapshot = response.to_snapshot();
+    assert!(
+        snapshot.contains("x-echo: \"[secret:API_TOKEN:derived]\""),
+        "{snapshot}"
+    );
+    assert!(
+        snapshot.contains("sig=[secret:API_TOKEN:derived:hex]"),
+        "{snapshot}"
+    );
+    // Registered on one clone, seen by all.
+    assert!(env.clone().redactor().contains_secret(signature));
+    let unbound = env.register_derived("API_TOKNE", "x").unwrap_err();
+    assert_eq!(unbound.closest(), Some("API_TOKEN"));
+    assert_eq!(unbound.to_string(), "Binding `API_TOKNE` is undefined.");
+}
+
+/// A small deterministic generator: the property test must fail the same way every run.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % n as u64).unwrap()
+    }
+
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
+    }
+}
+
+#[test]
+fn random_values_in_random_encodings_never_survive_redaction() {
+    let alphabet: Vec<char> =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.~!*'()%&\\\"/+=:;#<>?@é€😀"
+            .chars()
+            .collect();
+    let filler: Vec<char> = "abc XYZ 019 =+/-_.,;:\n".chars().collect();
+    let mut rng = SplitMix(0x005E_C2E7);
+    for round in 0..300 {
+        let len = 4 + rng.below(20);
+        let value: String = (0..len).map(|_| rng.pick(&alphabet)).collect();
+        let env = secrets_env! { API_TOKEN => value.clone() };
+        let redactor = env.redactor();
+        let forms = devflare_test::__private::every_encoding(&value);
+        for _ in 0..4 {
+            let (encoding, form) = &forms[rng.below(forms.len())];
+            let before: String = (0..rng.below(12)).map(|_| rng.pick(&filler)).collect();
+            let after: String = (0..rng.below(12)).map(|_| rng.pick(&filler)).collect();
+            let text = format!("{before}{form}{after}");
+            let redacted = redactor.redact(&text);
+            let context = format!("round {round}, {encoding}, value {value:?}, text {text:?}");
+            assert!(!redacted.contains(form.as_str()), "{context}: {redacted}");
+            assert!(
+                !redactor.contains_secret(&redacted),
+                "{context}: {redacted}"
+            );
+            let response = captured(&env, None, &text);
+            assert!(!response.leaks().is_empty(), "{context}: not reported");
+        }
+    }
+}
+
+#[test]
+fn nothing_about_a_leak_shows_the_value() {
+    let env = env();
+    env.register_derived("API_TOKEN", "derived-canary-Qz81xT")
+        .unwrap();
+    env.report_partial_leaks(Some(8));
+    let body = format!(
+        "{} derived-canary-Qz81xT {}",
+        &token()[..12],
+        base64(token().as_bytes(), true, false)
+    );
+    let response = captured(&env, Some(token()), &body);
+    let leaks = response.leaks();
+    assert_eq!(leaks.len(), 4, "{leaks:?}");
+    let shown = format!(
+        "{leaks:?} {} {:?} {:?} {response:?} {}",
+        leaks
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        env.redactor(),
+        env,
+        response.to_snapshot()
+    );
+    for value in [token(), &token()[..12], "derived-canary-Qz81xT"] {
+        assert!(!shown.contains(value), "{value} shown in {shown}");
+    }
+    assert!(!env.redactor().contains_secret(&shown), "{shown}");
+}
+
+#[test]
+fn a_body_made_of_one_value_over_and_over_is_one_leak() {
+    let env = secrets_env! { API_TOKEN => "abab" };
+    let body = "ab".repeat(50_000);
+    let leaks = captured(&env, None, &body).leaks();
+    assert_eq!(leaks.len(), 1, "{:?}", &leaks[..leaks.len().min(3)]);
+    assert_eq!(env.redactor().redact(&body), "[secret:API_TOKEN]");
+}
+
+#[test]
+fn every_listed_encoding_of_fixed_values_is_caught() {
+    for value in [
+        token(),
+        PUNCTUATED,
+        "t0k4",
+        "\n  core-tok-9 \n",
+        "é€😀x",
+        "a%41\\u0042&amp;",
+    ] {
+        let env = secrets_env! { API_TOKEN => value };
+        let redactor = env.redactor();
+        for (encoding, form) in devflare_test::__private::every_encoding(value) {
+            let text = format!("id=7 {form};");
+            let redacted = redactor.redact(&text);
+            let context = format!("{encoding}, value {value:?}, text {text:?}");
+            assert!(!redacted.contains(form.as_str()), "{context}: {redacted}");
+            assert!(
+                !redactor.contains_secret(&redacted),
+                "{context}: {redacted}"
+            );
+            assert!(!captured(&env, None, &text).leaks().is_empty(), "{context}");
+        }
+    }
+}

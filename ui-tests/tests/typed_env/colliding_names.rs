@@ -1,0 +1,5 @@
+devflare_bindings::typed_env! {
+    struct StatsEnv from "configs/colliding.jsonc";
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+devflare_bindings::typed_env! {
+    struct StagingEnv from "configs/wrangler.toml", env = "stagign";
+}
+
+fn main() {}
