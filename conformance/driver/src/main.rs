@@ -104,7 +104,8 @@ fn run() -> Result<bool, String> {
         .into_iter()
         .map(|scenario| {
             let native = native::run(&scenario, &wrangler_toml, TOKEN);
-            let workerd = scenario.not_reproducible.is_none().then(|| {
+            let send = scenario.not_reproducible.is_none_or(|u| u.send_anyway);
+            let workerd = send.then(|| {
                 client
                     .set_store(scenario.store, TOKEN)
                     .and_then(|()| client.send(&scenario, TOKEN))

@@ -27,8 +27,8 @@ pub struct Row {
 
 impl Row {
     pub fn verdict(&self) -> Verdict {
-        if let Some(reason) = self.scenario.not_reproducible {
-            return Verdict::NotReproducible(reason);
+        if let Some(unreproducible) = self.scenario.not_reproducible {
+            return Verdict::NotReproducible(unreproducible.reason);
         }
         match (&self.native, &self.workerd) {
             (Ok(native), Some(Ok(workerd))) if native == workerd => Verdict::Agree,
