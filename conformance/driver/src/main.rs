@@ -7,11 +7,15 @@
 //! exits 1 when any scenario differs, 2 when the run could not start.
 //!
 //! ```text
-//! devflare-conformance [--build DIR] [--node BIN] [--url URL]
-//!   --build DIR  worker-build's output for examples/stats-worker
-//!                (default: target/conformance/stats-worker)
-//!   --node BIN   the Node.js to run the harness with (default: node)
-//!   --url URL    use a harness already running at URL instead of starting one
+//! devflare-conformance [--build DIR] [--node BIN] [--url URL [--token-env VAR]]
+//!   --build DIR      worker-build's output for examples/stats-worker
+//!                    (default: target/conformance/stats-worker)
+//!   --node BIN       the Node.js to run the harness with (default: node)
+//!   --url URL        use a harness already running at URL instead of starting one
+//!   --token-env VAR  with --url: the Worker at URL is not a harness (`wrangler dev`, say) and
+//!                    its API_TOKEN secret already holds the value of the environment variable
+//!                    VAR; nothing is seeded, and scenarios that need the secret deleted are
+//!                    listed as not reproducible
 //! ```
 
 mod harness;
@@ -27,15 +31,23 @@ use devflare_test::config::WranglerConfig;
 
 use crate::harness::{Client, Harness, Launch};
 use crate::report::Row;
+use crate::scenarios::{StoreState, Unreproducible};
 
 /// The canary token seeded on both sides. It is never printed: the report is redacted and
 /// checked for it before it goes out.
 const TOKEN: &str = "conformance-canary-Q7m2v9Lk4Rz8";
 
+const STORE_NOT_CONTROLLED: Unreproducible = Unreproducible {
+    reason: "the store behind --url is not this run's to change (--token-env), so the secret \
+             cannot be deleted",
+    send_anyway: false,
+};
+
 struct Options {
     build_dir: PathBuf,
     node: String,
     url: Option<String>,
+    token_env: Option<String>,
 }
 
 fn workspace_root() -> PathBuf {
@@ -48,6 +60,7 @@ fn parse_options() -> Result<Options, String> {
         build_dir: workspace_root().join("target/conformance/stats-worker"),
         node: "node".to_owned(),
         url: None,
+        token_env: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -56,12 +69,16 @@ fn parse_options() -> Result<Options, String> {
             "--build" => options.build_dir = PathBuf::from(value()?),
             "--node" => options.node = value()?,
             "--url" => options.url = Some(value()?.trim_end_matches('/').to_owned()),
+            "--token-env" => options.token_env = Some(value()?),
             other => {
                 return Err(format!(
-                    "unknown argument `{other}`; expected --build, --node or --url"
+                    "unknown argument `{other}`; expected --build, --node, --url or --token-env"
                 ));
             }
         }
+    }
+    if options.token_env.is_some() && options.url.is_none() {
+        return Err("--token-env needs --url".into());
     }
     Ok(options)
 }
@@ -80,9 +97,28 @@ fn main() -> ExitCode {
 /// Runs every scenario; `Ok(false)` when any differs.
 fn run() -> Result<bool, String> {
     let options = parse_options()?;
+    // A Worker that is not our harness holds its own token; the store is not ours to change.
+    let (token, controls_store) = match &options.token_env {
+        Some(var) => (
+            std::env::var(var).map_err(|_| format!("--token-env: ${var} is not set"))?,
+            false,
+        ),
+        None => (TOKEN.to_owned(), true),
+    };
+    let token = token.as_str();
+    // The near misses need a few characters to cut and change (the matrix's own minimum), and
+    // every credential must fit in an HTTP header.
+    if token.chars().count() < devflare_test::MIN_TOKEN_CHARS
+        || !token.bytes().all(|b| b.is_ascii_graphic())
+    {
+        return Err(format!(
+            "the token must be at least {} visible ASCII characters (it goes in a header)",
+            devflare_test::MIN_TOKEN_CHARS
+        ));
+    }
     let wrangler_toml = workspace_root().join("examples/stats-worker/wrangler.toml");
     let config = WranglerConfig::load(&wrangler_toml).map_err(|e| e.to_string())?;
-    let redactor = native::redactor(&wrangler_toml, TOKEN)?;
+    let redactor = native::redactor(&wrangler_toml, token)?;
 
     // Keep the started harness alive for the whole run; dropping it stops the child.
     let started;
@@ -102,13 +138,21 @@ fn run() -> Result<bool, String> {
 
     let rows: Vec<Row> = scenarios::all()
         .into_iter()
-        .map(|scenario| {
-            let native = native::run(&scenario, &wrangler_toml, TOKEN);
+        .map(|mut scenario| {
+            if !controls_store && scenario.store != StoreState::Seeded {
+                scenario
+                    .not_reproducible
+                    .get_or_insert(STORE_NOT_CONTROLLED);
+            }
+            let native = native::run(&scenario, &wrangler_toml, token);
             let send = scenario.not_reproducible.is_none_or(|u| u.send_anyway);
             let workerd = send.then(|| {
-                client
-                    .set_store(scenario.store, TOKEN)
-                    .and_then(|()| client.send(&scenario, TOKEN))
+                let seeded = if controls_store {
+                    client.set_store(scenario.store, token)
+                } else {
+                    Ok(())
+                };
+                seeded.and_then(|()| client.send(&scenario, token))
             });
             Row {
                 scenario,

@@ -51,7 +51,7 @@ pub fn render(rows: &[Row], redactor: &Redactor) -> (String, Counts) {
     let mut reasons: Vec<&'static str> = Vec::new();
     let mut out = String::new();
     out.push_str(
-        "| scenario | Authorization | store | native (fakes) | workerd (Miniflare) | verdict |\n",
+        "| scenario | Authorization | store | native (fakes) | workerd (HTTP) | verdict |\n",
     );
     out.push_str("| --- | --- | --- | --- | --- | --- |\n");
     for row in rows {

@@ -162,12 +162,15 @@ pub fn all() -> Vec<Scenario> {
         ),
         protected(
             M::Prefix,
-            FromToken(|t| bearer(&t[..t.len() - 1]), "Bearer <token[..-1]>"),
+            FromToken(|t| bearer(&without_last(t)), "Bearer <token[..-1]>"),
             Seeded,
         ),
         protected(
             M::Suffix,
-            FromToken(|t| bearer(&t[1..]), "Bearer <token[1..]>"),
+            FromToken(
+                |t| bearer(&t.chars().skip(1).collect::<String>()),
+                "Bearer <token[1..]>",
+            ),
             Seeded,
         ),
         protected(
@@ -250,6 +253,13 @@ pub fn all() -> Vec<Scenario> {
         },
     ]);
     scenarios
+}
+
+/// The token without its last character (by chars: a token may be any Unicode).
+fn without_last(token: &str) -> String {
+    let mut chars = token.chars();
+    chars.next_back();
+    chars.collect()
 }
 
 /// The token with its middle character replaced by another ASCII character.
