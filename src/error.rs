@@ -23,9 +23,12 @@ pub enum SecretError {
         /// The closest bound name, if one looks like a typo of it.
         closest: Option<String>,
     },
-    /// `get()` on a binding whose secret has no value: Miniflare's text, which names the
-    /// secret, not the binding. An unknown store gives this too.
-    #[error("Secret \"{secret_name}\" not found")]
+    /// `get()` on a binding whose secret has no value. It names the secret, not the binding; an
+    /// unknown store gives this too. The runtime rejects with Miniflare's message
+    /// `Secret "<name>" not found`, and workers-rs 0.8 displays the JavaScript error as
+    /// `<name of the error>: <message>`, so a handler sees `Error: Secret "<name>" not found` —
+    /// checked against workerd by the conformance run (`conformance/`).
+    #[error("Error: Secret \"{secret_name}\" not found")]
     NotFound {
         /// The binding that was read.
         binding: String,

@@ -16,7 +16,7 @@
 //! // A missing secret is an error with Miniflare's text, as in production.
 //! env.admin().delete("API_TOKEN").unwrap();
 //! let missing = env.secret_store("API_TOKEN").unwrap().get().await.unwrap_err();
-//! assert_eq!(missing.to_string(), r#"Secret "API_TOKEN" not found"#);
+//! assert_eq!(missing.to_string(), r#"Error: Secret "API_TOKEN" not found"#);
 //! # });
 //! ```
 //!

@@ -47,7 +47,8 @@ pub trait SecretsStoreSecret: Send + Sync {
 
     /// Reads the secret's current value.
     ///
-    /// A missing secret is an `Err` in production (Miniflare: `Secret "<name>" not found`).
+    /// A missing secret is an `Err` in production (Miniflare's message `Secret "<name>" not found`; workers-rs
+    /// displays it as `Error: Secret "<name>" not found`).
     fn get(&self) -> impl Future<Output = Result<Option<String>, Self::Error>> + Send;
 }
 

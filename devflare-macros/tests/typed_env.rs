@@ -46,7 +46,10 @@ fn the_fixture_lists_what_it_left_unset_and_unset_bindings_fail_like_production(
     let env = StatsEnv::new(SecretsEnv::from_declared(fixture).unwrap());
     let error = block_on(env.signing_key().unwrap().get()).unwrap_err();
     assert!(matches!(error, SecretError::NotFound { .. }), "{error:?}");
-    assert_eq!(error.to_string(), r#"Secret "signing-key" not found"#);
+    assert_eq!(
+        error.to_string(),
+        r#"Error: Secret "signing-key" not found"#
+    );
 }
 
 #[test]

@@ -84,7 +84,7 @@ impl SecretsAdmin {
     }
 
     /// Deletes the value of the secret `binding` points at; returns whether it had one.
-    /// Afterwards `get()` fails with `Secret "<name>" not found`.
+    /// Afterwards `get()` fails with `Error: Secret "<name>" not found`.
     ///
     /// # Errors
     ///

@@ -36,7 +36,7 @@ impl SecretBinding {
     ///
     /// # Errors
     ///
-    /// - [`SecretError::NotFound`] (`Secret "<secret_name>" not found`) when the secret has no
+    /// - [`SecretError::NotFound`] (`Error: Secret "<secret_name>" not found`) when the secret has no
     ///   value: never set, deleted, or in an unknown store. Never `Ok(None)`, as in production.
     /// - [`SecretError::Injected`] when a test made this binding or the store fail.
     pub async fn get(&self) -> Result<Option<String>, SecretError> {

@@ -21,7 +21,7 @@ async fn single_secret_store() {
 
     assert_eq!(
         fetch(&env, "SECRET").await,
-        Err(r#"Secret "secret_name" not found"#.to_owned())
+        Err(r#"Error: Secret "secret_name" not found"#.to_owned())
     );
 
     env.admin().set("SECRET", "example").unwrap();

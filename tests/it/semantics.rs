@@ -39,7 +39,7 @@ fn names_are_case_sensitive() {
         .build()
         .unwrap();
     let error = read(&env, "TOKEN").unwrap_err();
-    assert_eq!(error.to_string(), r#"Secret "token" not found"#);
+    assert_eq!(error.to_string(), r#"Error: Secret "token" not found"#);
     assert_eq!(error.closest(), Some("Token"));
 
     let unbound = env.secret_store("token").unwrap_err();
@@ -75,7 +75,7 @@ fn an_unknown_store_is_a_missing_secret() {
         .build()
         .unwrap();
     let error = read(&env, "T").unwrap_err();
-    assert_eq!(error.to_string(), r#"Secret "API_TOKEN" not found"#);
+    assert_eq!(error.to_string(), r#"Error: Secret "API_TOKEN" not found"#);
     match error {
         SecretError::NotFound {
             binding,
@@ -103,7 +103,7 @@ fn a_missing_secret_is_an_error_never_none() {
     assert!(env.admin().delete("T").unwrap());
     assert_eq!(
         read(&env, "T").unwrap_err().to_string(),
-        r#"Secret "n" not found"#
+        r#"Error: Secret "n" not found"#
     );
     assert!(!env.admin().delete("T").unwrap(), "nothing left to delete");
 }
@@ -195,7 +195,7 @@ fn rotate_needs_an_existing_value_and_set_creates_one() {
         .build()
         .unwrap();
     let error = env.admin().rotate("T", "v").unwrap_err();
-    assert_eq!(error.to_string(), r#"Secret "n" not found"#);
+    assert_eq!(error.to_string(), r#"Error: Secret "n" not found"#);
     env.admin().set("T", "v").unwrap();
     env.admin().rotate("T", "w").unwrap();
     assert_eq!(read(&env, "T").unwrap().as_deref(), Some("w"));

@@ -2,6 +2,11 @@
 //! in the Secrets Store binding `API_TOKEN`; `GET /public` answers everyone; `POST
 //! /hooks/github` ([`webhook`]) accepts GitHub deliveries signed with `WEBHOOK_SECRET`.
 //!
+//! Two probe routes (`/probe/api-token`, `/probe/unbound`) return the handler's view of the
+//! binding errors as text, so the conformance run (`conformance/`) compares the exact messages
+//! of workerd and of the fakes; `/broken/stats` is broken on purpose (any bearer token gets in)
+//! so the protected-route matrix can be shown to catch it.
+//!
 //! The handler is written once against the [`SecretsStoreEnv`] seam, so the same code runs on
 //! workers-rs in production (built for wasm32, where workers-rs is a dependency) and against
 //! devflare-test's in-memory fakes in `cargo test`.
@@ -33,6 +38,9 @@ pub async fn handle<B>(request: &Request<B>, env: &impl SecretsStoreEnv) -> Resp
     match request.uri().path() {
         "/public" => json(StatusCode::OK, r#"{"ok":true}"#),
         "/internal/stats" => internal_stats(request, env).await,
+        PROBE_SECRET_PATH => probe_secret(env).await,
+        PROBE_UNBOUND_PATH => probe_unbound(env),
+        BROKEN_STATS_PATH => broken_stats(request),
         _ => json(StatusCode::NOT_FOUND, r#"{"ok":false,"error":"not_found"}"#),
     }
 }
@@ -85,6 +93,70 @@ pub(crate) fn json(status: StatusCode, body: &str) -> Response<String> {
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         header::HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// Conformance probe: the handler's own view of reading `API_TOKEN`, so a run against workerd
+/// can compare the exact error text with the fakes'.
+pub const PROBE_SECRET_PATH: &str = "/probe/api-token";
+
+/// Conformance probe: the handler's view of asking for a binding the config never declares.
+pub const PROBE_UNBOUND_PATH: &str = "/probe/unbound";
+
+/// The binding name [`PROBE_UNBOUND_PATH`] asks for; wrangler.toml must never declare it.
+pub const UNBOUND_BINDING: &str = "NOT_BOUND";
+
+/// A deliberately broken copy of `/internal/stats`: it lets in any bearer token. It exists so
+/// the protected-route matrix can be shown to catch it; never copy it.
+pub const BROKEN_STATS_PATH: &str = "/broken/stats";
+
+/// 200 `present` when the secret reads, 500 with the error's `Display` when it fails. Only the
+/// error text ever goes out (it names the secret, never holds its value).
+async fn probe_secret(env: &impl SecretsStoreEnv) -> Response<String> {
+    let read = match StatsEnv::new(env).api_token() {
+        Ok(binding) => binding.get().await.map_err(|error| error.to_string()),
+        Err(error) => Err(error.to_string()),
+    };
+    match read {
+        Ok(Some(_)) => text(StatusCode::OK, "present"),
+        Ok(None) => text(StatusCode::OK, "absent"),
+        Err(message) => text(StatusCode::INTERNAL_SERVER_ERROR, &message),
+    }
+}
+
+/// 500 with the `Display` of the unbound-binding error (200 `bound` would mean the config
+/// declared [`UNBOUND_BINDING`] after all).
+fn probe_unbound(env: &impl SecretsStoreEnv) -> Response<String> {
+    match env.secret_store(UNBOUND_BINDING) {
+        Ok(_) => text(StatusCode::OK, "bound"),
+        Err(error) => text(StatusCode::INTERNAL_SERVER_ERROR, &error.to_string()),
+    }
+}
+
+/// BROKEN ON PURPOSE: checks that a bearer token is present, never that it is the right one.
+fn broken_stats<B>(request: &Request<B>) -> Response<String> {
+    let bearer = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("Bearer "));
+    if bearer {
+        json(StatusCode::OK, r#"{"ok":true}"#)
+    } else {
+        json(
+            StatusCode::UNAUTHORIZED,
+            r#"{"ok":false,"error":"missing_authorization"}"#,
+        )
+    }
+}
+
+fn text(status: StatusCode, body: &str) -> Response<String> {
+    let mut response = Response::new(body.to_owned());
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("text/plain; charset=utf-8"),
     );
     response
 }

@@ -1,0 +1,174 @@
+//! The workerd side: starts `conformance/harness.mjs` (Miniflare running the built Worker) as a
+//! child process, seeds and deletes secrets through its control endpoints, and sends the
+//! scenarios' requests over HTTP on 127.0.0.1.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use ureq::Agent;
+
+use crate::response::Observed;
+use crate::scenarios::{BINDING, Scenario, StoreState};
+
+/// How long the harness may take to load the Worker (workerd's first start compiles the wasm).
+const START_TIMEOUT: Duration = Duration::from_secs(90);
+/// Per request: the Worker answers in milliseconds; this only bounds a hung harness.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long the harness gets to dispose Miniflare after its stdin closes.
+const STOP_GRACE: Duration = Duration::from_secs(10);
+
+/// A running harness. Dropping it stops the child: stdin closes (the harness disposes
+/// Miniflare and exits), and after a grace period it is killed.
+pub struct Harness {
+    child: Option<Child>,
+    stdin: Option<ChildStdin>,
+    client: Client,
+}
+
+/// What the harness is told to run.
+pub struct Launch<'a> {
+    pub node: &'a str,
+    pub script: &'a Path,
+    pub build_dir: &'a Path,
+    pub bindings_json: String,
+    pub compatibility_date: String,
+}
+
+impl Harness {
+    /// Starts the harness and waits for its `{"url": ...}` line.
+    pub fn start(launch: &Launch<'_>) -> Result<Self, String> {
+        let mut child = Command::new(launch.node)
+            .arg(launch.script)
+            .arg("--build")
+            .arg(launch.build_dir)
+            .arg("--bindings")
+            .arg(&launch.bindings_json)
+            .arg("--compatibility-date")
+            .arg(&launch.compatibility_date)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| {
+                format!(
+                    "starting `{} {}`: {e}",
+                    launch.node,
+                    launch.script.display()
+                )
+            })?;
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (sender, receiver) = mpsc::channel();
+        thread::spawn(move || {
+            let mut line = String::new();
+            let read = BufReader::new(stdout).read_line(&mut line).map(|_| line);
+            let _ = sender.send(read);
+        });
+        let mut harness = Harness {
+            child: Some(child),
+            stdin,
+            client: Client::new(String::new()),
+        };
+        let line = match receiver.recv_timeout(START_TIMEOUT) {
+            Ok(Ok(line)) if !line.is_empty() => line,
+            Ok(_) => {
+                return Err("the harness exited before it was ready (see its stderr above)".into());
+            }
+            Err(_) => return Err(format!("the harness was not ready after {START_TIMEOUT:?}")),
+        };
+        let url = serde_json::from_str::<serde_json::Value>(&line)
+            .ok()
+            .and_then(|v| v.get("url").and_then(|u| u.as_str()).map(str::to_owned))
+            .ok_or_else(|| {
+                format!(
+                    "the harness's first line is not {{\"url\": ...}}: {}",
+                    line.trim()
+                )
+            })?;
+        harness.client = Client::new(url);
+        Ok(harness)
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        drop(self.stdin.take());
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
+        let deadline = Instant::now() + STOP_GRACE;
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = child.try_wait() {
+                return;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
+/// Talks to a harness (started here or already running) at `base_url`.
+pub struct Client {
+    base_url: String,
+    agent: Agent,
+}
+
+impl Client {
+    pub fn new(base_url: String) -> Self {
+        let agent = Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(REQUEST_TIMEOUT))
+            .build()
+            .into();
+        Self { base_url, agent }
+    }
+
+    /// Where the Worker answers (the harness proxies every other path to it).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Puts the store in the scenario's state through Miniflare's Secrets Store admin API.
+    pub fn set_store(&self, state: StoreState, token: &str) -> Result<(), String> {
+        let url = format!("{}/__harness/secrets/{BINDING}", self.base_url);
+        let answer = match state {
+            StoreState::Seeded => self.agent.put(&url).send(token),
+            StoreState::Deleted => self.agent.delete(&url).call(),
+            StoreState::Failing => return Err("workerd cannot make the store fail".into()),
+        };
+        // ureq's errors name the URL and the failure, never the request body.
+        let status = answer
+            .map_err(|e| format!("harness control {url}: {e}"))?
+            .status();
+        if status.is_success() {
+            Ok(())
+        } else {
+            Err(format!("harness control {url} answered {status}"))
+        }
+    }
+
+    /// Sends the scenario's request to the Worker.
+    pub fn send(&self, scenario: &Scenario, token: &str) -> Result<Observed, String> {
+        let url = format!("{}{}", self.base_url, scenario.path);
+        let mut request = self.agent.get(&url);
+        if let Some(value) = scenario.authorization.header(token) {
+            request = request.header(http::header::AUTHORIZATION, value);
+        }
+        let mut response = request.call().map_err(|e| format!("GET {url}: {e}"))?;
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| format!("reading the body of GET {url}: {e}"))?;
+        Ok(Observed { status, body })
+    }
+}

@@ -1,0 +1,214 @@
+//! Conformance run: the example Worker in workerd (Miniflare) against devflare-test's fakes.
+//!
+//! Every scenario of [`scenarios::all`] runs natively (`stats_worker::handle` against a
+//! `SecretsEnv` built from the Worker's wrangler.toml) and over HTTP against the Worker built by
+//! worker-build and served by `conformance/harness.mjs`; status and body must match exactly.
+//! Prints a Markdown table and `workerd conformance: N agree, M differ, K not reproducible`,
+//! then runs the protected-route matrix over HTTP (`check_remote`) against the guarded route,
+//! which must pass, and the route broken on purpose, which must fail; exits 1 when any
+//! scenario differs or a remote matrix ends otherwise, 2 when the run could not start.
+//!
+//! ```text
+//! devflare-conformance [--build DIR] [--node BIN] [--url URL [--token-env VAR]]
+//!   --build DIR      worker-build's output for examples/stats-worker
+//!                    (default: target/conformance/stats-worker)
+//!   --node BIN       the Node.js to run the harness with (default: node)
+//!   --url URL        use a harness already running at URL instead of starting one
+//!   --token-env VAR  with --url: the Worker at URL is not a harness (`wrangler dev`, say) and
+//!                    its API_TOKEN secret already holds the value of the environment variable
+//!                    VAR; nothing is seeded, and scenarios that need the secret deleted are
+//!                    listed as not reproducible
+//! ```
+
+mod harness;
+mod native;
+mod remote_matrix;
+mod report;
+mod response;
+mod scenarios;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use devflare_test::config::WranglerConfig;
+
+use crate::harness::{Client, Harness, Launch};
+use crate::report::Row;
+use crate::scenarios::{StoreState, Unreproducible};
+
+/// The canary token seeded on both sides. It is never printed: the report is redacted and
+/// checked for it before it goes out.
+const TOKEN: &str = "conformance-canary-Q7m2v9Lk4Rz8";
+
+const STORE_NOT_CONTROLLED: Unreproducible = Unreproducible {
+    reason: "the store behind --url is not this run's to change (--token-env), so the secret \
+             cannot be deleted",
+    send_anyway: false,
+};
+
+struct Options {
+    build_dir: PathBuf,
+    node: String,
+    url: Option<String>,
+    token_env: Option<String>,
+}
+
+fn workspace_root() -> PathBuf {
+    // This crate sits at conformance/driver; paths never depend on the working directory.
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn parse_options() -> Result<Options, String> {
+    let mut options = Options {
+        build_dir: workspace_root().join("target/conformance/stats-worker"),
+        node: "node".to_owned(),
+        url: None,
+        token_env: None,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--build" => options.build_dir = PathBuf::from(value()?),
+            "--node" => options.node = value()?,
+            "--url" => options.url = Some(value()?.trim_end_matches('/').to_owned()),
+            "--token-env" => options.token_env = Some(value()?),
+            other => {
+                return Err(format!(
+                    "unknown argument `{other}`; expected --build, --node, --url or --token-env"
+                ));
+            }
+        }
+    }
+    if options.token_env.is_some() && options.url.is_none() {
+        return Err("--token-env needs --url".into());
+    }
+    Ok(options)
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(message) => {
+            eprintln!("workerd conformance: could not run: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs every scenario; `Ok(false)` when any differs.
+fn run() -> Result<bool, String> {
+    let options = parse_options()?;
+    // A Worker that is not our harness holds its own token; the store is not ours to change.
+    let (token, controls_store) = match &options.token_env {
+        Some(var) => (
+            std::env::var(var).map_err(|_| format!("--token-env: ${var} is not set"))?,
+            false,
+        ),
+        None => (TOKEN.to_owned(), true),
+    };
+    let token = token.as_str();
+    // The near misses need a few characters to cut and change (the matrix's own minimum), and
+    // every credential must fit in an HTTP header.
+    if token.chars().count() < devflare_test::MIN_TOKEN_CHARS
+        || !token.bytes().all(|b| b.is_ascii_graphic())
+    {
+        return Err(format!(
+            "the token must be at least {} visible ASCII characters (it goes in a header)",
+            devflare_test::MIN_TOKEN_CHARS
+        ));
+    }
+    let wrangler_toml = workspace_root().join("examples/stats-worker/wrangler.toml");
+    let config = WranglerConfig::load(&wrangler_toml).map_err(|e| e.to_string())?;
+    let redactor = native::redactor(&wrangler_toml, token)?;
+
+    // Keep the started harness alive for the whole run; dropping it stops the child.
+    let started;
+    let client = match &options.url {
+        Some(url) => &Client::new(url.clone()),
+        None => {
+            started = Harness::start(&Launch {
+                node: &options.node,
+                script: &workspace_root().join("conformance/harness.mjs"),
+                build_dir: &options.build_dir,
+                bindings_json: bindings_json(&config)?,
+                compatibility_date: compatibility_date(&wrangler_toml)?,
+            })?;
+            started.client()
+        }
+    };
+
+    let rows: Vec<Row> = scenarios::all()
+        .into_iter()
+        .map(|mut scenario| {
+            if !controls_store && scenario.store != StoreState::Seeded {
+                scenario
+                    .not_reproducible
+                    .get_or_insert(STORE_NOT_CONTROLLED);
+            }
+            let native = native::run(&scenario, &wrangler_toml, token);
+            let send = scenario.not_reproducible.is_none_or(|u| u.send_anyway);
+            let workerd = send.then(|| {
+                let seeded = if controls_store {
+                    client.set_store(scenario.store, token)
+                } else {
+                    Ok(())
+                };
+                seeded.and_then(|()| client.send(&scenario, token))
+            });
+            Row {
+                scenario,
+                native,
+                workerd,
+            }
+        })
+        .collect();
+
+    let (table, counts) = report::render(&rows, &redactor);
+    if redactor.contains_secret(&table) {
+        return Err("the report would contain the token; it is not printed".into());
+    }
+    print!("{table}");
+
+    // The remote matrix against the same Worker, with the secret seeded (never when the store
+    // is not ours: a `wrangler dev` run holds its own value, given by --token-env).
+    if controls_store {
+        client.set_store(StoreState::Seeded, token)?;
+    }
+    let remote_ok = remote_matrix::run(client.base_url(), token)?;
+    Ok(counts.differ == 0 && remote_ok)
+}
+
+/// `{"BINDING": {"store_id": ..., "secret_name": ...}}`, Miniflare's `secretsStoreSecrets`.
+fn bindings_json(config: &WranglerConfig) -> Result<String, String> {
+    let mut bindings = serde_json::Map::new();
+    for decl in config
+        .secrets_store_secrets(None)
+        .map_err(|e| e.to_string())?
+    {
+        bindings.insert(
+            decl.binding().to_owned(),
+            serde_json::json!({ "store_id": decl.store_id(), "secret_name": decl.secret_name() }),
+        );
+    }
+    Ok(serde_json::Value::Object(bindings).to_string())
+}
+
+/// The config's top-level `compatibility_date`, which workerd needs to load the Worker.
+fn compatibility_date(wrangler_toml: &Path) -> Result<String, String> {
+    let text = std::fs::read_to_string(wrangler_toml)
+        .map_err(|e| format!("{}: {e}", wrangler_toml.display()))?;
+    text.lines()
+        .take_while(|line| !line.trim_start().starts_with('['))
+        .find_map(|line| {
+            let (key, value) = line.split_once('=')?;
+            (key.trim() == "compatibility_date").then(|| value.trim().trim_matches('"').to_owned())
+        })
+        .ok_or_else(|| {
+            format!(
+                "{}: no top-level compatibility_date",
+                wrangler_toml.display()
+            )
+        })
+}
