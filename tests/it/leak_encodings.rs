@@ -506,3 +506,29 @@ fn every_listed_encoding_of_fixed_values_is_caught() {
         }
     }
 }
+
+/// Found by the redactor's fuzz target: a stray `%` before a percent-encoded value whose first
+/// two characters are hex digits (`%` + `canary%2D…`) was decoded as `%ca`, which swallowed the
+/// value's start and hid the rest. A byte above 0x7F is now decoded only as part of a whole
+/// UTF-8 character.
+#[test]
+fn a_stray_percent_before_a_percent_encoded_value() {
+    let env = secrets_env! { API_TOKEN => "canary-api-token-9fK3qL7w" };
+    let encoded = "canary%2Dapi%2Dtoken%2D9fK3qL7w";
+    for stray in ["%", "\u{1}%", "100%", "%%"] {
+        let text = format!("{stray}{encoded}");
+        let redacted = env.redactor().redact(&text).into_owned();
+        assert!(!redacted.contains(encoded), "{stray:?}: {redacted:?}");
+        assert!(
+            redacted.contains("[secret:API_TOKEN:url]"),
+            "{stray:?}: {redacted:?}"
+        );
+    }
+    // Multi-byte characters still decode whole: `é` is `%C3%A9`.
+    let env = secrets_env! { API_KEY => "caf\u{e9}-token-1234" };
+    let redacted = env
+        .redactor()
+        .redact("x%caf%C3%A9%2Dtoken%2D1234")
+        .into_owned();
+    assert!(redacted.contains("[secret:API_KEY:url]"), "{redacted:?}");
+}

@@ -268,12 +268,34 @@ fn hex_digit(byte: u8) -> Option<u32> {
     char::from(byte).to_digit(16)
 }
 
-/// `%XX`, either hex case: one byte.
+/// `%XX`, either hex case: one character. A byte above 0x7F is decoded only together with the
+/// continuation escapes that make it a whole UTF-8 character (`%C3%A9`); otherwise the `%` stays
+/// literal. Without that, a stray `%` before a percent-encoded value that starts with two hex
+/// digits (`%` + `canary%2D…`) swallowed the value's first two characters (`%ca` = 0xCA) and
+/// hid the rest from the scan — found by the redactor's fuzz target.
 fn percent_at(input: &[u8], at: usize, buf: &mut [u8; 4]) -> Option<(usize, usize)> {
-    let high = hex_digit(*input.get(at + 1)?)?;
-    let low = hex_digit(*input.get(at + 2)?)?;
-    buf[0] = u8::try_from(high << 4 | low).ok()?;
-    Some((1, 3))
+    let byte_at = |at: usize| -> Option<u8> {
+        if *input.get(at)? != b'%' {
+            return None;
+        }
+        let high = hex_digit(*input.get(at + 1)?)?;
+        let low = hex_digit(*input.get(at + 2)?)?;
+        u8::try_from(high << 4 | low).ok()
+    };
+    let lead = byte_at(at)?;
+    let len = match lead {
+        0x00..=0x7F => 1,
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => return None, // a continuation byte or a byte UTF-8 never uses
+    };
+    buf[0] = lead;
+    for (i, slot) in buf.iter_mut().enumerate().take(len).skip(1) {
+        *slot = byte_at(at + 3 * i).filter(|b| (0x80..=0xBF).contains(b))?;
+    }
+    std::str::from_utf8(&buf[..len]).ok()?;
+    Some((len, 3 * len))
 }
 
 /// `&name;`, `&#99;`, `&#x63;` / `&#X63;`: one character.
