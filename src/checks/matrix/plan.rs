@@ -1,8 +1,11 @@
 //! Planning: which request each scenario sends, under which store condition, and what it
 //! must get. No sending here, so a runner over real HTTP can reuse the plan unchanged.
 
+use super::report::{ScenarioResult, Verdict};
 use super::route::{Kind, ProtectedRoute};
 use super::scenario::{Channel, Outcome, Scenario};
+use super::status::StatusExpectation;
+use crate::ReadLog;
 use crate::http::TestRequest;
 
 /// The store's state while a scenario runs.
@@ -44,6 +47,30 @@ pub(crate) struct Planned {
 }
 
 impl Planned {
+    /// The request to send, or why this scenario cannot be sent here (its verdict is then
+    /// *not applicable*). Shared by the in-process and the remote runner.
+    pub(crate) fn build_request(&self) -> Result<http::Request<bytes::Bytes>, String> {
+        let request = self.request.as_ref().map_err(Clone::clone)?;
+        request
+            .try_build_ref()
+            .map_err(|error| format!("it cannot be sent: {error}"))
+    }
+
+    /// Its result before anything is observed: what was planned, passing until judged.
+    pub(crate) fn unjudged(&self, expected: StatusExpectation) -> ScenarioResult {
+        ScenarioResult {
+            scenario: self.scenario,
+            name: self.name(),
+            credential: self.credential.clone(),
+            outcome: self.outcome,
+            expected,
+            status: None,
+            verdict: Verdict::Pass,
+            reads: ReadLog::new(Vec::new(), Vec::new()),
+            leaks: Vec::new(),
+        }
+    }
+
     pub(crate) fn send(
         scenario: Scenario,
         credential: String,

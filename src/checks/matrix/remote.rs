@@ -13,7 +13,7 @@ use super::plan::{Planned, plan};
 use super::report::{MatrixReport, ScenarioResult, Verdict};
 use super::route::{Kind, ProtectedRoute};
 use super::scenario::Scenario;
-use crate::{ReadLog, Redactor, SecretsEnv};
+use crate::{Redactor, SecretsEnv};
 
 impl ProtectedRoute {
     /// Sends the scenarios that need no change to the store to a running Worker at
@@ -81,17 +81,7 @@ impl ProtectedRoute {
         redactor: &Redactor,
     ) -> ScenarioResult {
         let expected = self.expected(planned.outcome);
-        let mut result = ScenarioResult {
-            scenario: planned.scenario,
-            name: planned.name(),
-            credential: planned.credential.clone(),
-            outcome: planned.outcome,
-            expected,
-            status: None,
-            verdict: Verdict::Pass,
-            reads: ReadLog::new(Vec::new(), Vec::new()),
-            leaks: Vec::new(),
-        };
+        let mut result = planned.unjudged(expected);
         if planned.condition.changes_the_store() {
             result.verdict = Verdict::NotApplicable(
                 "it changes the store, which a running Worker's is not: run it in process"
@@ -103,17 +93,10 @@ impl ProtectedRoute {
             result.verdict = Verdict::NotApplicable(why.to_owned());
             return result;
         }
-        let request = match &planned.request {
-            Ok(request) => request,
-            Err(why) => {
-                result.verdict = Verdict::NotApplicable(why.clone());
-                return result;
-            }
-        };
-        let built = match request.try_build_ref() {
+        let built = match planned.build_request() {
             Ok(built) => built,
-            Err(error) => {
-                result.verdict = Verdict::NotApplicable(format!("it cannot be sent: {error}"));
+            Err(why) => {
+                result.verdict = Verdict::NotApplicable(why);
                 return result;
             }
         };
@@ -151,7 +134,11 @@ impl ProtectedRoute {
         };
         let observation = match observation {
             Observation::Failed { message } => {
-                let mut sent = credential_parts(request);
+                let mut sent = planned
+                    .request
+                    .as_ref()
+                    .map(credential_parts)
+                    .unwrap_or_default();
                 sent.extend(planned.presented.clone());
                 sent.push(secret.to_string());
                 let message = scrub(&scrubber(sent), &message);

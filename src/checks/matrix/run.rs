@@ -11,7 +11,7 @@ use super::report::{MatrixReport, Problem, ScenarioResult, Verdict};
 use super::route::ProtectedRoute;
 use super::scenario::Scenario;
 use crate::http::{Handler, TestClient};
-use crate::{ReadLog, Redactor, SecretsEnv};
+use crate::{Redactor, SecretsEnv};
 
 impl ProtectedRoute {
     /// Runs every scenario against `client`'s handler, one after another, with the client's
@@ -56,28 +56,11 @@ impl ProtectedRoute {
         redactor: &Redactor,
     ) -> ScenarioResult {
         let expected = self.expected(planned.outcome);
-        let mut result = ScenarioResult {
-            scenario: planned.scenario,
-            name: planned.name(),
-            credential: planned.credential.clone(),
-            outcome: planned.outcome,
-            expected,
-            status: None,
-            verdict: Verdict::Pass,
-            reads: ReadLog::new(Vec::new(), Vec::new()),
-            leaks: Vec::new(),
-        };
-        let request = match &planned.request {
-            Ok(request) => request,
-            Err(why) => {
-                result.verdict = Verdict::NotApplicable(why.clone());
-                return result;
-            }
-        };
-        let built = match request.try_build_ref() {
+        let mut result = planned.unjudged(expected);
+        let built = match planned.build_request() {
             Ok(built) => built,
-            Err(error) => {
-                result.verdict = Verdict::NotApplicable(format!("it cannot be sent: {error}"));
+            Err(why) => {
+                result.verdict = Verdict::NotApplicable(why);
                 return result;
             }
         };
@@ -105,7 +88,11 @@ impl ProtectedRoute {
             Err(message) => {
                 // Near misses and derived credentials are not values the env knows: blank
                 // what was sent first, then every fixture value.
-                let mut sent = credential_parts(request);
+                let mut sent = planned
+                    .request
+                    .as_ref()
+                    .map(credential_parts)
+                    .unwrap_or_default();
                 sent.extend(planned.presented.clone());
                 sent.push(secret.to_string());
                 let message = scrub(&scrubber(sent), &message);
