@@ -139,8 +139,6 @@ impl Parser<'_, '_> {
         let start = self.pos;
         self.pos += 1; // `{`
         let mut entries: Vec<(Key, Node)> = Vec::new();
-        // Key → index into `entries`: duplicate detection stays linear in the object's size.
-        let mut seen: HashMap<String, usize> = HashMap::new();
         loop {
             self.skip_trivia()?;
             match self.peek() {
@@ -168,27 +166,12 @@ impl Parser<'_, '_> {
                 name,
                 span: key_start..self.pos,
             };
-            if let Some((first, _)) = seen.get(&key.name).map(|&i| &entries[i]) {
-                let first = self.index.locate(first.span.start);
-                return Err(ConfigError::at(
-                    ConfigErrorKind::Duplicate,
-                    self.index.locate(key_start),
-                    format!(
-                        "duplicate key `{}` (first at line {}, column {})",
-                        key.name,
-                        first.line(),
-                        first.column()
-                    ),
-                )
-                .expected("each key once per object"));
-            }
             self.skip_trivia()?;
             if self.peek() != Some(b':') {
                 return Err(self.unexpected("`:` after the key"));
             }
             self.pos += 1;
             let value = self.value()?;
-            seen.insert(key.name.clone(), entries.len());
             entries.push((key, value));
             self.skip_trivia()?;
             match self.peek() {
@@ -200,10 +183,49 @@ impl Parser<'_, '_> {
                 _ => return Err(self.unexpected("`,` or `}`")),
             }
         }
+        self.refuse_duplicate_keys(&entries)?;
         Ok(Node {
             span: start..self.pos,
             kind: NodeKind::Table(entries),
         })
+    }
+
+    /// The first key (in document order) that repeats an earlier one is an error naming both
+    /// places. Checked once the object is read, borrowing the keys: no key is copied, and a
+    /// small object is scanned without a map (each copy and each map cost an allocation, which
+    /// dominated parsing large files).
+    fn refuse_duplicate_keys(&self, entries: &[(Key, Node)]) -> Result<(), ConfigError> {
+        const SCAN_BELOW: usize = 16;
+        let repeat = if entries.len() < SCAN_BELOW {
+            (1..entries.len()).find_map(|second| {
+                let name = &entries[second].0.name;
+                let first = entries[..second]
+                    .iter()
+                    .position(|(k, _)| &k.name == name)?;
+                Some((first, second))
+            })
+        } else {
+            let mut seen: HashMap<&str, usize> = HashMap::with_capacity(entries.len());
+            entries.iter().enumerate().find_map(|(second, (key, _))| {
+                seen.insert(&key.name, second).map(|first| (first, second))
+            })
+        };
+        let Some((first, second)) = repeat else {
+            return Ok(());
+        };
+        let key = &entries[second].0;
+        let first = self.index.locate(entries[first].0.span.start);
+        Err(ConfigError::at(
+            ConfigErrorKind::Duplicate,
+            self.index.locate(key.span.start),
+            format!(
+                "duplicate key `{}` (first at line {}, column {})",
+                key.name,
+                first.line(),
+                first.column()
+            ),
+        )
+        .expected("each key once per object"))
     }
 
     fn array(&mut self) -> Result<Node, ConfigError> {
