@@ -532,3 +532,21 @@ fn a_stray_percent_before_a_percent_encoded_value() {
         .into_owned();
     assert!(redacted.contains("[secret:API_KEY:url]"), "{redacted:?}");
 }
+
+/// Known gap, found by the redactor's fuzz target with a random seed: a stray backslash on
+/// both sides of a JSON-escaped value (`…\` + `\u0070\u0040…\u005C` + `/…`) makes the decoded
+/// views pair the strays with the value's own escapes (`\\`, `\/`), so no view holds the value
+/// whole. The fix is open (issue 11); run with `cargo test -- --ignored` to see it fail.
+#[test]
+#[ignore = "known gap: stray escape characters around an escaped value (issue 11)"]
+fn stray_backslashes_around_a_json_escaped_value() {
+    let value = "p@ss w/rd+\u{e9}!\"\\";
+    let env = secrets_env! { DB_PASSWORD => value };
+    let escaped: String = value
+        .chars()
+        .map(|c| format!("\\u{:04X}", c as u32))
+        .collect();
+    let text = format!("x\\u0077\\{escaped}/y");
+    let redacted = env.redactor().redact(&text).into_owned();
+    assert!(!redacted.contains(&escaped), "{redacted:?}");
+}
