@@ -1,12 +1,13 @@
 //! Planning: which request each scenario sends, under which store condition, and what it
 //! must get. No sending here, so a runner over real HTTP can reuse the plan unchanged.
 
+use super::hide::{credential_parts, scrub, scrubber};
 use super::report::{ScenarioResult, Verdict};
 use super::route::{Kind, ProtectedRoute};
 use super::scenario::{Channel, Outcome, Scenario};
 use super::status::StatusExpectation;
-use crate::ReadLog;
 use crate::http::TestRequest;
+use crate::{ReadLog, Redactor};
 
 /// The store's state while a scenario runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +55,21 @@ impl Planned {
         request
             .try_build_ref()
             .map_err(|error| format!("it cannot be sent: {error}"))
+    }
+
+    /// A handler's (or transport's) error text with nothing of value left: what this scenario
+    /// sent (near misses and derived credentials are not values the env knows) blanked first,
+    /// then the secret, then every fixture value.
+    pub(crate) fn hide_in_error(&self, message: &str, secret: &str, redactor: &Redactor) -> String {
+        let mut sent = self
+            .request
+            .as_ref()
+            .map(credential_parts)
+            .unwrap_or_default();
+        sent.extend(self.presented.clone());
+        sent.push(secret.to_owned());
+        let message = scrub(&scrubber(sent), message);
+        redactor.redact(&message).into_owned()
     }
 
     /// Its result before anything is observed: what was planned, passing until judged.

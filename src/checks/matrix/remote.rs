@@ -7,7 +7,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 use super::error::{MatrixError, preflight};
-use super::hide::{credential_parts, route_line, scrub, scrubber};
+use super::hide::route_line;
 use super::judge::{Observation, judge};
 use super::plan::{Planned, plan};
 use super::report::{MatrixReport, ScenarioResult, Verdict};
@@ -133,19 +133,9 @@ impl ProtectedRoute {
             },
         };
         let observation = match observation {
-            Observation::Failed { message } => {
-                let mut sent = planned
-                    .request
-                    .as_ref()
-                    .map(credential_parts)
-                    .unwrap_or_default();
-                sent.extend(planned.presented.clone());
-                sent.push(secret.to_string());
-                let message = scrub(&scrubber(sent), &message);
-                Observation::Failed {
-                    message: redactor.redact(&message).into_owned(),
-                }
-            }
+            Observation::Failed { message } => Observation::Failed {
+                message: planned.hide_in_error(&message, secret, redactor),
+            },
             answered => answered,
         };
         result.verdict = judge(planned.outcome, planned.condition, expected, &observation);

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::error::{MatrixError, preflight};
-use super::hide::{credential_parts, route_line, scrub, scrubber};
+use super::hide::{credential_parts, route_line};
 use super::judge::{Observation, judge};
 use super::plan::{Condition, Planned, plan};
 use super::report::{MatrixReport, Problem, ScenarioResult, Verdict};
@@ -85,21 +85,9 @@ impl ProtectedRoute {
                     leaks: result.leaks.clone(),
                 }
             }
-            Err(message) => {
-                // Near misses and derived credentials are not values the env knows: blank
-                // what was sent first, then every fixture value.
-                let mut sent = planned
-                    .request
-                    .as_ref()
-                    .map(credential_parts)
-                    .unwrap_or_default();
-                sent.extend(planned.presented.clone());
-                sent.push(secret.to_string());
-                let message = scrub(&scrubber(sent), &message);
-                Observation::Failed {
-                    message: redactor.redact(&message).into_owned(),
-                }
-            }
+            Err(message) => Observation::Failed {
+                message: planned.hide_in_error(&message, secret, redactor),
+            },
         };
         result.verdict = judge(planned.outcome, planned.condition, expected, &observation);
         result
