@@ -4,6 +4,9 @@
 //! `cargo bench --bench parse` (add `--features wrangler-state` for wrangler's local state),
 //! and Devflare's local values file.
 //! Quote medians; 10× the input must cost at most 15× the time.
+//!
+//! The allocator is pinned first (see [`reuse_freed_memory_at_every_size`]): this measures
+//! the parsers, not where glibc's allocator changes strategy.
 
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -12,7 +15,28 @@ use devflare_test::SecretsEnv;
 use devflare_test::config::{FixtureFile, Format, WranglerConfig};
 
 fn main() {
+    reuse_freed_memory_at_every_size();
     divan::main();
+}
+
+/// glibc serves a block over its mmap threshold (dynamic, capped at 32 MiB) with a fresh
+/// `mmap` and returns it on free, so the next parse faults every page in again; smaller
+/// blocks are reused from the heap. At 100k entries the `toml` crate's token buffer alone
+/// passes 32 MiB, at 10k it does not: in a loop, 100k inputs paid ~20 % of their time in page
+/// faults that 10k inputs did not, which read as 17–22× per 10× while instruction counts
+/// (callgrind) and a first parse in a fresh process both grow 8–12×. Serving every size
+/// from the heap, never trimmed, makes repeated parses compare like with like.
+fn reuse_freed_memory_at_every_size() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `mallopt` only changes allocator parameters; called before any thread starts.
+    unsafe {
+        assert_eq!(libc::mallopt(libc::M_MMAP_MAX, 0), 1, "mallopt(M_MMAP_MAX)");
+        assert_eq!(
+            libc::mallopt(libc::M_TRIM_THRESHOLD, i32::MAX),
+            1,
+            "mallopt(M_TRIM_THRESHOLD)"
+        );
+    }
 }
 
 const STORE: &str = "0123456789abcdef0123456789abcdef";

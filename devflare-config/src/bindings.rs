@@ -1,10 +1,9 @@
 //! `secrets_store_secrets` entries — `{ binding, store_id, secret_name }` — shared by wrangler
 //! config and fixture files.
 
-use std::collections::HashMap;
-
 use crate::document::Document;
 use crate::error::{ConfigError, ConfigErrorKind, Warning, one_of};
+use crate::repeat::first_repeat;
 use crate::suggest::closest;
 use crate::tree::{Node, NodeKind};
 use crate::{Format, Location};
@@ -79,26 +78,34 @@ pub(crate) fn read_entries(
             ),
         ));
     };
-    let mut decls: Vec<BindingDecl> = Vec::with_capacity(items.len());
-    // Index by name so duplicate detection stays linear in the number of bindings.
-    let mut seen: HashMap<String, usize> = HashMap::with_capacity(items.len());
+    let mut decls = Vec::with_capacity(items.len());
+    let mut unreadable = None;
     for item in items {
-        let decl = read_entry(doc, item, prefix, unknown, warnings)?;
-        if let Some(first) = seen.get(&decl.binding).map(|&i| &decls[i]) {
-            return Err(ConfigError::at(
-                ConfigErrorKind::Duplicate,
-                decl.location.clone(),
-                format!(
-                    "binding `{}` is declared twice: first at {}, again here",
-                    decl.binding, first.location
-                ),
-            )
-            .expected("each binding name once"));
+        match read_entry(doc, item, prefix, unknown, warnings) {
+            Ok(decl) => decls.push(decl),
+            Err(error) => {
+                unreadable = Some(error);
+                break;
+            }
         }
-        seen.insert(decl.binding.clone(), decls.len());
-        decls.push(decl);
     }
-    Ok(decls)
+    // Duplicates are found once every entry is read; the first problem in file order wins.
+    if let Some((first, second)) = first_repeat(decls.len(), |at| &decls[at].binding) {
+        let (first, decl) = (&decls[first], &decls[second]);
+        return Err(ConfigError::at(
+            ConfigErrorKind::Duplicate,
+            decl.location.clone(),
+            format!(
+                "binding `{}` is declared twice: first at {}, again here",
+                decl.binding, first.location
+            ),
+        )
+        .expected("each binding name once"));
+    }
+    match unreadable {
+        Some(error) => Err(error),
+        None => Ok(decls),
+    }
 }
 
 fn read_entry(
@@ -146,7 +153,7 @@ fn read_entry(
             }
         };
         match &value.kind {
-            NodeKind::String(s) => found[slot] = Some(s.clone()),
+            NodeKind::String(s) => found[slot] = Some(s.to_string()),
             _ => {
                 return Err(doc.wrong_type(
                     value,

@@ -10,7 +10,7 @@ use crate::{Location, jsonc, toml_tree};
 pub(crate) struct Document<'t> {
     pub(crate) index: LineIndex<'t>,
     pub(crate) format: Format,
-    pub(crate) root: Node,
+    pub(crate) root: Node<'t>,
 }
 
 impl<'t> Document<'t> {
@@ -36,13 +36,13 @@ impl<'t> Document<'t> {
     }
 
     /// The root must be a table / object.
-    pub(crate) fn root_entries(&self) -> Result<&[(crate::tree::Key, Node)], ConfigError> {
+    pub(crate) fn root_entries(&self) -> Result<&[(crate::tree::Key<'t>, Node<'t>)], ConfigError> {
         self.root
             .entries()
             .ok_or_else(|| self.wrong_type(&self.root, "the top level", self.table_word()))
     }
 
-    pub(crate) fn wrong_type(&self, node: &Node, what: &str, expected: &str) -> ConfigError {
+    pub(crate) fn wrong_type(&self, node: &Node<'_>, what: &str, expected: &str) -> ConfigError {
         ConfigError::at(
             ConfigErrorKind::WrongType,
             self.locate(node.span.start),

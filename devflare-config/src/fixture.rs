@@ -114,7 +114,7 @@ impl FixtureFile {
         let mut bindings = Vec::new();
         let mut values = Vec::new();
         for (key, node) in doc.root_entries()? {
-            match key.name.as_str() {
+            match &*key.name {
                 "secrets_store_secrets" => {
                     bindings = read_entries(&doc, node, "", UnknownKeys::Reject, &mut Vec::new())?;
                 }
@@ -147,9 +147,9 @@ impl FixtureFile {
                                 ));
                             };
                             values.push(FixtureValue {
-                                store_id: store.name.clone(),
-                                secret_name: name.name.clone(),
-                                value: value.clone(),
+                                store_id: store.name.to_string(),
+                                secret_name: name.name.to_string(),
+                                value: value.to_string(),
                                 location: doc.locate(name.span.start),
                             });
                         }

@@ -7,13 +7,14 @@
 
 use crate::error::{ConfigError, ConfigErrorKind};
 use crate::location::LineIndex;
+use crate::repeat::first_repeat;
 use crate::tree::{Key, Node, NodeKind};
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 /// Deeper nesting is refused rather than risking the stack (serde_json's limit too).
 const MAX_DEPTH: usize = 128;
 
-pub(crate) fn parse(text: &str, index: &LineIndex<'_>) -> Result<Node, ConfigError> {
+pub(crate) fn parse<'t>(text: &'t str, index: &LineIndex<'t>) -> Result<Node<'t>, ConfigError> {
     let mut parser = Parser {
         text,
         bytes: text.as_bytes(),
@@ -37,7 +38,7 @@ struct Parser<'t, 'i> {
     index: &'i LineIndex<'t>,
 }
 
-impl Parser<'_, '_> {
+impl<'t> Parser<'t, '_> {
     fn error_at(&self, offset: usize, message: &str, expected: &str) -> ConfigError {
         ConfigError::at(
             ConfigErrorKind::Syntax,
@@ -100,7 +101,7 @@ impl Parser<'_, '_> {
         Ok(())
     }
 
-    fn value(&mut self) -> Result<Node, ConfigError> {
+    fn value(&mut self) -> Result<Node<'t>, ConfigError> {
         self.skip_trivia()?;
         let start = self.pos;
         let kind = match self.peek() {
@@ -121,8 +122,8 @@ impl Parser<'_, '_> {
 
     fn nested(
         &mut self,
-        parse: fn(&mut Self) -> Result<Node, ConfigError>,
-    ) -> Result<Node, ConfigError> {
+        parse: fn(&mut Self) -> Result<Node<'t>, ConfigError>,
+    ) -> Result<Node<'t>, ConfigError> {
         if self.depth >= MAX_DEPTH {
             return Err(self.error_here(
                 "nesting too deep",
@@ -135,10 +136,10 @@ impl Parser<'_, '_> {
         node
     }
 
-    fn object(&mut self) -> Result<Node, ConfigError> {
+    fn object(&mut self) -> Result<Node<'t>, ConfigError> {
         let start = self.pos;
         self.pos += 1; // `{`
-        let mut entries: Vec<(Key, Node)> = Vec::new();
+        let mut entries: Vec<(Key<'t>, Node<'t>)> = Vec::new();
         loop {
             self.skip_trivia()?;
             match self.peek() {
@@ -191,25 +192,9 @@ impl Parser<'_, '_> {
     }
 
     /// The first key (in document order) that repeats an earlier one is an error naming both
-    /// places. Checked once the object is read, borrowing the keys: no key is copied, and a
-    /// small object is scanned without a map (each copy and each map cost an allocation, which
-    /// dominated parsing large files).
-    fn refuse_duplicate_keys(&self, entries: &[(Key, Node)]) -> Result<(), ConfigError> {
-        const SCAN_BELOW: usize = 16;
-        let repeat = if entries.len() < SCAN_BELOW {
-            (1..entries.len()).find_map(|second| {
-                let name = &entries[second].0.name;
-                let first = entries[..second]
-                    .iter()
-                    .position(|(k, _)| &k.name == name)?;
-                Some((first, second))
-            })
-        } else {
-            let mut seen: HashMap<&str, usize> = HashMap::with_capacity(entries.len());
-            entries.iter().enumerate().find_map(|(second, (key, _))| {
-                seen.insert(&key.name, second).map(|first| (first, second))
-            })
-        };
+    /// places. Checked once the object is read, borrowing the keys: no key is copied.
+    fn refuse_duplicate_keys(&self, entries: &[(Key<'t>, Node<'t>)]) -> Result<(), ConfigError> {
+        let repeat = first_repeat(entries.len(), |at| &entries[at].0.name);
         let Some((first, second)) = repeat else {
             return Ok(());
         };
@@ -228,7 +213,7 @@ impl Parser<'_, '_> {
         .expected("each key once per object"))
     }
 
-    fn array(&mut self) -> Result<Node, ConfigError> {
+    fn array(&mut self) -> Result<Node<'t>, ConfigError> {
         let start = self.pos;
         self.pos += 1; // `[`
         let mut items = Vec::new();
@@ -269,7 +254,11 @@ impl Parser<'_, '_> {
         })
     }
 
-    fn literal(&mut self, word: &str, type_name: &'static str) -> Result<NodeKind, ConfigError> {
+    fn literal(
+        &mut self,
+        word: &str,
+        type_name: &'static str,
+    ) -> Result<NodeKind<'t>, ConfigError> {
         if self.bytes[self.pos..].starts_with(word.as_bytes()) {
             self.pos += word.len();
             Ok(NodeKind::Scalar(type_name))
@@ -281,7 +270,7 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn number(&mut self) -> Result<NodeKind, ConfigError> {
+    fn number(&mut self) -> Result<NodeKind<'t>, ConfigError> {
         let start = self.pos;
         let digits = |p: &mut Self| {
             let from = p.pos;
@@ -319,23 +308,31 @@ impl Parser<'_, '_> {
         Ok(NodeKind::Scalar("a number"))
     }
 
-    /// A string literal at `self.pos` (which is `"`), unescaped.
-    fn string(&mut self) -> Result<String, ConfigError> {
+    /// A string literal at `self.pos` (which is `"`), unescaped: borrowed from the text
+    /// unless it holds an escape.
+    fn string(&mut self) -> Result<Cow<'t, str>, ConfigError> {
         let start = self.pos;
         self.pos += 1;
-        let mut out = String::new();
+        let mut out: Option<String> = None;
         let mut run = self.pos;
         loop {
             match self.peek() {
                 None => return Err(self.error_at(start, "unterminated string", "a closing `\"`")),
                 Some(b'"') => {
-                    out.push_str(&self.text[run..self.pos]);
+                    let rest = &self.text[run..self.pos];
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(match out {
+                        None => Cow::Borrowed(rest),
+                        Some(mut out) => {
+                            out.push_str(rest);
+                            Cow::Owned(out)
+                        }
+                    });
                 }
                 Some(b'\\') => {
+                    let out = out.get_or_insert_with(String::new);
                     out.push_str(&self.text[run..self.pos]);
-                    self.escape(&mut out)?;
+                    self.escape(out)?;
                     run = self.pos;
                 }
                 Some(0x00..=0x1F) => {
@@ -427,5 +424,60 @@ impl Parser<'_, '_> {
                 "four hex digits after `\\u`",
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `(line, column)` of the duplicate error and of the first occurrence, for a JSON object
+    /// of `keys` on one line each.
+    fn duplicate_in(keys: &[String]) -> Option<String> {
+        let body: Vec<String> = keys.iter().map(|k| format!("\"{k}\": 1")).collect();
+        let text = format!("{{\n{}\n}}", body.join(",\n"));
+        let index = LineIndex::new("o.json", &text);
+        parse(&text, &index).err().map(|e| e.to_string())
+    }
+
+    fn keys(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("key-{i}")).collect()
+    }
+
+    #[test]
+    fn a_large_object_reports_the_first_repeat_in_file_order_with_both_places() {
+        // Line of key i is i + 2. Key 30 repeats key 7 and key 35 repeats key 2: 30 comes first.
+        let mut names = keys(40);
+        names[30] = names[7].clone();
+        names[35] = names[2].clone();
+        let error = duplicate_in(&names).unwrap();
+        assert!(
+            error.starts_with("o.json:32:1: duplicate key `key-7` (first at line 9, column 1)"),
+            "{error}"
+        );
+        // The same on both sides of the size where the check changes method.
+        for n in [3, 15, 16, 17, 1000] {
+            let mut names = keys(n);
+            names[n - 1] = names[0].clone();
+            let error = duplicate_in(&names).unwrap();
+            let expected = format!(
+                "o.json:{}:1: duplicate key `key-0` (first at line 2,",
+                n + 1
+            );
+            assert!(error.starts_with(&expected), "{n}: {error}");
+            assert!(duplicate_in(&keys(n)).is_none(), "{n} distinct keys");
+        }
+    }
+
+    #[test]
+    fn a_key_repeated_three_times_names_its_first_place() {
+        let mut names = keys(50);
+        names[20] = names[10].clone();
+        names[45] = names[10].clone();
+        let error = duplicate_in(&names).unwrap();
+        assert!(
+            error.starts_with("o.json:22:1: duplicate key `key-10` (first at line 12, column 1)"),
+            "{error}"
+        );
     }
 }

@@ -27,6 +27,7 @@ mod error;
 mod fixture;
 mod jsonc;
 mod location;
+mod repeat;
 mod suggest;
 mod toml_tree;
 mod tree;

@@ -6,7 +6,7 @@ use crate::error::{ConfigError, ConfigErrorKind};
 use crate::location::LineIndex;
 use crate::tree::{Key, Node, NodeKind};
 
-pub(crate) fn parse(text: &str, index: &LineIndex<'_>) -> Result<Node, ConfigError> {
+pub(crate) fn parse<'t>(text: &'t str, index: &LineIndex<'_>) -> Result<Node<'t>, ConfigError> {
     match DeTable::parse(text) {
         Ok(table) => {
             let span = table.span();
@@ -51,13 +51,13 @@ fn syntax_error(error: &toml::de::Error, index: &LineIndex<'_>) -> ConfigError {
     ConfigError::at(ConfigErrorKind::Syntax, index.locate(offset), message).expected(expected)
 }
 
-fn table_kind(table: DeTable<'_>) -> NodeKind {
+fn table_kind(table: DeTable<'_>) -> NodeKind<'_> {
     let mut entries: Vec<(Key, Node)> = table
         .into_iter()
         .map(|(key, value)| {
             let key = Key {
                 span: key.span(),
-                name: key.into_inner().into_owned(),
+                name: key.into_inner(),
             };
             (key, node(value))
         })
@@ -67,10 +67,10 @@ fn table_kind(table: DeTable<'_>) -> NodeKind {
     NodeKind::Table(entries)
 }
 
-fn node(value: toml::Spanned<DeValue<'_>>) -> Node {
+fn node(value: toml::Spanned<DeValue<'_>>) -> Node<'_> {
     let span = value.span();
     let kind = match value.into_inner() {
-        DeValue::String(s) => NodeKind::String(s.into_owned()),
+        DeValue::String(s) => NodeKind::String(s),
         DeValue::Integer(_) => NodeKind::Scalar("an integer"),
         DeValue::Float(_) => NodeKind::Scalar("a float"),
         DeValue::Boolean(_) => NodeKind::Scalar("a boolean"),

@@ -2,6 +2,7 @@
 //! once. Only strings are kept as values; other scalars keep only their type, which is all an
 //! error needs (and never echoes them).
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// The file formats a document can come from.
@@ -43,29 +44,31 @@ impl Format {
     }
 }
 
+/// A value and its span. Strings and keys borrow the source text unless they hold escapes:
+/// an allocation per key and per string was most of the cost of parsing a large file.
 #[derive(Debug)]
-pub(crate) struct Node {
+pub(crate) struct Node<'t> {
     pub(crate) span: Range<usize>,
-    pub(crate) kind: NodeKind,
+    pub(crate) kind: NodeKind<'t>,
 }
 
 #[derive(Debug)]
-pub(crate) enum NodeKind {
-    String(String),
-    Array(Vec<Node>),
+pub(crate) enum NodeKind<'t> {
+    String(Cow<'t, str>),
+    Array(Vec<Node<'t>>),
     /// Entries in source order.
-    Table(Vec<(Key, Node)>),
+    Table(Vec<(Key<'t>, Node<'t>)>),
     /// Any other scalar, by its article-prefixed type name (`"an integer"`, `"null"`).
     Scalar(&'static str),
 }
 
 #[derive(Debug)]
-pub(crate) struct Key {
-    pub(crate) name: String,
+pub(crate) struct Key<'t> {
+    pub(crate) name: Cow<'t, str>,
     pub(crate) span: Range<usize>,
 }
 
-impl Node {
+impl<'t> Node<'t> {
     /// The type, as messages name it (`"a string"`, `"an array"`, `"a table"`/`"an object"`).
     pub(crate) fn type_name(&self, format: Format) -> &'static str {
         match &self.kind {
@@ -76,14 +79,14 @@ impl Node {
         }
     }
 
-    pub(crate) fn entries(&self) -> Option<&[(Key, Node)]> {
+    pub(crate) fn entries(&self) -> Option<&[(Key<'t>, Node<'t>)]> {
         match &self.kind {
             NodeKind::Table(entries) => Some(entries),
             _ => None,
         }
     }
 
-    pub(crate) fn get(&self, key: &str) -> Option<(&Key, &Node)> {
+    pub(crate) fn get(&self, key: &str) -> Option<(&Key<'t>, &Node<'t>)> {
         self.entries()?
             .iter()
             .find(|(k, _)| k.name == key)

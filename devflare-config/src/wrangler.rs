@@ -173,7 +173,7 @@ impl WranglerConfig {
                     }
                 };
                 envs.push(EnvSection {
-                    name: name.name.clone(),
+                    name: name.name.to_string(),
                     section,
                 });
             }
@@ -296,7 +296,7 @@ fn read_section(
 /// report, and only matter here as far as names can be read.
 fn collect_names(
     doc: &Document<'_>,
-    node: &Node,
+    node: &Node<'_>,
     kind: &'static str,
     name_at: NameAt,
     out: &mut Vec<OtherBinding>,
@@ -308,16 +308,18 @@ fn collect_names(
             location: doc.locate(offset),
         });
     };
-    let named = |entry: &Node, field: &str| match entry.get(field) {
-        Some((
-            _,
-            Node {
-                kind: NodeKind::String(name),
-                span,
-            },
-        )) => Some((name.clone(), span.start)),
-        _ => None,
-    };
+    fn named<'n>(entry: &'n Node<'_>, field: &str) -> Option<(&'n str, usize)> {
+        match entry.get(field) {
+            Some((
+                _,
+                Node {
+                    kind: NodeKind::String(name),
+                    span,
+                },
+            )) => Some((name, span.start)),
+            _ => None,
+        }
+    }
     match name_at {
         NameAt::Keys => {
             for (key, _) in node.entries().unwrap_or_default() {
@@ -327,13 +329,13 @@ fn collect_names(
         NameAt::EachEntry(field) => {
             if let NodeKind::Array(items) = &node.kind {
                 for (name, offset) in items.iter().filter_map(|item| named(item, field)) {
-                    push(&name, offset);
+                    push(name, offset);
                 }
             }
         }
         NameAt::Field(field) => {
             if let Some((name, offset)) = named(node, field) {
-                push(&name, offset);
+                push(name, offset);
             }
         }
     }

@@ -431,6 +431,43 @@ fn an_unknown_env_suggests_the_closest_section() {
 
 // ---- duplicates -------------------------------------------------------------------------------
 
+/// Many bindings are checked by sorting hashes, not pairwise: the report must still name the
+/// first repeat in file order, and a malformed entry before it must still come first.
+#[test]
+fn a_duplicate_among_many_bindings_is_the_first_in_file_order() {
+    let entry = |binding: &str| {
+        format!(r#"{{"binding": "{binding}", "store_id": "s", "secret_name": "n"}}"#)
+    };
+    let mut entries: Vec<String> = (0..40).map(|i| entry(&format!("B{i}"))).collect();
+    entries[30] = entry("B7");
+    entries[35] = entry("B2");
+    let text = format!(
+        "{{\"secrets_store_secrets\": [\n{}\n]}}",
+        entries.join(",\n")
+    );
+    let config = WranglerConfig::parse(&text, "w.json", Format::Json).unwrap();
+    let error = config.secrets_store_secrets(None).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "w.json:32:1: binding `B7` is declared twice: first at w.json:9:1, again here; expected each binding name once"
+    );
+
+    entries[20] = r#"{"binding": "B20", "store_id": "s"}"#.to_owned();
+    let text = format!(
+        "{{\"secrets_store_secrets\": [\n{}\n]}}",
+        entries.join(",\n")
+    );
+    let config = WranglerConfig::parse(&text, "w.json", Format::Json).unwrap();
+    let error = config.secrets_store_secrets(None).unwrap_err();
+    assert_eq!(error.kind(), ConfigErrorKind::MissingField, "{error}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("w.json:22:1: missing key `secret_name`"),
+        "{error}"
+    );
+}
+
 #[test]
 fn a_duplicate_binding_in_one_file_names_both_places() {
     let text = "[[secrets_store_secrets]]\nbinding = \"A\"\nstore_id = \"s\"\nsecret_name = \"x\"\n\n[[secrets_store_secrets]]\nbinding = \"A\"\nstore_id = \"s\"\nsecret_name = \"y\"\n";

@@ -7,6 +7,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
 use super::LocalValuesError;
+use super::store::Store;
 use crate::location::LineIndex;
 use crate::tree::{Key, Node, NodeKind};
 use crate::{ConfigError, Location, jsonc};
@@ -56,7 +57,7 @@ pub struct LocalEntry<'a> {
 /// Devflare's local values file, parsed. Not `Debug`: it holds values.
 #[derive(Clone, Default)]
 pub struct LocalFile {
-    stores: BTreeMap<String, BTreeMap<String, LocalSecret>>,
+    stores: BTreeMap<String, Store>,
     /// Top-level keys other than `version` and `stores`, kept for the next write.
     other: Map<String, Value>,
 }
@@ -109,7 +110,7 @@ impl LocalFile {
         self.stores
             .get(store_id)
             .into_iter()
-            .flat_map(|secrets| secrets.keys().map(String::as_str))
+            .flat_map(|secrets| secrets.iter().map(|(name, _)| name))
     }
 
     /// One secret.
@@ -119,12 +120,12 @@ impl LocalFile {
 
     /// How many secrets the file holds.
     pub fn len(&self) -> usize {
-        self.stores.values().map(BTreeMap::len).sum()
+        self.stores.values().map(Store::len).sum()
     }
 
     /// Whether the file holds no secret.
     pub fn is_empty(&self) -> bool {
-        self.stores.values().all(BTreeMap::is_empty)
+        self.stores.values().all(Store::is_empty)
     }
 
     /// Sets a value and its `updatedAt`, keeping the entry's other keys if it exists.
@@ -133,8 +134,7 @@ impl LocalFile {
             .stores
             .entry(store_id.to_owned())
             .or_default()
-            .entry(name.to_owned())
-            .or_insert_with(|| LocalSecret {
+            .get_or_insert_with(name, || LocalSecret {
                 value: String::new(),
                 updated_at: None,
                 other: Map::new(),
@@ -149,7 +149,7 @@ impl LocalFile {
         let Some(store) = self.stores.get_mut(store_id) else {
             return false;
         };
-        let removed = store.remove(name).is_some();
+        let removed = store.remove(name);
         if store.is_empty() {
             self.stores.remove(store_id);
         }
@@ -209,7 +209,7 @@ impl Reader<'_> {
 
     /// Consumes the tree: strings move into the file instead of being copied (at 100k
     /// secrets, copying and freeing them twice cost more than the parse itself).
-    fn file(&self, root: Node) -> Result<LocalFile, LocalValuesError> {
+    fn file(&self, root: Node<'_>) -> Result<LocalFile, LocalValuesError> {
         let NodeKind::Table(entries) = root.kind else {
             return Err(self.error(
                 root.span.start,
@@ -222,12 +222,12 @@ impl Reader<'_> {
         let mut stores = None;
         let mut other = Map::new();
         for (key, node) in entries {
-            match key.name.as_str() {
+            match &*key.name {
                 "version" => version = Some((key, node)),
                 "stores" => stores = Some((key, node)),
                 _ => {
                     let value = self.raw_value(&node)?;
-                    other.insert(key.name, value);
+                    other.insert(key.name.into_owned(), value);
                 }
             }
         }
@@ -257,7 +257,7 @@ impl Reader<'_> {
         Ok(LocalFile { stores, other })
     }
 
-    fn version(&self, key: &Key, node: &Node) -> Result<(), LocalValuesError> {
+    fn version(&self, key: &Key<'_>, node: &Node<'_>) -> Result<(), LocalValuesError> {
         let NodeKind::Scalar("a number") = node.kind else {
             return Err(self.error(
                 key.span.start,
@@ -279,31 +279,30 @@ impl Reader<'_> {
 
     fn store(
         &self,
-        store_key: Key,
-        secrets: Node,
-    ) -> Result<(String, BTreeMap<String, LocalSecret>), LocalValuesError> {
-        let store_id = store_key.name;
+        store_key: Key<'_>,
+        secrets: Node<'_>,
+    ) -> Result<(String, Store), LocalValuesError> {
+        let store_id = store_key.name.into_owned();
         let NodeKind::Table(secrets) = secrets.kind else {
             return Err(self.error(
                 store_key.span.start,
                 format!("store `{store_id}` must be an object of secret names"),
             ));
         };
-        // Collected, not inserted one by one: `BTreeMap` sorts once and builds in bulk.
-        let store = secrets
+        let secrets = secrets
             .into_iter()
             .map(|(name_key, entry)| self.secret(&store_id, name_key, entry))
             .collect::<Result<_, _>>()?;
-        Ok((store_id, store))
+        Ok((store_id, Store::from_distinct(secrets)))
     }
 
     fn secret(
         &self,
         store_id: &str,
-        name_key: Key,
-        entry: Node,
+        name_key: Key<'_>,
+        entry: Node<'_>,
     ) -> Result<(String, LocalSecret), LocalValuesError> {
-        let name = name_key.name;
+        let name = name_key.name.into_owned();
         let at = |message: String| self.error(name_key.span.start, message);
         let NodeKind::Table(fields) = entry.kind else {
             return Err(at(format!(
@@ -314,9 +313,9 @@ impl Reader<'_> {
         let mut updated_at = None;
         let mut other = Map::new();
         for (field, node) in fields {
-            match (field.name.as_str(), node.kind) {
-                ("value", NodeKind::String(text)) => value = Some(text),
-                ("updatedAt", NodeKind::String(text)) => updated_at = Some(text),
+            match (&*field.name, node.kind) {
+                ("value", NodeKind::String(text)) => value = Some(text.into_owned()),
+                ("updatedAt", NodeKind::String(text)) => updated_at = Some(text.into_owned()),
                 ("value", kind) => {
                     let found = Node {
                         span: node.span,
@@ -337,7 +336,7 @@ impl Reader<'_> {
                         span: node.span,
                         kind,
                     })?;
-                    other.insert(field.name, value);
+                    other.insert(field.name.into_owned(), value);
                 }
             }
         }
@@ -358,7 +357,7 @@ impl Reader<'_> {
 
     /// A value this crate does not interpret, kept as JSON for the next write. Only its own
     /// span is read, so keeping unknown keys stays linear.
-    fn raw_value(&self, node: &Node) -> Result<Value, LocalValuesError> {
+    fn raw_value(&self, node: &Node<'_>) -> Result<Value, LocalValuesError> {
         serde_json::from_str(&self.text[node.span.clone()]).map_err(|_| {
             self.error(
                 node.span.start,

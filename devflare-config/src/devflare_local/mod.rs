@@ -33,6 +33,7 @@
 mod error;
 mod file;
 mod read;
+mod store;
 #[cfg(feature = "write")]
 mod write;
 
