@@ -214,8 +214,12 @@ const BASE64ISH: &str = "c2tfbGl2ZV8wNDJfWnE4dlIybVg0dEw5d0s3cQ+/c2tfbGl2ZV8=dGV
 
 /// Scans a body of `times` × 64 KiB, `repeats` times per iteration.
 fn scan_bench(bencher: divan::Bencher, line: &str, times: usize, repeats: usize) {
+    scan_body_bench(bencher, body_of(line, times), repeats);
+}
+
+/// Scans `body`, `repeats` times per iteration.
+fn scan_body_bench(bencher: divan::Bencher, body: String, repeats: usize) {
     let env = hundred_secrets();
-    let body = body_of(line, times);
     let client = TestClient::new(&env, async |_, _| Response::new(body.clone()));
     let response = client.send_blocking(TestRequest::get("/"));
     assert!(
@@ -295,4 +299,12 @@ fn leak_scan_growth_escapes(bencher: divan::Bencher, kib64: usize) {
 #[divan::bench(args = [1, 10])]
 fn leak_scan_growth_base64(bencher: divan::Bencher, kib64: usize) {
     scan_bench(bencher, BASE64ISH, kib64, 10 / kib64);
+}
+
+/// Growth over one run of backslashes as long as the body: the decoder that reads a run's
+/// last backslash as the start of an escape must read each run once, not once a backslash.
+#[divan::bench(args = [1, 10])]
+fn leak_scan_growth_backslash_run(bencher: divan::Bencher, kib64: usize) {
+    let body = format!("{}x", "\\".repeat(64 * 1024 * kib64 - 1));
+    scan_body_bench(bencher, body, 10 / kib64);
 }

@@ -533,20 +533,87 @@ fn a_stray_percent_before_a_percent_encoded_value() {
     assert!(redacted.contains("[secret:API_KEY:url]"), "{redacted:?}");
 }
 
-/// Known gap, found by the redactor's fuzz target with a random seed: a stray backslash on
-/// both sides of a JSON-escaped value (`…\` + `\u0070\u0040…\u005C` + `/…`) makes the decoded
-/// views pair the strays with the value's own escapes (`\\`, `\/`), so no view holds the value
-/// whole. The fix is open (issue 11); run with `cargo test -- --ignored` to see it fail.
+/// Found by the redactor's fuzz target with a random seed: a stray backslash on both sides of
+/// a JSON-escaped value (`…\` + `\u0070\u0040…\u005C` + `/…`) made the decoded views pair the
+/// strays with the value's own escapes (`\\`, `\/`), so no view held the value whole. A
+/// backslash that a `\u` escape produced no longer starts an escape in the next round.
 #[test]
-#[ignore = "known gap: stray escape characters around an escaped value (issue 11)"]
 fn stray_backslashes_around_a_json_escaped_value() {
     let value = "p@ss w/rd+\u{e9}!\"\\";
     let env = secrets_env! { DB_PASSWORD => value };
-    let escaped: String = value
+    for upper in [false, true] {
+        let escaped: String = value
+            .chars()
+            .map(|c| match upper {
+                true => format!("\\u{:04X}", c as u32),
+                false => format!("\\u{:04x}", c as u32),
+            })
+            .collect();
+        for text in [
+            format!("x\\u0077\\{escaped}/y"),
+            format!("x\\{escaped}/y"),
+            format!("\\{escaped}\\"),
+            format!("{escaped}/"),
+        ] {
+            assert!(env.redactor().contains_secret(&text), "{text:?}");
+            let redacted = env.redactor().redact(&text).into_owned();
+            assert!(!redacted.contains(&escaped), "{redacted:?}");
+            assert!(!redacted.contains("p@ss"), "{redacted:?}");
+        }
+    }
+}
+
+/// Found by the redactor's fuzz target: 31 stray backslashes before a `\u`-escaped value.
+/// Each decoding round halves a run of backslashes, so the value's own escape surfaced only
+/// after more rounds than the decoder runs; a run of any length is now read with its last
+/// backslash starting the escape.
+#[test]
+fn any_run_of_stray_backslashes_before_a_u_escaped_value() {
+    let token = "canary-api-token-9fK3qL7w";
+    let password = "p@ss w/rd+\u{e9}!\"\\";
+    let env = secrets_env! { API_TOKEN => token, DB_PASSWORD => password };
+    let redactor = env.redactor();
+    for value in [token, password] {
+        for upper in [false, true] {
+            let escaped: String = value
+                .chars()
+                .map(|c| match upper {
+                    true => format!("\\u{:04X}", c as u32),
+                    false => format!("\\u{:04x}", c as u32),
+                })
+                .collect();
+            for strays in 0..40 {
+                let text = format!(
+                    "{}{escaped}{}",
+                    "\\".repeat(strays),
+                    "\\".repeat(strays % 3)
+                );
+                assert!(redactor.contains_secret(&text), "{strays} strays: {text:?}");
+                let redacted = redactor.redact(&text);
+                assert!(
+                    !redacted.contains(&escaped),
+                    "{strays} strays: {redacted:?}"
+                );
+            }
+        }
+    }
+    // A long run before no escape at all is plain text.
+    let text = format!("{}x", "\\".repeat(10_000));
+    assert!(!redactor.contains_secret(&text));
+}
+
+/// JSON carried in a JSON string still decodes when the inner document escaped everything
+/// with `\u`: the outer level doubles those backslashes (`\\u0070`), which stay escapes.
+#[test]
+fn a_u_escaped_value_inside_a_json_string_inside_json() {
+    let value = "p@ss w/rd+\u{e9}!\"\\";
+    let env = secrets_env! { DB_PASSWORD => value };
+    let inner: String = value
         .chars()
-        .map(|c| format!("\\u{:04X}", c as u32))
+        .map(|c| format!("\\u{:04x}", c as u32))
         .collect();
-    let text = format!("x\\u0077\\{escaped}/y");
-    let redacted = env.redactor().redact(&text).into_owned();
-    assert!(!redacted.contains(&escaped), "{redacted:?}");
+    let outer = serde_json::to_string(&format!("{{\"password\":\"{inner}\"}}")).unwrap();
+    let redacted = env.redactor().redact(&outer).into_owned();
+    assert!(redacted.contains("[secret:DB_PASSWORD:json]"), "{redacted}");
+    assert!(!redacted.contains("u0070"), "{redacted}");
 }
