@@ -1,9 +1,10 @@
-//! Every parser at 1k, 10k and 100k entries, as files laid out by hand (one entry a line) and
-//! minified onto one line — the shape that once made position lookups quadratic.
+//! Every parser — wrangler JSON, JSONC and TOML, fixture files, Devflare's local values file
+//! and wrangler's local state — at 1k, 10k and 100k entries, as files laid out by hand (one
+//! entry a line) and minified onto one line, the shape that once made position lookups
+//! quadratic.
 //!
-//! `cargo bench --bench parse` (add `--features wrangler-state` for wrangler's local state),
-//! and Devflare's local values file.
-//! Quote medians; 10× the input must cost at most 15× the time.
+//! `cargo bench --bench parse --features wrangler-state` (without the feature, wrangler's
+//! local state is skipped). Quote medians; 10× the input must cost at most 15× the time.
 //!
 //! The allocator is pinned first (see [`reuse_freed_memory_at_every_size`]): this measures
 //! the parsers, not where glibc's allocator changes strategy.
@@ -24,9 +25,15 @@ fn main() {
 /// blocks are reused from the heap. At 100k entries the `toml` crate's token buffer alone
 /// passes 32 MiB, at 10k it does not: in a loop, 100k inputs paid ~20 % of their time in page
 /// faults that 10k inputs did not, which read as 17–22× per 10× while instruction counts
-/// (callgrind) and a first parse in a fresh process both grow 8–12×. Serving every size
+/// (callgrind) and a first parse in a fresh process both grow 8–13×. Serving every size
 /// from the heap, never trimmed, makes repeated parses compare like with like.
+///
+/// `PARSE_BENCH_DEFAULT_ALLOCATOR=1 cargo bench --bench parse` leaves glibc's defaults, to see
+/// the difference.
 fn reuse_freed_memory_at_every_size() {
+    if std::env::var_os("PARSE_BENCH_DEFAULT_ALLOCATOR").is_some() {
+        return;
+    }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: `mallopt` only changes allocator parameters; called before any thread starts.
     unsafe {
