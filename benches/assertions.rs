@@ -241,6 +241,21 @@ fn redactor_for_100_secrets(bencher: divan::Bencher) {
     bencher.bench(|| black_box(env.redactor()));
 }
 
+/// The same with values that start with four hex digits: each gets four more patterns, its
+/// rest after the first 1–4 characters, which an unfinished escape before it could swallow.
+#[divan::bench]
+fn redactor_for_100_hex_leading_secrets(bencher: divan::Bencher) {
+    let mut builder = SecretsEnv::builder();
+    for i in 0..100 {
+        builder = builder.secret(
+            format!("SECRET_{i:03}"),
+            format!("{i:04x}_live_Zq8vR2mX4tL9wK7p"),
+        );
+    }
+    let env = builder.build().unwrap();
+    bencher.bench(|| black_box(env.redactor()));
+}
+
 /// The same, with partial leaks on (every 8-character run of every value is a pattern).
 #[divan::bench]
 fn redactor_for_100_secrets_partial_runs_of_8(bencher: divan::Bencher) {

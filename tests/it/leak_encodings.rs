@@ -602,6 +602,43 @@ fn any_run_of_stray_backslashes_before_a_u_escaped_value() {
     assert!(!redactor.contains_secret(&text));
 }
 
+/// Found by the redactor's fuzz target: `%2` before `canary%2Dapi…` decodes as `%2c` (`,`) and
+/// swallowed the value's first character. The same for every kind of unfinished escape that a
+/// value's first characters can finish: the value is found, and redacted with them.
+#[test]
+fn an_unfinished_escape_before_a_value_does_not_swallow_its_first_characters() {
+    let cases: [(&str, &str, &str); 5] = [
+        (
+            "canary-api-token-9fK3qL7w",
+            "%2",
+            "canary%2Dapi%2Dtoken%2D9fK3qL7w",
+        ),
+        (
+            "canary-api-token-9fK3qL7w",
+            "\\u00",
+            "canary\\u002Dapi\\u002Dtoken\\u002D9fK3qL7w",
+        ),
+        ("deadbeef/token+42", "\\u", "deadbeef%2Ftoken%2B42"),
+        ("nonce-token/x9", "\\", "nonce-token\\/x9"),
+        ("fade;opaque-token&x", "&#x", "fade;opaque-token&amp;x"),
+    ];
+    for (value, stray, encoded) in cases {
+        let env = secrets_env! { API_TOKEN => value };
+        let redactor = env.redactor();
+        let text = format!("before {stray}{encoded} after");
+        assert!(redactor.contains_secret(&text), "{text:?}");
+        let redacted = redactor.redact(&text).into_owned();
+        assert!(!redacted.contains(&encoded[1..]), "{redacted:?}");
+        assert!(
+            redacted.starts_with(&format!("before {stray}[secret:API_TOKEN")),
+            "{redacted:?}"
+        );
+        assert!(redacted.ends_with("] after"), "{redacted:?}");
+        // Without the stray, the value is found as before.
+        assert!(redactor.contains_secret(encoded), "{encoded:?}");
+    }
+}
+
 /// JSON carried in a JSON string still decodes when the inner document escaped everything
 /// with `\u`: the outer level doubles those backslashes (`\\u0070`), which stay escapes.
 #[test]

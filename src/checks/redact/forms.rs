@@ -6,6 +6,7 @@
 use crate::MIN_TOKEN_CHARS;
 
 use super::Encoding;
+use super::eaten::{RawPrefix, swallowable_prefix};
 
 /// Base64 alphabets: standard and URL-safe.
 pub(super) const STANDARD: &[u8; 64] =
@@ -47,6 +48,10 @@ pub(super) enum Check {
         trail: Option<Partial>,
         required: bool,
     },
+    /// The value without its first characters: a match stands only when they precede it, the
+    /// swallowed ones raw in the original text (see `eaten.rs`). Checked by the finder, which
+    /// knows both texts.
+    AfterRawPrefix(RawPrefix),
 }
 
 impl Check {
@@ -64,6 +69,7 @@ impl Check {
             required,
         } = self
         else {
+            // `AfterRawPrefix` needs the original text too: the finder checks it.
             return Some(start..end);
         };
         let mut range = start..end;
@@ -116,6 +122,14 @@ pub(super) fn forms(value: &str) -> Vec<Form> {
     }
     if value.chars().count() < MIN_TOKEN_CHARS {
         return forms;
+    }
+    if let Some(prefix) = swallowable_prefix(value) {
+        let rest = &bytes[prefix.len()..];
+        forms.push(Form {
+            encoding: Encoding::Raw,
+            bytes: rest.to_vec(),
+            check: Check::AfterRawPrefix(prefix),
+        });
     }
     forms.push(plain(Encoding::Hex, hex(bytes, b"0123456789abcdef")));
     forms.push(plain(Encoding::Hex, hex(bytes, b"0123456789ABCDEF")));

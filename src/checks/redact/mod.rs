@@ -9,6 +9,7 @@
 //! the same automaton scans (`views.rs`). Matches may overlap, so two values sharing a middle
 //! are both reported and both blanked out.
 
+mod eaten;
 mod encodings;
 mod env_api;
 mod forms;
@@ -258,30 +259,39 @@ impl Redactor {
             }
         };
         let mut hits = Vec::new();
-        self.find_in(automaton, haystack, &mut hits, |range| (range, 0));
+        self.find_in(automaton, haystack, haystack, &mut hits, |range| (range, 0));
         let views = Views::of(haystack, self.values_hold_escapes);
         for (index, view) in views.derived.iter().enumerate() {
-            self.find_in(automaton, &view.bytes, &mut hits, |range| {
+            self.find_in(automaton, &view.bytes, haystack, &mut hits, |range| {
                 views.to_original(index, range)
             });
         }
         settle(hits)
     }
 
+    /// Matches in `text` (the original or one of its views), mapped to `original`.
     fn find_in(
         &self,
         automaton: &AhoCorasick,
         text: &[u8],
+        original: &[u8],
         hits: &mut Vec<SecretMatch>,
         to_original: impl Fn(Range<usize>) -> (Range<usize>, u8),
     ) {
         for m in automaton.find_overlapping_iter(text) {
             let index = m.pattern().as_usize();
             let pattern = &self.patterns[index];
-            let Some(range) = pattern.check.verify(text, m.start(), m.end()) else {
+            let found = if let Check::AfterRawPrefix(prefix) = pattern.check {
+                prefix.verify(text, original, m.range(), &to_original)
+            } else {
+                pattern
+                    .check
+                    .verify(text, m.start(), m.end())
+                    .map(&to_original)
+            };
+            let Some((range, flags)) = found else {
                 continue;
             };
-            let (range, flags) = to_original(range);
             hits.push(SecretMatch {
                 label: Arc::clone(&pattern.label),
                 kind: pattern.kind,
