@@ -431,8 +431,8 @@ impl<'t> Parser<'t, '_> {
 mod tests {
     use super::*;
 
-    /// `(line, column)` of the duplicate error and of the first occurrence, for a JSON object
-    /// of `keys` on one line each.
+    /// The error parsing a JSON object of `keys`, one a line, gives (key `i` is on line
+    /// `i + 2`), if any.
     fn duplicate_in(keys: &[String]) -> Option<String> {
         let body: Vec<String> = keys.iter().map(|k| format!("\"{k}\": 1")).collect();
         let text = format!("{{\n{}\n}}", body.join(",\n"));

@@ -533,6 +533,17 @@ fn a_stray_percent_before_a_percent_encoded_value() {
     assert!(redacted.contains("[secret:API_KEY:url]"), "{redacted:?}");
 }
 
+/// Every character of `value` as a JSON `\uXXXX` escape, hex digits in either case.
+fn u_escaped(value: &str, upper: bool) -> String {
+    value
+        .chars()
+        .map(|c| match upper {
+            true => format!("\\u{:04X}", c as u32),
+            false => format!("\\u{:04x}", c as u32),
+        })
+        .collect()
+}
+
 /// Found by the redactor's fuzz target with a random seed: a stray backslash on both sides of
 /// a JSON-escaped value (`…\` + `\u0070\u0040…\u005C` + `/…`) made the decoded views pair the
 /// strays with the value's own escapes (`\\`, `\/`), so no view held the value whole. A
@@ -542,13 +553,7 @@ fn stray_backslashes_around_a_json_escaped_value() {
     let value = "p@ss w/rd+\u{e9}!\"\\";
     let env = secrets_env! { DB_PASSWORD => value };
     for upper in [false, true] {
-        let escaped: String = value
-            .chars()
-            .map(|c| match upper {
-                true => format!("\\u{:04X}", c as u32),
-                false => format!("\\u{:04x}", c as u32),
-            })
-            .collect();
+        let escaped = u_escaped(value, upper);
         for text in [
             format!("x\\u0077\\{escaped}/y"),
             format!("x\\{escaped}/y"),
@@ -575,13 +580,7 @@ fn any_run_of_stray_backslashes_before_a_u_escaped_value() {
     let redactor = env.redactor();
     for value in [token, password] {
         for upper in [false, true] {
-            let escaped: String = value
-                .chars()
-                .map(|c| match upper {
-                    true => format!("\\u{:04X}", c as u32),
-                    false => format!("\\u{:04x}", c as u32),
-                })
-                .collect();
+            let escaped = u_escaped(value, upper);
             for strays in 0..40 {
                 let text = format!(
                     "{}{escaped}{}",
