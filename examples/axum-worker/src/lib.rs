@@ -11,6 +11,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use devflare_bindings::{SecretsStoreEnv, SecretsStoreSecret};
 use serde_json::{Value, json};
+use subtle::ConstantTimeEq;
 
 /// The binding that holds the admin token.
 pub const ADMIN_TOKEN: &str = "ADMIN_TOKEN";
@@ -57,16 +58,12 @@ async fn admin<E: SecretsStoreEnv>(
             Json(json!({ "ok": false })),
         );
     };
-    if constant_time_eq(presented.as_bytes(), expected.as_bytes()) {
+    // Constant time: how long a wrong guess takes does not reveal how much of it was right.
+    if bool::from(presented.as_bytes().ct_eq(expected.as_bytes())) {
         (StatusCode::OK, Json(json!({ "ok": true, "admin": true })))
     } else {
         (StatusCode::UNAUTHORIZED, Json(json!({ "ok": false })))
     }
-}
-
-/// Compares without an early exit, so timing does not reveal how much of a guess was right.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The workers-rs entry point: the same router, over production's `worker::Env`.

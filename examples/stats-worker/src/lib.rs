@@ -22,6 +22,7 @@
 
 use devflare_bindings::{SecretsStoreEnv, SecretsStoreSecret};
 use http::{Request, Response, StatusCode, header};
+use subtle::ConstantTimeEq;
 
 devflare_bindings::typed_env! {
     /// The stats Worker's bindings, as `wrangler.toml` declares them.
@@ -65,7 +66,8 @@ async fn internal_stats<B>(request: &Request<B>, env: &impl SecretsStoreEnv) -> 
         .ok()
         .and_then(|value| value.strip_prefix("Bearer "));
     match presented {
-        Some(token) if constant_time_eq(token.as_bytes(), expected.as_bytes()) => {
+        // Constant time: how long a wrong guess takes does not reveal how much was right.
+        Some(token) if bool::from(token.as_bytes().ct_eq(expected.as_bytes())) => {
             json(StatusCode::OK, r#"{"ok":true}"#)
         }
         _ => json(
@@ -73,11 +75,6 @@ async fn internal_stats<B>(request: &Request<B>, env: &impl SecretsStoreEnv) -> 
             r#"{"ok":false,"error":"invalid_token"}"#,
         ),
     }
-}
-
-/// Compares without an early exit, so timing does not reveal how much of a guess was right.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 pub(crate) fn server_error() -> Response<String> {
