@@ -144,16 +144,23 @@ fn run(
                     }
                     // Near names only, compared part by part: a long shared store id must not
                     // make every name in it look close.
-                    let closest = if file.names(store).next().is_some() {
+                    let hint = if file.names(store).next().is_some() {
                         devflare_config::closest(name, file.names(store))
-                            .map(|near| reference(store, &near))
+                            .map(|near| format!("; did you mean `{}`?", reference(store, &near)))
                     } else {
-                        devflare_config::closest(store, file.store_ids())
-                            .map(|near| reference(&near, name))
-                    };
-                    let hint = closest
-                        .map(|near| format!("; did you mean `{near}`?"))
-                        .unwrap_or_default();
+                        // A near store: suggest the entry only if that store holds the name.
+                        devflare_config::closest(store, file.store_ids()).map(|near| {
+                            match file.get(&near, name) {
+                                Some(_) => format!("; did you mean `{}`?", reference(&near, name)),
+                                None => format!(
+                                    "; there is no store `{}` (did you mean store `{}`?)",
+                                    names::shown(store),
+                                    names::shown(&near)
+                                ),
+                            }
+                        })
+                    }
+                    .unwrap_or_default();
                     Err(LocalValuesError::new(
                         &path,
                         format!("no local value `{target}` to delete{hint}"),

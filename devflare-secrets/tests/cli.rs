@@ -593,6 +593,36 @@ fn list_prints_one_line_per_entry_even_for_odd_names_in_the_file() {
     );
 }
 
+/// A values file that is a symbolic link (shared between checkouts) is updated where it points:
+/// the link stays a link, and its target gets the new value.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_values_file_is_updated_through_the_link() {
+    let project = Project::new("symlink");
+    let shared = Project::new("symlink-target");
+    let target = shared.0.join("shared-secrets.json");
+    fs::write(&target, "{\n\t\"version\": 1,\n\t\"stores\": {}\n}\n").unwrap();
+    fs::create_dir_all(project.0.join(".devflare")).unwrap();
+    std::os::unix::fs::symlink(&target, project.file()).unwrap();
+    project.set("s", "n", CANARY);
+    let link = fs::symlink_metadata(project.file()).unwrap();
+    assert!(link.file_type().is_symlink(), "the link was replaced");
+    let shared_file = devflare_local::read(&target).unwrap();
+    assert_eq!(shared_file.get("s", "n").map(|s| s.value()), Some(CANARY));
+
+    // A link to nothing is an error naming the file, and nothing is written.
+    fs::remove_file(&target).unwrap();
+    let output = project.run(&["set", "--store", "s", "--name", "m"], CANARY);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("symbolic link"),
+        "{}",
+        stderr(&output)
+    );
+    assert_no_canary(&output);
+    assert!(!target.exists());
+}
+
 #[test]
 fn suggestions_are_only_for_near_names() {
     let project = Project::new("near");
@@ -616,4 +646,14 @@ fn suggestions_are_only_for_near_names() {
     );
     let other_store = delete("ffff", "admin-token");
     assert!(!other_store.contains("did you mean"), "{other_store}");
+    // A near store that does not hold the name: never an entry that does not exist.
+    let store_typo_other_name = delete("0123456789abcdef0123456789abcdeg", "whatever-else");
+    assert!(
+        !store_typo_other_name.contains("/whatever-else`?"),
+        "{store_typo_other_name}"
+    );
+    assert!(
+        store_typo_other_name.contains("did you mean store `0123456789abcdef0123456789abcdef`?"),
+        "{store_typo_other_name}"
+    );
 }

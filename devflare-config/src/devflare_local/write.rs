@@ -28,6 +28,7 @@ pub fn update<R, E: From<LocalValuesError>>(
     change: impl FnOnce(&mut LocalFile) -> Result<R, E>,
     before_rename: impl FnOnce(&Path),
 ) -> Result<R, E> {
+    let path = &resolve_link(path)?;
     let dir = parent_of(path);
     create_private_dir(dir).map_err(|e| io_error(dir, e))?;
     let lock_path = sibling(path, ".lock");
@@ -45,6 +46,22 @@ pub fn update<R, E: From<LocalValuesError>>(
     write_atomically(path, file.render().as_bytes(), before_rename)?;
     drop(lock); // closing the file releases the lock
     Ok(result)
+}
+
+/// The file a symbolic link points to, or `path` itself. A linked file is updated where it
+/// lives: renaming the new content over the link would turn the link into a plain file and
+/// leave its target, which other checkouts may share, with the old values.
+fn resolve_link(path: &Path) -> Result<PathBuf, LocalValuesError> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => fs::canonicalize(path).map_err(|error| {
+            LocalValuesError::new(
+                path,
+                format!("is a symbolic link whose target cannot be reached: {error}"),
+            )
+            .caused_by(error)
+        }),
+        _ => Ok(path.to_owned()),
+    }
 }
 
 /// Writes `bytes` to a temporary file in the same folder (mode 0600 from creation), syncs it,
