@@ -378,6 +378,29 @@ fn a_route_uri_holding_a_secret_never_reaches_the_report() {
     assert_value_free(&env, &format!("{report}\n{report:?}\n{snapshot}"));
 }
 
+/// A value holding URI separators (`/`, `+`, `=`: base64 often does) spans path segments and
+/// query pairs: no segment holds it whole, and the line as a whole is still redacted.
+#[test]
+fn a_route_uri_holding_a_secret_with_separators_never_reaches_the_report() {
+    let secret = "abcd/efgh+ijkl=mnop&qrst";
+    let env = secrets_env! { API_TOKEN => secret };
+    let client = TestClient::new(&env, async |_, _| respond(401, "{}"));
+    for uri in [
+        "/cb/abcd/efgh+ijkl=mnop&qrst/x".to_owned(),
+        "/cb?t=abcd/efgh+ijkl=mnop&qrst&day=1".to_owned(),
+    ] {
+        let route = ProtectedRoute::get(uri.clone(), "API_TOKEN");
+        let report = block_on(route.check(&client)).unwrap();
+        assert!(!report.route().contains("efgh"), "{}", report.route());
+        assert!(
+            report.route().contains("[secret:API_TOKEN]"),
+            "{}",
+            report.route()
+        );
+        assert_value_free(&env, &format!("{report}\n{report:?}"));
+    }
+}
+
 /// `value` percent-encoded as a query value is sent.
 fn percent_encoded(value: &str) -> String {
     value

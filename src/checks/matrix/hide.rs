@@ -114,6 +114,20 @@ pub(crate) fn route_line(
             raw.to_owned()
         }
     };
+    // A value holding a separator (`/`, `&`, `=`: base64 often does) spans segments, so no
+    // segment would hold it whole: such matches are replaced in the whole URI first.
+    let spanning = redactor.find(uri.as_bytes()).iter().any(|hit| {
+        uri.as_bytes()[hit.range.clone()]
+            .iter()
+            .any(|b| b"/?&=".contains(b))
+    });
+    let redacted;
+    let uri = if spanning {
+        redacted = redactor.redact(uri);
+        redacted.as_ref()
+    } else {
+        uri
+    };
     let (path, query) = match uri.split_once('?') {
         Some((path, query)) => (path, Some(query)),
         None => (uri, None),
@@ -131,6 +145,18 @@ pub(crate) fn route_line(
             .collect();
         line.push('?');
         line.push_str(&pairs.join("&"));
+    }
+    // A credential as sent that spans segments (see above for fixture values): fail closed.
+    let decoded = percent_decode(&line);
+    for d in derived
+        .iter()
+        .filter(|d| d.chars().count() >= MIN_TOKEN_CHARS)
+    {
+        if line.contains(d.as_str()) {
+            line = line.replace(d.as_str(), "[credential]");
+        } else if decoded.contains(d.as_str()) {
+            return format!("{method} [route hidden: it holds a credential]");
+        }
     }
     line
 }
