@@ -154,7 +154,7 @@ fn signed_webhook_matrix(bencher: divan::Bencher) {
     });
 }
 
-/// The same four tests as the vitest suite in peer-results.md, from building the env on:
+/// The same four tests as the vitest suite in docs/javascript-baseline.md, from building the env on:
 /// no header → 401, wrong token → 401, right token → 200, public → 200.
 #[divan::bench]
 fn four_test_protected_route_suite() {
