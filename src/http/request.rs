@@ -310,12 +310,23 @@ impl TestRequest {
     }
 }
 
-/// The URI as errors show it: no query (it may carry a credential), at most 80 characters.
+/// The URI as errors and `Debug` show it: its first path segment, at most 80 characters.
+/// Later segments and the query may carry a credential (`/callback/<token>`), and a request
+/// knows no env to redact with.
 fn shown_uri(uri: &str) -> String {
     let path = uri.split('?').next().unwrap_or_default();
-    let mut shown: String = path.chars().take(80).collect();
-    if shown.len() < path.len() {
+    let first_end = path
+        .char_indices()
+        .skip(1)
+        .find(|&(_, c)| c == '/')
+        .map_or(path.len(), |(i, _)| i);
+    let first = &path[..first_end];
+    let mut shown: String = first.chars().take(80).collect();
+    if shown.len() < first.len() {
         shown.push('…');
+    }
+    if first_end < path.len() {
+        shown.push_str("/…");
     }
     if path.len() < uri.len() {
         shown.push_str("?…");

@@ -297,6 +297,16 @@ fn a_uri_error_names_the_path_never_the_query() {
         "{message}"
     );
     assert!(!message.contains("hunter2"), "{message}");
+    // Later path segments may hold a credential too: only the first is shown.
+    let error = TestRequest::get("cb/sk_live_hunter2/x")
+        .try_build()
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid request URI `cb/…`: expected a path starting with `/`; did you mean `/cb/…`?"
+    );
+    let debug = format!("{:?}", TestRequest::get("/cb/sk_live_hunter2/x?t=1"));
+    assert!(debug.contains("uri: \"/cb/…?…\""), "{debug}");
     let long = format!("/{}", "a".repeat(70_000));
     let message = TestRequest::get(long).try_build().unwrap_err().to_string();
     assert!(message.len() < 300, "{message}");
