@@ -46,6 +46,28 @@ fn hook_route(hook: Hook) -> ProtectedRoute {
         .signed(signature)
 }
 
+/// A tolerance or a clock at the end of `u64` is planned without overflowing (it panicked in
+/// debug builds and wrapped to a wrong timestamp in release).
+#[cfg(feature = "webhooks")]
+#[test]
+fn an_extreme_tolerance_or_clock_does_not_overflow() {
+    let env = env("WEBHOOK_SECRET", "WEBHOOK_SECRET");
+    let client = TestClient::new(&env, async |request, env| {
+        webhook(&request, env, "WEBHOOK_SECRET", Hook::Stripe, Bug::None).await
+    });
+    for (tolerance, now) in [
+        (u64::MAX, TestClock::DEFAULT),
+        (300, TestClock::at(u64::MAX)),
+    ] {
+        let route = ProtectedRoute::post("/hooks/in", "WEBHOOK_SECRET")
+            .json(BODY)
+            .signed(Signature::stripe().tolerance_secs(tolerance))
+            .now(now);
+        let report = block_on(route.check(&client)).unwrap();
+        assert!(report.to_string().contains("now + "), "{report}");
+    }
+}
+
 #[cfg(feature = "webhooks")]
 fn hook_report(hook: Hook, bug: Bug) -> (SecretsEnv, MatrixReport) {
     let env = env("WEBHOOK_SECRET", "WEBHOOK_SECRET");

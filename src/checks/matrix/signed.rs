@@ -177,17 +177,19 @@ pub(crate) fn plan(sig: &Signature, planner: &Planner<'_>, out: &mut Vec<Planned
     }
     let tolerance = sig.tolerance();
     if sig.is_timestamped() && sig.signs_timestamp() {
+        // Saturating: a tolerance or clock near `u64::MAX` must not overflow.
+        let beyond = tolerance.saturating_add(60);
         for (scenario, ts, shown, outcome) in [
             (
                 Scenario::TimestampExpired,
-                now.saturating_sub(tolerance + 60),
-                format!("now - {}s", tolerance + 60),
+                now.saturating_sub(beyond),
+                format!("now - {beyond}s"),
                 Outcome::Rejected,
             ),
             (
                 Scenario::TimestampInTheFuture,
-                now + tolerance + 60,
-                format!("now + {}s", tolerance + 60),
+                now.saturating_add(beyond),
+                format!("now + {beyond}s"),
                 Outcome::Rejected,
             ),
             (
