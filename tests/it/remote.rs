@@ -130,3 +130,38 @@ fn an_unreachable_worker_fails_each_scenario_without_a_value() {
     );
     assert!(!format!("{failure}\n{report:?}").contains(secret));
 }
+
+/// A body that cannot be read whole (here: cut off before its `content-length`) cannot be
+/// scanned for leaks, so the scenario fails instead of passing unscanned.
+#[test]
+fn a_body_that_cannot_be_read_fails_instead_of_passing_unscanned() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    thread::spawn(move || {
+        for stream in listener.incoming().take(64) {
+            let Ok(stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let mut stream = stream;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 401 Unauthorized\r\ncontent-length: 100\r\nconnection: close\r\n\r\n{{}}"
+            );
+        }
+    });
+    let secret = canaries::value("API_TOKEN");
+    let report = ProtectedRoute::get("/internal/stats", "API_TOKEN")
+        .check_remote(&base, secret)
+        .unwrap();
+    let failure = report.verdict().unwrap_err();
+    assert!(
+        failure
+            .to_string()
+            .contains("could not be read for the leak scan"),
+        "{failure}"
+    );
+    assert!(!format!("{failure}\n{report:?}").contains(secret));
+}

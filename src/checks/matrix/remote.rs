@@ -107,9 +107,21 @@ impl ProtectedRoute {
                 parts.uri = uri;
                 let request = http::Request::from_parts(parts, body.to_vec());
                 match agent.run(request) {
-                    Ok(response) => {
+                    Ok(response) => 'answered: {
                         let (parts, mut body) = response.into_parts();
-                        let body = Bytes::from(body.read_to_vec().unwrap_or_default());
+                        // An unread body (too large, cut off) cannot be scanned for leaks:
+                        // the scenario fails rather than passing unscanned.
+                        let body = match body.read_to_vec() {
+                            Ok(body) => Bytes::from(body),
+                            Err(error) => {
+                                break 'answered Observation::Failed {
+                                    message: format!(
+                                        "the response body could not be read for the leak \
+                                         scan: {error}"
+                                    ),
+                                };
+                            }
+                        };
                         let status = parts.status;
                         result.status = Some(status);
                         result.leaks = crate::checks::leak::scan(
