@@ -606,7 +606,7 @@ fn any_run_of_stray_backslashes_before_a_u_escaped_value() {
 /// value's first characters can finish: the value is found, and redacted with them.
 #[test]
 fn an_unfinished_escape_before_a_value_does_not_swallow_its_first_characters() {
-    let cases: [(&str, &str, &str); 5] = [
+    let cases: [(&str, &str, &str); 6] = [
         (
             "canary-api-token-9fK3qL7w",
             "%2",
@@ -617,7 +617,10 @@ fn an_unfinished_escape_before_a_value_does_not_swallow_its_first_characters() {
             "\\u00",
             "canary\\u002Dapi\\u002Dtoken\\u002D9fK3qL7w",
         ),
-        ("deadbeef/token+42", "\\u", "deadbeef%2Ftoken%2B42"),
+        // `\ucafe` is a character, so `\u` swallows all four (`\udead` would be a lone
+        // surrogate, which no decoder reads).
+        ("cafebabe/token+42", "\\u", "cafebabe%2Ftoken%2B42"),
+        ("canary token-9fK3qL7w", "%2", "canary+token%2D9fK3qL7w"),
         ("nonce-token/x9", "\\", "nonce-token\\/x9"),
         ("fade;opaque-token&x", "&#x", "fade;opaque-token&amp;x"),
     ];
@@ -636,6 +639,36 @@ fn an_unfinished_escape_before_a_value_does_not_swallow_its_first_characters() {
         // Without the stray, the value is found as before.
         assert!(redactor.contains_secret(encoded), "{encoded:?}");
     }
+}
+
+/// Found in review: Go's `json.Marshal` writes `&` as `\u0026`, so HTML entities inside Go's
+/// JSON come out only in a second round; the rule that keeps a `\u005C` backslash from
+/// starting an escape must not stop those (it once held every byte a `\u` escape made).
+#[test]
+fn html_entities_inside_json_that_escapes_ampersands() {
+    let env =
+        secrets_env! { API_TOKEN => "canary/api-token-9fK3", DB_PASSWORD => "p@ss'w/rd-token" };
+    let redactor = env.redactor();
+    for text in [
+        r#"{"body":"canary\u0026#x2F;api-token-9fK3"}"#,
+        r#"{"body":"p@ss\u0026#39;w\u0026#x2F;rd-token"}"#,
+        r#"{"body":"p@ss\u0026apos;w\u0026sol;rd-token"}"#,
+    ] {
+        assert!(redactor.contains_secret(text), "{text}");
+        assert!(
+            !redactor.redact(text).contains("9fK3") && !redactor.redact(text).contains("rd-token")
+        );
+    }
+}
+
+/// Found in review: the longest named entity the decoder knows was never decoded (the window
+/// it looked in for the `;` was too short).
+#[test]
+fn the_longest_named_entity_is_decoded() {
+    let env = secrets_env! { PASSWORD => "`grave-token-77" };
+    let redactor = env.redactor();
+    let text = "&DiacriticalGrave;grave-token-77";
+    assert!(redactor.contains_secret(text), "{text}");
 }
 
 /// JSON carried in a JSON string still decodes when the inner document escaped everything

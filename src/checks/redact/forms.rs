@@ -63,14 +63,16 @@ impl Check {
         start: usize,
         end: usize,
     ) -> Option<std::ops::Range<usize>> {
-        let Self::Base64 {
-            lead,
-            trail,
-            required,
-        } = self
-        else {
-            // `AfterRawPrefix` needs the original text too: the finder checks it.
-            return Some(start..end);
+        let (lead, trail, required) = match self {
+            Self::None => return Some(start..end),
+            // Needs the original text too: only the finder can check it, so an unchecked
+            // match is never accepted here.
+            Self::AfterRawPrefix(_) => return None,
+            Self::Base64 {
+                lead,
+                trail,
+                required,
+            } => (lead, trail, required),
         };
         let mut range = start..end;
         if let Some(lead) = lead {
@@ -124,12 +126,20 @@ pub(super) fn forms(value: &str) -> Vec<Form> {
         return forms;
     }
     if let Some(prefix) = swallowable_prefix(value) {
-        let rest = &bytes[prefix.len()..];
+        let rest = &value[prefix.len()..];
         forms.push(Form {
             encoding: Encoding::Raw,
-            bytes: rest.to_vec(),
+            bytes: rest.as_bytes().to_vec(),
             check: Check::AfterRawPrefix(prefix),
         });
+        // Form-encoded, as above.
+        if rest.contains(' ') {
+            forms.push(Form {
+                encoding: Encoding::UrlEncoded,
+                bytes: rest.replace(' ', "+").into_bytes(),
+                check: Check::AfterRawPrefix(prefix),
+            });
+        }
     }
     forms.push(plain(Encoding::Hex, hex(bytes, b"0123456789abcdef")));
     forms.push(plain(Encoding::Hex, hex(bytes, b"0123456789ABCDEF")));

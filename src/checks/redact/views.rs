@@ -81,7 +81,8 @@ impl Views {
                 sets.extend(
                     [PERCENT, ENTITY, JSON]
                         .into_iter()
-                        .filter(|k| kinds & k != 0),
+                        // A kind alone in the text: its own chain would repeat the first.
+                        .filter(|k| kinds & k != 0 && kinds != *k),
                 );
             }
             for (chain, set) in sets.into_iter().enumerate() {
@@ -253,7 +254,7 @@ fn decode(input: &[u8], set: u8, made: Option<&[Piece]>) -> Option<(Vec<u8>, Vec
     while let Some(found) = memchr::memchr3(needles.0, needles.1, needles.2, &input[at..]) {
         let start = at + found;
         // Byte 0 stands for "decoder off": it must not count as a hit.
-        if input[start] == 0 || inert.holds(start) {
+        if input[start] == 0 || (input[start] == b'\\' && inert.holds(start)) {
             at = start + 1;
             continue;
         }
@@ -357,13 +358,17 @@ fn percent_at(input: &[u8], at: usize, buf: &mut [u8; 4]) -> Option<(usize, usiz
 
 /// `&name;`, `&#99;`, `&#x63;` / `&#X63;`: one character.
 fn entity_at(input: &[u8], at: usize, buf: &mut [u8; 4]) -> Option<(usize, usize)> {
-    // The longest entity this decoder knows: `&#x10FFFF;` or a 12-letter name.
-    let rest = &input[at + 1..input.len().min(at + 16)];
+    // The longest entity this decoder knows: `&DiacriticalGrave;`, 16 letters and the `;`.
+    let rest = &input[at + 1..input.len().min(at + 18)];
     let end = rest.iter().position(|&b| b == b';')?;
     let body = &rest[..end];
     let c = match body {
         [b'#', b'x' | b'X', hex @ ..] if !hex.is_empty() && hex.len() <= 6 => {
-            char::from_u32(u32::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?)?
+            // Digit by digit: `from_str_radix` would also take a sign (`&#x+41;`).
+            char::from_u32(
+                hex.iter()
+                    .try_fold(0, |acc, &b| Some(acc << 4 | hex_digit(b)?))?,
+            )?
         }
         [b'#', dec @ ..] if !dec.is_empty() && dec.len() <= 7 => {
             if !dec.iter().all(u8::is_ascii_digit) {
@@ -507,6 +512,8 @@ mod tests {
         assert_eq!(decoded(r#"\u0063\u00E9\"\\\ud83d\ude00"#, JSON), "cé\"\\😀");
         assert_eq!(decoded(r"\\u0063", JSON), r"\u0063");
         assert!(decode(b"100% &nope; \\x", PERCENT | ENTITY | JSON, None).is_none());
+        // A sign is not a hex digit (`from_str_radix` would take it).
+        assert!(decode(b"&#x+41; &#x-41;", ENTITY, None).is_none());
     }
 
     #[test]
