@@ -66,7 +66,7 @@ impl ConfigError {
                 kind,
                 path: location.path().to_path_buf(),
                 location: Some(location),
-                message: message.into(),
+                message: one_line(message.into()),
                 expected: None,
                 suggestion: None,
             }),
@@ -83,7 +83,7 @@ impl ConfigError {
                 kind,
                 path: path.to_path_buf(),
                 location: None,
-                message: message.into(),
+                message: one_line(message.into()),
                 expected: None,
                 suggestion: None,
             }),
@@ -91,12 +91,12 @@ impl ConfigError {
     }
 
     pub(crate) fn expected(mut self, expected: impl Into<String>) -> Self {
-        self.inner.expected = Some(expected.into());
+        self.inner.expected = Some(one_line(expected.into()));
         self
     }
 
     pub(crate) fn suggestion(mut self, suggestion: Option<String>) -> Self {
-        self.inner.suggestion = suggestion;
+        self.inner.suggestion = suggestion.map(one_line);
         self
     }
 
@@ -170,8 +170,8 @@ impl Warning {
     pub(crate) fn new(location: Location, message: String, suggestion: Option<String>) -> Self {
         Self {
             location,
-            message,
-            suggestion,
+            message: one_line(message),
+            suggestion: suggestion.map(one_line),
         }
     }
 
@@ -208,4 +208,23 @@ pub(crate) fn one_of(keys: &[&str]) -> String {
         1 => quoted[0].clone(),
         _ => format!("one of {}", quoted.join(", ")),
     }
+}
+
+/// `text` with control characters escaped (`\u{1b}`): messages name keys, store ids and
+/// secret names read from files another tool may have written, and such a name must not split
+/// an error line in two or send escape sequences to a terminal.
+pub(crate) fn one_line(text: String) -> String {
+    if !text.chars().any(char::is_control) {
+        return text;
+    }
+    text.chars()
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_unicode().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect()
 }

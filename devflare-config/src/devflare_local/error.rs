@@ -31,7 +31,7 @@ impl LocalValuesError {
         Self {
             path: path.into(),
             location: None,
-            message: message.into(),
+            message: crate::error::one_line(message.into()),
             io: None,
         }
     }
@@ -41,7 +41,7 @@ impl LocalValuesError {
         Self {
             path: location.path().to_owned(),
             location: Some(location),
-            message: message.into(),
+            message: crate::error::one_line(message.into()),
             io: None,
         }
     }

@@ -76,6 +76,15 @@ impl LocalFile {
     /// wrong shape. A key given twice in one object is refused rather than silently dropped.
     pub fn parse(text: &str, path: impl AsRef<Path>) -> Result<Self, LocalValuesError> {
         let index = LineIndex::new(path.as_ref(), text);
+        // The spanned parser skips a byte-order mark as editors do; `JSON.parse` refuses it.
+        if text.starts_with('\u{feff}') {
+            return Err(LocalValuesError::at(
+                index.locate(0),
+                "the file starts with a byte-order mark, which Devflare's `JSON.parse` refuses; \
+                 save it as UTF-8 without BOM"
+                    .to_owned(),
+            ));
+        }
         let root = jsonc::parse(text, &index).map_err(from_config)?;
         // The spanned parser is lenient like wrangler's; Devflare's reader is not.
         if let Err(error) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
@@ -433,6 +442,34 @@ mod tests {
         assert!(!file.remove("store-123", "nope"));
         assert!(file.remove("store-123", "api-token"));
         assert_eq!(file.render(), "{\n\t\"version\": 1,\n\t\"stores\": {}\n}\n");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_named_as_the_problem() {
+        let error = LocalFile::parse(&format!("\u{feff}{FIXTURE}"), "f.json")
+            .err()
+            .unwrap();
+        assert_eq!(
+            error.to_string(),
+            "local values f.json:1:1: the file starts with a byte-order mark, which Devflare's \
+             `JSON.parse` refuses; save it as UTF-8 without BOM"
+        );
+    }
+
+    #[test]
+    fn names_from_the_file_never_split_an_error_line() {
+        // Another tool wrote a name with a newline and a terminal escape, twice.
+        let text =
+            r#"{"version": 1, "stores": {"s\nforged\u001b[2K": {}, "s\nforged\u001b[2K": {}}}"#;
+        let error = LocalFile::parse(text, "f.json").err().unwrap().to_string();
+        assert!(
+            !error.contains('\n') && !error.contains('\u{1b}'),
+            "{error:?}"
+        );
+        assert!(error.contains(r"s\u{a}forged\u{1b}[2K"), "{error}");
+        let text = r#"{"version": 1, "stores": {"s\u001b": []}}"#;
+        let error = LocalFile::parse(text, "f.json").err().unwrap().to_string();
+        assert!(!error.contains('\u{1b}'), "{error:?}");
     }
 
     #[test]
