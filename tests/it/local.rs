@@ -334,10 +334,8 @@ fn an_optional_devflare_file_is_skipped_when_absent_and_said_so() {
 
 #[test]
 fn an_optional_devflare_file_is_read_when_present() {
-    // Bound by a fixture file, not `bind`: the same code before and after the `SecretRef` rename.
-    const BINDING: &str = "[[secrets_store_secrets]]\nbinding = \"API_TOKEN\"\nstore_id = \"store-123\"\nsecret_name = \"api-token\"\n";
     let builder = SecretsEnv::builder()
-        .fixture_str("binding.toml", BINDING)
+        .bind("API_TOKEN", SecretRef::new("store-123", "api-token"))
         .devflare_local_if_present(DEVFLARE_PROJECT);
     assert!(format!("{builder:?}").contains("skipped_sources: []"));
     let env = builder.build().unwrap();
@@ -646,9 +644,11 @@ mod wrangler {
         );
         builder.build().unwrap();
 
-        const BINDING: &str = "[[secrets_store_secrets]]\nbinding = \"API_TOKEN\"\nstore_id = \"0123456789abcdef0123456789abcdef\"\nsecret_name = \"API_TOKEN\"\n";
         let builder = SecretsEnv::builder()
-            .fixture_str("binding.toml", BINDING)
+            .bind(
+                "API_TOKEN",
+                SecretRef::new("0123456789abcdef0123456789abcdef", "API_TOKEN"),
+            )
             .wrangler_state_if_present(PROJECT);
         assert!(format!("{builder:?}").contains("skipped_sources: []"));
         let env = builder.build().unwrap();
