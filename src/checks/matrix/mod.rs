@@ -21,7 +21,7 @@ mod custom;
 mod error;
 mod hide;
 #[cfg(feature = "webhooks")]
-mod hmac;
+pub(crate) mod hmac;
 mod judge;
 mod plan;
 #[cfg(feature = "remote")]
