@@ -53,13 +53,19 @@
 //! - `webhooks` — signed-webhook credentials for the matrix (`Signature`: GitHub, Stripe,
 //!   Slack, your own HMAC-SHA256 scheme; compiles RustCrypto `hmac` and `sha2`).
 //! - `remote` — `ProtectedRoute::check_remote`: the matrix over HTTP against a running Worker.
+//!   It never uses a proxy, sends cleartext `http://` only to loopback unless the route opts
+//!   in (`allow_cleartext_to_non_loopback`), times out each request (5 s to connect, 30 s in
+//!   all, by default) and asks for `Accept-Encoding: identity`, failing a scenario whose body
+//!   comes back encoded.
 //!
 //! # Guarantees
 //!
 //! No secret value ever appears in a `Debug` or `Display` output, an error, a panic message, a
 //! report or a snapshot. Nothing reads environment variables, the working directory or a
-//! clock. Bad input gets an error naming the file, line and column (or the binding), never a
-//! panic.
+//! clock — except that, with feature `remote`, ureq's default configuration looks up the
+//! proxy variables when `check_remote` configures its client, which then replaces that proxy
+//! with none: no value from the environment is ever used. Bad input gets an error naming
+//! the file, line and column (or the binding), never a panic.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 

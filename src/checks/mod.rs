@@ -5,6 +5,8 @@ pub(crate) mod leak;
 pub mod matrix;
 mod read_log_assert;
 pub(crate) mod redact;
+#[cfg(feature = "webhooks")]
+pub(crate) mod signed_requests;
 pub(crate) mod snapshot;
 
 pub(crate) use redact::Registered;

@@ -35,14 +35,14 @@ impl CapturedResponse {
     /// `text` redacted, then quoted: quoting first would escape control characters and hide a
     /// value from the redactor.
     fn quoted(&self, text: &str) -> String {
-        format!("{:?}", self.env().redactor().redact(text))
+        format!("{:?}", self.redactor().redact(text))
     }
 
     /// Panics at the line of the test that called the assertion (every caller up to the
     /// test is `#[track_caller]`).
     #[track_caller]
     fn fail(&self, what: &str, expected: &str, actual: &str) -> ! {
-        let redactor = self.env().redactor();
+        let redactor = self.redactor();
         panic!(
             "assertion failed: {what}\n  expected: {}\n  actual:   {}\n{}",
             redactor.redact(expected),

@@ -22,14 +22,18 @@ pub(crate) struct RequestSummary {
     pub(crate) method: Method,
     pub(crate) uri: String,
     pub(crate) headers: HeaderMap,
+    /// The body, never shown: the valid signatures of it are hidden (feature `webhooks`).
+    #[cfg_attr(not(feature = "webhooks"), allow(dead_code))]
+    pub(crate) body: Bytes,
 }
 
 impl RequestSummary {
-    pub(crate) fn of<B>(request: &Request<B>) -> Self {
+    pub(crate) fn of(request: &Request<Bytes>) -> Self {
         Self {
             method: request.method().clone(),
             uri: request.uri().to_string(),
             headers: request.headers().clone(),
+            body: request.body().clone(),
         }
     }
 }
@@ -132,8 +136,27 @@ impl CapturedResponse {
         self.render(Rendering::Message)
     }
 
+    /// The redactor for what this response shows: every fixture value, and (feature
+    /// `webhooks`) every valid signature of the request's body made with one, as the known
+    /// webhook schemes send it — `[signature:BINDING]`.
+    pub(crate) fn redactor(&self) -> Redactor {
+        #[cfg(feature = "webhooks")]
+        {
+            let signatures = crate::checks::signed_requests::signatures(
+                &self.env.known_values(),
+                &self.request.headers,
+                &self.request.body,
+            );
+            self.env.redactor_with(signatures)
+        }
+        #[cfg(not(feature = "webhooks"))]
+        {
+            self.env.redactor()
+        }
+    }
+
     fn render(&self, rendering: Rendering) -> String {
-        let redactor = self.env.redactor();
+        let redactor = self.redactor();
         let mut out = String::new();
         let _ = writeln!(out, "request:");
         let _ = writeln!(out, "  {} {}", self.request.method, self.request.uri);

@@ -22,5 +22,7 @@ mod matrix;
 mod read_log_asserts;
 #[cfg(feature = "remote")]
 mod remote;
+#[cfg(feature = "webhooks")]
+mod signed_snapshots;
 mod snap_files;
 mod snapshots;

@@ -3,10 +3,13 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
 use std::thread;
+use std::time::Duration;
 
 use devflare_test::matrix::{Channel, Verdict};
 use devflare_test::prelude::*;
+use devflare_test::{MatrixError, MatrixReport};
 
 use crate::canaries;
 
@@ -33,7 +36,8 @@ fn answer(stream: TcpStream, secret: &str, lenient: bool) {
     loop {
         let mut header = String::new();
         reader.read_line(&mut header).unwrap();
-        let header = header.trim_end();
+        // Only the line ending: a Worker sees a value's trailing spaces as sent.
+        let header = header.trim_end_matches(['\r', '\n']);
         if header.is_empty() {
             break;
         }
@@ -88,10 +92,11 @@ fn the_matrix_runs_against_a_worker_over_http() {
             Verdict::NotApplicable(why) if why.contains("changes the store")
         ));
     }
-    assert!(matches!(
-        &report.result(Scenario::TrailingWhitespace).unwrap().verdict,
-        Verdict::NotApplicable(why) if why.contains("HTTP drops spaces")
-    ));
+    // A trailing space goes on the wire as built: sent and judged, not "not applicable".
+    assert_eq!(
+        report.result(Scenario::TrailingWhitespace).unwrap().status,
+        Some(http::StatusCode::UNAUTHORIZED)
+    );
     assert!(!format!("{report}\n{report:?}").contains(secret));
 }
 
@@ -164,4 +169,372 @@ fn a_body_that_cannot_be_read_fails_instead_of_passing_unscanned() {
         "{failure}"
     );
     assert!(!format!("{failure}\n{report:?}").contains(secret));
+}
+
+/// The requests a [`Recorder`] received, each as raw bytes (head and body).
+type Seen = Arc<Mutex<Vec<Vec<u8>>>>;
+
+/// A loopback server that records every request byte for byte and answers each with what
+/// `respond` writes (given the raw request); stops after `connections`.
+fn recorder(
+    ip: &str,
+    connections: usize,
+    respond: impl Fn(&[u8], &mut TcpStream) + Send + 'static,
+) -> (String, Seen) {
+    let listener = TcpListener::bind((ip, 0)).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen: Seen = Arc::default();
+    let log = Arc::clone(&seen);
+    thread::spawn(move || {
+        for stream in listener.incoming().take(connections) {
+            let Ok(mut stream) = stream else { continue };
+            let raw = read_request(&stream);
+            log.lock().unwrap().push(raw.clone());
+            respond(&raw, &mut stream);
+        }
+    });
+    (base, seen)
+}
+
+/// One request's raw bytes: the head up to the blank line, then `content-length` bytes.
+fn read_request(stream: &TcpStream) -> Vec<u8> {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut raw = Vec::new();
+    let mut length = 0usize;
+    loop {
+        let mut line = Vec::new();
+        if reader.read_until(b'\n', &mut line).unwrap_or(0) == 0 {
+            return raw;
+        }
+        raw.extend_from_slice(&line);
+        let text = String::from_utf8_lossy(&line).to_ascii_lowercase();
+        if let Some(value) = text.strip_prefix("content-length:") {
+            length = value.trim().parse().unwrap_or(0);
+        }
+        if line == b"\r\n" {
+            break;
+        }
+    }
+    let mut body = vec![0; length];
+    let _ = reader.read_exact(&mut body);
+    raw.extend_from_slice(&body);
+    raw
+}
+
+/// The value of `name` in a raw request head, exactly as it was on the wire (after `name:`).
+fn raw_header(raw: &[u8], name: &str) -> Option<String> {
+    let text = String::from_utf8_lossy(raw);
+    let head = text.split("\r\n\r\n").next().unwrap_or_default().to_owned();
+    head.split("\r\n").find_map(|line| {
+        let (n, value) = line.split_once(':')?;
+        n.eq_ignore_ascii_case(name).then(|| value.to_owned())
+    })
+}
+
+/// Answers 200 to exactly `Bearer <secret>` (as received, spaces included), 401 otherwise.
+fn strict_bearer(secret: &'static str) -> impl Fn(&[u8], &mut TcpStream) + Send + 'static {
+    move |raw, stream| {
+        let right =
+            raw_header(raw, "authorization").as_deref() == Some(&format!(" Bearer {secret}"));
+        let status = if right { "200 OK" } else { "401 Unauthorized" };
+        let _ = write!(
+            stream,
+            "HTTP/1.1 {status}\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{{}}"
+        );
+    }
+}
+
+#[test]
+fn edge_spaces_go_on_the_wire_as_built_and_are_judged() {
+    let secret = canaries::value("API_TOKEN");
+    let (base, seen) = recorder("127.0.0.1", 64, strict_bearer(secret));
+    let report = ProtectedRoute::get("/internal/stats", "API_TOKEN")
+        .check_remote(&base, secret)
+        .unwrap();
+    report.assert_passed();
+    // The trailing space reached the Worker: sent, and judged like any other scenario.
+    let sent: Vec<Option<String>> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|raw| raw_header(raw, "authorization"))
+        .collect();
+    assert!(sent.contains(&Some(format!(" Bearer {secret} "))));
+    assert!(sent.contains(&Some(format!(" Bearer  {secret}"))));
+    for scenario in [Scenario::TrailingWhitespace, Scenario::LeadingWhitespace] {
+        let result = report.result(scenario).unwrap();
+        assert_eq!(result.verdict, Verdict::Pass, "{scenario:?}");
+        assert_eq!(result.status, Some(http::StatusCode::UNAUTHORIZED));
+    }
+}
+
+#[test]
+fn a_bare_header_s_leading_space_is_not_applicable_and_its_trailing_space_is_sent() {
+    let secret = canaries::value("API_TOKEN");
+    let (base, seen) = recorder("127.0.0.1", 64, |_, stream| {
+        let _ = write!(
+            stream,
+            "HTTP/1.1 401 Unauthorized\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+        );
+    });
+    let report = ProtectedRoute::get("/internal/stats", "API_TOKEN")
+        .api_key_header("X-Api-Key")
+        .check_remote(&base, secret)
+        .unwrap();
+    assert!(matches!(
+        &report.result(Scenario::LeadingWhitespace).unwrap().verdict,
+        Verdict::NotApplicable(why) if why.contains("RFC 9112")
+    ));
+    assert_eq!(
+        report.result(Scenario::TrailingWhitespace).unwrap().status,
+        Some(http::StatusCode::UNAUTHORIZED)
+    );
+    let sent: Vec<Option<String>> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|raw| raw_header(raw, "x-api-key"))
+        .collect();
+    assert!(sent.contains(&Some(format!(" {secret} "))));
+}
+
+/// How long the timeout tests wait: short, since the verdict is what they assert.
+const SHORT: Duration = Duration::from_millis(200);
+
+/// A Worker that reads each request and then keeps the connection open, sending `then`
+/// (possibly nothing) and never the rest. Returns the base URL.
+fn stalling(then: &'static str) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    thread::spawn(move || {
+        let mut open = Vec::new();
+        for stream in listener.incoming().take(64) {
+            let Ok(mut stream) = stream else { continue };
+            read_request(&stream);
+            let _ = stream.write_all(then.as_bytes());
+            let _ = stream.flush();
+            // Kept open, unanswered, until the test process ends.
+            open.push(stream);
+        }
+    });
+    base
+}
+
+fn assert_every_sent_scenario_timed_out(report: &MatrixReport, secret: &str) {
+    let failure = report.verdict().unwrap_err();
+    let text = failure.to_string();
+    assert!(
+        failure.scenarios().contains(&Scenario::RightCredential),
+        "{text}"
+    );
+    assert!(text.contains("scenario `right credential`"), "{text}");
+    assert!(text.contains("timed out"), "{text}");
+    assert!(text.contains("remote_timeout"), "{text}");
+    for result in report.results() {
+        if !matches!(result.verdict, Verdict::NotApplicable(_)) {
+            assert!(result.failed(), "{}", result.name);
+        }
+    }
+    assert!(!format!("{failure}\n{report:?}").contains(secret));
+}
+
+#[test]
+fn a_worker_that_never_answers_fails_each_scenario_named_instead_of_hanging() {
+    let secret = canaries::value("API_TOKEN");
+    let base = stalling("");
+    let report = ProtectedRoute::get("/internal/stats", "API_TOKEN")
+        .remote_timeout(SHORT)
+        .check_remote(&base, secret)
+        .unwrap();
+    assert_every_sent_scenario_timed_out(&report, secret);
+}
+
+#[test]
+fn a_worker_that_stalls_mid_body_fails_each_scenario_named_instead_of_hanging() {
+    let secret = canaries::value("API_TOKEN");
+    let base = stalling("HTTP/1.1 401 Unauthorized\r\ncontent-length: 100\r\n\r\n{\"half\":");
+    let report = ProtectedRoute::get("/internal/stats", "API_TOKEN")
+        .remote_connect_timeout(SHORT)
+        .remote_timeout(SHORT)
+        .check_remote(&base, secret)
+        .unwrap();
+    assert_every_sent_scenario_timed_out(&report, secret);
+}
+
+#[test]
+fn the_default_timeouts_are_seconds_not_minutes() {
+    use devflare_test::matrix::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REMOTE_TIMEOUT};
+    assert!(DEFAULT_CONNECT_TIMEOUT <= Duration::from_secs(10));
+    assert!(DEFAULT_REMOTE_TIMEOUT <= Duration::from_secs(60));
+    assert!(DEFAULT_CONNECT_TIMEOUT <= DEFAULT_REMOTE_TIMEOUT);
+}
+
+/// This machine's own non-loopback IPv4 address (from `hostname -I`), the only other address
+/// a test may use; `None` when it has none.
+fn own_interface_address() -> Option<String> {
+    let output = std::process::Command::new("hostname")
+        .arg("-I")
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .filter_map(|word| word.parse::<std::net::Ipv4Addr>().ok())
+        .find(|ip| !ip.is_loopback() && !ip.is_unspecified())
+        .map(|ip| ip.to_string())
+}
+
+#[test]
+fn cleartext_to_a_non_loopback_address_is_refused_before_anything_is_sent() {
+    let Some(ip) = own_interface_address() else {
+        eprintln!(
+            "SKIPPED: cleartext_to_a_non_loopback_address_is_refused_before_anything_is_sent: \
+             this machine has no non-loopback IPv4 address (`hostname -I` printed none)"
+        );
+        return;
+    };
+    let listener = TcpListener::bind((ip.as_str(), 0)).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let secret = canaries::value("API_TOKEN");
+    let error = ProtectedRoute::get("/internal/stats", "API_TOKEN")
+        // Were anything sent, each request would wait on the silent listener: fail fast.
+        .remote_timeout(SHORT)
+        .check_remote(&base, secret)
+        .unwrap_err();
+    assert_eq!(
+        error,
+        MatrixError::CleartextToNonLoopback { host: ip.clone() }
+    );
+    let message = error.to_string();
+    assert!(
+        message.contains("allow_cleartext_to_non_loopback"),
+        "{message}"
+    );
+    assert!(message.contains("nothing was sent"), "{message}");
+    assert!(!message.contains(secret));
+    // The listener never saw a connection.
+    listener.set_nonblocking(true).unwrap();
+    assert_eq!(
+        listener.accept().unwrap_err().kind(),
+        std::io::ErrorKind::WouldBlock
+    );
+}
+
+#[test]
+fn cleartext_to_a_non_loopback_address_is_sent_once_opted_in() {
+    let Some(ip) = own_interface_address() else {
+        eprintln!(
+            "SKIPPED: cleartext_to_a_non_loopback_address_is_sent_once_opted_in: this machine \
+             has no non-loopback IPv4 address (`hostname -I` printed none)"
+        );
+        return;
+    };
+    let secret = canaries::value("API_TOKEN");
+    let (base, seen) = recorder(&ip, 64, strict_bearer(secret));
+    ProtectedRoute::get("/internal/stats", "API_TOKEN")
+        .allow_cleartext_to_non_loopback()
+        .check_remote(&base, secret)
+        .unwrap()
+        .assert_passed();
+    assert!(!seen.lock().unwrap().is_empty());
+}
+
+#[test]
+fn base_urls_that_are_not_plain_http_are_refused() {
+    let secret = canaries::value("API_TOKEN");
+    let route = ProtectedRoute::get("/internal/stats", "API_TOKEN");
+    for base in [
+        "https://127.0.0.1:1",
+        "ftp://127.0.0.1",
+        "127.0.0.1:8787",
+        "http://user:pw@127.0.0.1:1",
+        "not a url",
+    ] {
+        let error = route.check_remote(base, secret).unwrap_err();
+        assert!(
+            matches!(error, MatrixError::InvalidBaseUrl { .. }),
+            "{base}: {error}"
+        );
+        assert!(!error.to_string().contains("pw"), "{error}");
+    }
+}
+
+/// gzip of `data` (RFC 1952): one deflate block of literals in the fixed Huffman code
+/// (RFC 1951, 3.2.6), so no byte of `data` appears as itself.
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255];
+    let (mut acc, mut held) = (0u32, 0u32);
+    let mut put = |out: &mut Vec<u8>, value: u32, count: u32| {
+        acc |= value << held;
+        held += count;
+        while held >= 8 {
+            out.push(acc as u8);
+            acc >>= 8;
+            held -= 8;
+        }
+    };
+    // Huffman codes go most significant bit first into a least-significant-first stream.
+    let code = |value: u32, len: u32| value.reverse_bits() >> (32 - len);
+    put(&mut out, 1, 1); // the last block
+    put(&mut out, 1, 2); // fixed Huffman codes
+    for &byte in data {
+        let byte = u32::from(byte);
+        if byte < 144 {
+            put(&mut out, code(0x30 + byte, 8), 8);
+        } else {
+            put(&mut out, code(0x190 + byte - 144, 9), 9);
+        }
+    }
+    put(&mut out, 0, 7 + 7); // end of block, then padding to a whole byte
+    let mut crc = !0u32;
+    for &byte in data {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    out.extend_from_slice(&(!crc).to_le_bytes());
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    out
+}
+
+#[test]
+fn an_encoded_body_fails_its_scenario_instead_of_being_scanned_as_noise() {
+    let secret = canaries::value("API_TOKEN");
+    let echo = gzip(format!("{{\"token\":\"{secret}\"}}").as_bytes());
+    assert!(!echo.windows(secret.len()).any(|w| w == secret.as_bytes()));
+    let (base, seen) = recorder("127.0.0.1", 64, move |raw, stream| {
+        // The status the strict Worker would give, with a gzip body echoing the token.
+        let right =
+            raw_header(raw, "authorization").as_deref() == Some(&format!(" Bearer {secret}"));
+        let status = if right { "200 OK" } else { "401 Unauthorized" };
+        let _ = write!(
+            stream,
+            "HTTP/1.1 {status}\r\ncontent-encoding: gzip\r\ncontent-length: {}\r\n\
+             connection: close\r\n\r\n",
+            echo.len()
+        );
+        let _ = stream.write_all(&echo);
+    });
+    let report = ProtectedRoute::get("/internal/stats", "API_TOKEN")
+        .check_remote(&base, secret)
+        .unwrap();
+    let failure = report.verdict().unwrap_err();
+    let text = failure.to_string();
+    assert!(
+        failure.scenarios().contains(&Scenario::RightCredential),
+        "{text}"
+    );
+    assert!(text.contains("content-encoding: gzip"), "{text}");
+    assert!(!format!("{text}\n{report:?}").contains(secret));
+    // It asked for the body as is.
+    for raw in seen.lock().unwrap().iter() {
+        assert_eq!(
+            raw_header(raw, "accept-encoding").as_deref(),
+            Some(" identity")
+        );
+    }
 }

@@ -108,6 +108,29 @@ pub enum MatrixError {
         /// The value's length in characters.
         chars: usize,
     },
+    /// `check_remote`'s base URL is not `http://host[:port]`.
+    #[error("invalid base URL for `check_remote`: {problem}")]
+    InvalidBaseUrl {
+        /// What is wrong and what would be valid.
+        problem: String,
+    },
+    /// `check_remote` was given an `http://` URL whose host is not loopback: the real
+    /// credentials would cross the network in clear. Nothing was sent.
+    #[error(
+        "refusing to send credentials over cleartext `http://` to `{host}`, which is not loopback (127.0.0.0/8, ::1, localhost); nothing was sent: run the Worker on this machine, or opt in with `ProtectedRoute::allow_cleartext_to_non_loopback()` for a network you trust"
+    )]
+    CleartextToNonLoopback {
+        /// The host named by the base URL.
+        host: String,
+    },
+    /// `check_remote` could not build the env holding the binding's value.
+    #[error("cannot build an env holding binding `{binding}` for `check_remote`: {reason}")]
+    RemoteEnv {
+        /// The binding.
+        binding: String,
+        /// Why (value-free).
+        reason: String,
+    },
 }
 
 /// The shortest token the matrix accepts: shorter values occur by chance in ordinary text,

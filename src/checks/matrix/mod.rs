@@ -21,7 +21,7 @@ mod custom;
 mod error;
 mod hide;
 #[cfg(feature = "webhooks")]
-mod hmac;
+pub(crate) mod hmac;
 mod judge;
 mod plan;
 #[cfg(feature = "remote")]
@@ -39,6 +39,8 @@ mod token;
 
 pub use custom::CustomCredential;
 pub use error::{MIN_TOKEN_CHARS, MatrixError};
+#[cfg(feature = "remote")]
+pub use remote::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REMOTE_TIMEOUT};
 pub use report::{MatrixFailure, MatrixReport, Problem, ScenarioResult, StatusWhy, Verdict};
 pub use route::ProtectedRoute;
 pub use scenario::{Channel, Outcome, Scenario};

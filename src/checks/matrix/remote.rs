@@ -1,8 +1,16 @@
 //! Running the plan against a running Worker over HTTP (feature `remote`): the scenarios that
 //! need no change to the store, adversarial other-channel probes included, with the same
 //! plan, judge, report and redaction as in process.
+//!
+//! The runner sends real credentials, so it is careful where they go: it never uses a proxy
+//! (ureq's default configuration takes one from `HTTP_PROXY` and friends; the runner replaces
+//! it with none), sends cleartext `http://` only to loopback unless the route opts in, gives
+//! every request a connect and an overall timeout, and asks for `Accept-Encoding: identity`,
+//! failing a scenario whose body comes back encoded rather than scanning bytes it cannot read.
 
+use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 
@@ -15,7 +23,59 @@ use super::route::{Kind, ProtectedRoute};
 use super::scenario::Scenario;
 use crate::{Redactor, SecretsEnv};
 
+/// How long `check_remote` waits for a connection to the Worker, by default.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long one scenario's request may take in all (connecting, sending, the whole response),
+/// by default.
+pub const DEFAULT_REMOTE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What a route sets for [`ProtectedRoute::check_remote`] alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RemoteSettings {
+    connect: Duration,
+    overall: Duration,
+    cleartext_to_non_loopback: bool,
+}
+
+impl Default for RemoteSettings {
+    fn default() -> Self {
+        Self {
+            connect: DEFAULT_CONNECT_TIMEOUT,
+            overall: DEFAULT_REMOTE_TIMEOUT,
+            cleartext_to_non_loopback: false,
+        }
+    }
+}
+
 impl ProtectedRoute {
+    /// How long [`check_remote`](Self::check_remote) waits for the TCP connection of each
+    /// scenario (default [`DEFAULT_CONNECT_TIMEOUT`], 5 s). A scenario whose connection is not
+    /// made in time fails, named in the report.
+    pub fn remote_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.remote.connect = timeout;
+        self
+    }
+
+    /// How long one scenario's request may take in all under
+    /// [`check_remote`](Self::check_remote) — connecting, sending, and receiving the whole
+    /// response, body included (default [`DEFAULT_REMOTE_TIMEOUT`], 30 s). A Worker that never
+    /// answers, or stalls in the middle of its body, fails that scenario, named in the report,
+    /// instead of hanging the test.
+    pub fn remote_timeout(mut self, timeout: Duration) -> Self {
+        self.remote.overall = timeout;
+        self
+    }
+
+    /// Lets [`check_remote`](Self::check_remote) send credentials over cleartext `http://` to
+    /// a host that is not loopback (`127.0.0.0/8`, `::1`, `localhost`). Without it, such a
+    /// base URL is refused before anything is sent: anyone on the path would read the real
+    /// secret. Opt in only for a Worker on a network you trust (a container next to the
+    /// test, say).
+    pub fn allow_cleartext_to_non_loopback(mut self) -> Self {
+        self.remote.cleartext_to_non_loopback = true;
+        self
+    }
+
     /// Sends the scenarios that need no change to the store to a running Worker at
     /// `base_url` (`http://127.0.0.1:8787`, no TLS), with `secret` the value the Worker's
     /// binding holds (feature `remote`). The scenarios that delete the secret, fail the
@@ -23,32 +83,56 @@ impl ProtectedRoute {
     /// changed from here. The Worker keeps its own clock: for timestamped signatures, set
     /// [`now`](Self::now) to the current time.
     ///
+    /// What it does and refuses, since it sends real credentials:
+    /// - it connects to `base_url` itself, never through a proxy: `HTTP_PROXY`,
+    ///   `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` are not used;
+    /// - it refuses an `http://` URL whose host is not loopback (`127.0.0.0/8`, `::1`,
+    ///   `localhost`) unless the route opts in with
+    ///   [`allow_cleartext_to_non_loopback`](Self::allow_cleartext_to_non_loopback); it has no
+    ///   TLS, so `https://` is refused too;
+    /// - each request has a connect timeout ([`remote_connect_timeout`](Self::remote_connect_timeout),
+    ///   5 s by default) and an overall one ([`remote_timeout`](Self::remote_timeout), 30 s,
+    ///   the whole body included); a scenario that runs out of time fails, named;
+    /// - it sends `Accept-Encoding: identity`; a response with any other `Content-Encoding`
+    ///   cannot be leak-scanned, so that scenario fails rather than pass unscanned;
+    /// - it follows no redirect, and sends each request's headers as the matrix built them
+    ///   (edge spaces included).
+    ///
     /// # Errors
     ///
     /// As [`check`](Self::check): the route, the names or the secret cannot make a matrix.
-    /// A Worker that cannot be reached fails each scenario instead, with a value-free
-    /// message.
+    /// [`MatrixError::InvalidBaseUrl`] for a base URL that is not `http://host[:port]`,
+    /// [`MatrixError::CleartextToNonLoopback`] for a host that is not loopback (see above),
+    /// both before anything is sent. A Worker that cannot be reached, or answers too late,
+    /// fails each scenario instead, with a value-free message.
     pub fn check_remote(&self, base_url: &str, secret: &str) -> Result<MatrixReport, MatrixError> {
+        let base = self.checked_base_url(base_url)?;
         // An env holding just this binding: the same preflight and redactor as in process.
         let env = SecretsEnv::builder()
             .secret(self.binding.clone(), secret)
             .build()
-            .map_err(|_| MatrixError::InvalidCredentialName {
-                what: "binding",
-                name: self.binding.clone(),
+            .map_err(|error| MatrixError::RemoteEnv {
+                binding: self.binding.clone(),
+                reason: error.to_string(),
             })?;
         let secret = preflight(self, &env)?;
         let plans = plan(self, &secret);
         let redactor = env.redactor();
         let agent = ureq::Agent::config_builder()
+            // ureq's default configuration takes a proxy from the environment: real
+            // credentials would go to whatever `HTTP_PROXY` names. Never use one.
+            .proxy(None)
             .http_status_as_error(false)
             .max_redirects(0)
+            // An encoded body cannot be scanned for leaks: ask for none (and check below).
+            .accept_encoding("identity")
+            .timeout_connect(Some(self.remote.connect))
+            .timeout_global(Some(self.remote.overall))
             .build()
             .new_agent();
-        let base = base_url.trim_end_matches('/');
         let results = plans
             .iter()
-            .map(|planned| self.send_remote(&agent, base, planned, &secret, &redactor))
+            .map(|planned| self.send_remote(&agent, &base, planned, &secret, &redactor))
             .collect();
         Ok(MatrixReport {
             route: route_line(&self.method, &self.uri, &redactor, &[]),
@@ -58,18 +142,63 @@ impl ProtectedRoute {
         })
     }
 
-    /// HTTP drops spaces at the edges of a header value, so a near miss made of them reaches
-    /// the Worker as the right token: not a test of the Worker.
-    fn stripped_on_the_wire(&self, planned: &Planned) -> Option<&'static str> {
-        let Kind::Header { scheme, .. } = &self.kind else {
+    /// `base_url` without its trailing `/`, once it is known to be `http://` to a host the
+    /// route may send cleartext credentials to.
+    fn checked_base_url(&self, base_url: &str) -> Result<String, MatrixError> {
+        let invalid = |problem: &str| MatrixError::InvalidBaseUrl {
+            problem: problem.to_owned(),
+        };
+        let uri: http::Uri = base_url.parse().map_err(|_| {
+            invalid("expected `http://host[:port]`, such as `http://127.0.0.1:8787`")
+        })?;
+        match uri.scheme_str() {
+            Some("http") => {}
+            Some("https") => {
+                return Err(invalid(
+                    "`https://` is not supported (the `remote` runner has no TLS): run the \
+                     Worker locally and use `http://127.0.0.1:<port>`",
+                ));
+            }
+            _ => {
+                return Err(invalid(
+                    "expected an `http://` URL, such as `http://127.0.0.1:8787`",
+                ));
+            }
+        }
+        let Some(host) = uri.host() else {
+            return Err(invalid("it names no host"));
+        };
+        if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
+            return Err(invalid(
+                "it holds user information (`user@`): give the credential to the route instead",
+            ));
+        }
+        if uri.query().is_some() {
+            return Err(invalid(
+                "it has a query: the route's URI is appended to it, so give the query there",
+            ));
+        }
+        if !is_loopback(host) && !self.remote.cleartext_to_non_loopback {
+            return Err(MatrixError::CleartextToNonLoopback {
+                host: host.to_owned(),
+            });
+        }
+        Ok(base_url.trim_end_matches('/').to_owned())
+    }
+
+    /// A near miss the Worker cannot possibly see: spaces before a bare header value are
+    /// optional whitespace in HTTP/1.1's grammar (RFC 9112, section 5), which every server
+    /// drops before the Worker reads the header. (Spaces after a value, and inside one as in
+    /// `Bearer  <token>`, go on the wire as built and reach the Worker as sent; those
+    /// scenarios are sent and judged.)
+    fn unseeable_over_http(&self, planned: &Planned) -> Option<&'static str> {
+        let Kind::Header { scheme: None, .. } = &self.kind else {
             return None;
         };
-        let at_an_edge = match planned.scenario {
-            Scenario::TrailingWhitespace => true,
-            Scenario::LeadingWhitespace => scheme.is_none(),
-            _ => false,
-        };
-        at_an_edge.then_some("HTTP drops spaces at the edges of a header value")
+        (planned.scenario == Scenario::LeadingWhitespace).then_some(
+            "spaces before a header value are optional whitespace in HTTP/1.1 (RFC 9112 §5): \
+             every server drops them before the Worker sees the value; run it in process",
+        )
     }
 
     fn send_remote(
@@ -89,7 +218,7 @@ impl ProtectedRoute {
             );
             return result;
         }
-        if let Some(why) = self.stripped_on_the_wire(planned) {
+        if let Some(why) = self.unseeable_over_http(planned) {
             result.verdict = Verdict::NotApplicable(why.to_owned());
             return result;
         }
@@ -109,15 +238,33 @@ impl ProtectedRoute {
                 match agent.run(request) {
                     Ok(response) => 'answered: {
                         let (parts, mut body) = response.into_parts();
-                        // An unread body (too large, cut off) cannot be scanned for leaks:
-                        // the scenario fails rather than passing unscanned.
+                        // A body in an encoding the scan cannot read would be scanned as
+                        // noise and pass: fail the scenario instead.
+                        if let Some(encoding) = parts
+                            .headers
+                            .get_all(http::header::CONTENT_ENCODING)
+                            .iter()
+                            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+                            .find(|value| !is_identity(value))
+                        {
+                            break 'answered Observation::Failed {
+                                message: format!(
+                                    "the response body is encoded (`content-encoding: \
+                                     {encoding}`) although `accept-encoding: identity` was \
+                                     asked for; it cannot be scanned for leaks"
+                                ),
+                            };
+                        }
+                        // An unread body (too large, cut off, too slow) cannot be scanned for
+                        // leaks: the scenario fails rather than passing unscanned.
                         let body = match body.read_to_vec() {
                             Ok(body) => Bytes::from(body),
                             Err(error) => {
                                 break 'answered Observation::Failed {
                                     message: format!(
                                         "the response body could not be read for the leak \
-                                         scan: {error}"
+                                         scan: {}",
+                                        self.transport_error(&error)
                                     ),
                                 };
                             }
@@ -136,7 +283,10 @@ impl ProtectedRoute {
                         }
                     }
                     Err(error) => Observation::Failed {
-                        message: format!("the Worker could not be reached: {error}"),
+                        message: format!(
+                            "the Worker could not be reached: {}",
+                            self.transport_error(&error)
+                        ),
                     },
                 }
             }
@@ -152,5 +302,84 @@ impl ProtectedRoute {
         };
         result.verdict = judge(planned.outcome, planned.condition, expected, &observation);
         result
+    }
+
+    /// A transport error, with the timeout that ran out named and how to change it.
+    fn transport_error(&self, error: &ureq::Error) -> String {
+        let timed_out = match error {
+            ureq::Error::Timeout(ureq::Timeout::Connect) => {
+                Some(("connecting", self.remote.connect, "remote_connect_timeout"))
+            }
+            ureq::Error::Timeout(_) => {
+                Some(("the whole exchange", self.remote.overall, "remote_timeout"))
+            }
+            ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
+                Some(("the whole exchange", self.remote.overall, "remote_timeout"))
+            }
+            _ => None,
+        };
+        match timed_out {
+            Some((what, limit, setting)) => format!(
+                "timed out: {what} took longer than {limit:?} (raise it with \
+                 `ProtectedRoute::{setting}`)"
+            ),
+            None => error.to_string(),
+        }
+    }
+}
+
+/// Whether `host` (as a URI shows it: `[::1]` in brackets) is this machine's loopback.
+fn is_loopback(host: &str) -> bool {
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    if bare.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    match bare.parse::<IpAddr>() {
+        Ok(IpAddr::V4(v4)) => v4.is_loopback(),
+        Ok(IpAddr::V6(v6)) => {
+            v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        Err(_) => false,
+    }
+}
+
+/// Whether a `content-encoding` value leaves the body as it is.
+fn is_identity(value: &str) -> bool {
+    value
+        .split(',')
+        .all(|coding| matches!(coding.trim().to_ascii_lowercase().as_str(), "" | "identity"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_is_127_slash_8_and_ipv6_1_and_localhost_only() {
+        for host in ["127.0.0.1", "127.3.2.1", "[::1]", "localhost", "LOCALHOST"] {
+            assert!(is_loopback(host), "{host}");
+        }
+        for host in [
+            "192.0.2.1",
+            "10.0.0.1",
+            "[::2]",
+            "localhost.example",
+            "example.com",
+            "0.0.0.0",
+            "128.0.0.1",
+        ] {
+            assert!(!is_loopback(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn identity_is_the_only_encoding_scanned() {
+        assert!(is_identity("identity"));
+        assert!(is_identity(" Identity "));
+        assert!(!is_identity("gzip"));
+        assert!(!is_identity("identity, br"));
     }
 }

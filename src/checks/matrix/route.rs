@@ -114,6 +114,9 @@ pub struct ProtectedRoute {
     pub(crate) rejected: StatusExpectation,
     pub(crate) accepted: StatusExpectation,
     pub(crate) fails_closed: StatusExpectation,
+    /// Timeouts and the cleartext opt-in of `check_remote`.
+    #[cfg(feature = "remote")]
+    pub(crate) remote: super::remote::RemoteSettings,
 }
 
 impl ProtectedRoute {
@@ -139,6 +142,8 @@ impl ProtectedRoute {
             rejected: StatusExpectation::ClientError,
             accepted: StatusExpectation::Success,
             fails_closed: StatusExpectation::ServerError,
+            #[cfg(feature = "remote")]
+            remote: super::remote::RemoteSettings::default(),
         }
     }
 

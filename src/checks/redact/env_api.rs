@@ -86,9 +86,22 @@ impl SecretsEnv {
             .set_partial_min_chars(min_chars.map(|n| n.max(MIN_TOKEN_CHARS)));
     }
 
+    /// [`redactor`](Self::redactor) that also knows `extra` values (the signatures of a
+    /// request, for a snapshot of it).
+    #[cfg(feature = "webhooks")]
+    pub(crate) fn redactor_with(&self, extra: Vec<Known>) -> Redactor {
+        Redactor::new(&self.redaction_values_with(extra))
+            .unwrap_or_else(|error| Redactor::failed(&error))
+    }
+
     /// Every value to redact, longest first (so a value that contains another labels the
     /// forms they share), then the runs of each when partial leaks are on.
     fn redaction_values(&self) -> Vec<Known> {
+        self.redaction_values_with(Vec::new())
+    }
+
+    /// [`redaction_values`](Self::redaction_values) with `extra` values among them.
+    fn redaction_values_with(&self, extra: Vec<Known>) -> Vec<Known> {
         let settings = self.inner.store.redaction.settings();
         let secrets = self
             .known_values()
@@ -99,7 +112,10 @@ impl SecretsEnv {
             .into_iter()
             .map(|(label, value)| (label, value, ValueKind::Derived));
         let mut known: Vec<Known> = Vec::new();
-        for (label, value, kind) in secrets.chain(derived) {
+        let extra = extra
+            .into_iter()
+            .map(|entry| (entry.label, entry.value, entry.kind));
+        for (label, value, kind) in secrets.chain(derived).chain(extra) {
             // A value with whitespace at its ends (a TOML `"""` string) is often echoed trimmed.
             let core = value.trim();
             if core.len() != value.len() && !core.is_empty() {

@@ -87,6 +87,9 @@ pub enum ValueKind {
     /// A run of characters of a secret or derived value, reported when the env opted in with
     /// [`SecretsEnv::report_partial_leaks`](crate::SecretsEnv::report_partial_leaks).
     Partial,
+    /// A valid signature of a request's body made with the secret as the key (feature
+    /// `webhooks`), hidden in response snapshots and request dumps as `[signature:BINDING]`.
+    Signature,
 }
 
 impl ValueKind {
@@ -95,6 +98,7 @@ impl ValueKind {
             Self::Secret => "",
             Self::Derived => ":derived",
             Self::Partial => ":partial",
+            Self::Signature => "",
         }
     }
 }
@@ -118,6 +122,9 @@ struct Pattern {
 
 impl Pattern {
     fn marker(&self, encoding: Encoding) -> String {
+        if self.kind == ValueKind::Signature {
+            return format!("[signature:{}{}]", self.label, encoding.marker_suffix());
+        }
         format!(
             "[secret:{}{}{}]",
             self.label,
