@@ -262,7 +262,7 @@ impl SecretsEnv {
     /// ```
     /// use devflare_test::prelude::*;
     ///
-    /// #[derive(serde::Deserialize)]
+    /// #[derive(Debug, serde::Deserialize)]
     /// struct Limits { burst: u32 }
     ///
     /// let env = SecretsEnv::builder()
