@@ -39,6 +39,31 @@ pub enum SecretError {
         /// The closest name that does have a value in that store, if one looks like a typo.
         closest: Option<String>,
     },
+    /// A binding read with an accessor for another type: `env.secret(NAME)` on a Secrets
+    /// Store binding (`Binding cannot be cast to the type String from Fetcher`),
+    /// `env.secret_store(NAME)` on a classic secret (`... to the type Fetcher from String`),
+    /// `env.var(NAME)` on a JSON var (`... to the type String from Object`),
+    /// `env.object_var(NAME)` on a string var (`... to the type Object from String`) —
+    /// workers-rs' `EnvBinding::get` text, naming JavaScript constructors.
+    #[error("Binding cannot be cast to the type {wanted} from {found}")]
+    WrongType {
+        /// The name read.
+        binding: String,
+        /// The type the accessor wants (`String`, `Object`, `Fetcher`).
+        wanted: &'static str,
+        /// The constructor of what is bound (`String`, `Object`, `Fetcher`, `Number`, …).
+        found: &'static str,
+    },
+    /// `env.object_var::<T>(NAME)` on a JSON object that `T` does not accept: serde's message
+    /// (about the var's JSON, which is configuration, never a secret), prefixed as workers-rs
+    /// displays a JavaScript `Error`.
+    #[error("Error: {message}")]
+    Deserialize {
+        /// The var read.
+        binding: String,
+        /// What the deserializer said.
+        message: String,
+    },
     /// `get()` failed because a test injected a fault
     /// ([`SecretsAdmin::fail`](crate::SecretsAdmin::fail) or
     /// [`SecretsAdmin::fail_all`](crate::SecretsAdmin::fail_all)).
@@ -57,7 +82,9 @@ impl SecretError {
         match self {
             Self::Unbound { binding, .. }
             | Self::NotFound { binding, .. }
-            | Self::Injected { binding, .. } => binding,
+            | Self::Injected { binding, .. }
+            | Self::WrongType { binding, .. }
+            | Self::Deserialize { binding, .. } => binding,
         }
     }
 
@@ -65,7 +92,7 @@ impl SecretError {
     pub fn closest(&self) -> Option<&str> {
         match self {
             Self::Unbound { closest, .. } | Self::NotFound { closest, .. } => closest.as_deref(),
-            Self::Injected { .. } => None,
+            Self::Injected { .. } | Self::WrongType { .. } | Self::Deserialize { .. } => None,
         }
     }
 }

@@ -94,7 +94,8 @@ pub use checks::matrix::{
 };
 pub use checks::redact::{Encoding, Redactor, RedactorError, ValueKind};
 pub use env::{
-    BindingReads, DEFAULT_STORE_ID, ReadLog, SecretBinding, SecretRef, SecretsAdmin, SecretsEnv,
+    BindingKind, BindingReads, DEFAULT_STORE_ID, ReadLog, SecretBinding, SecretRef, SecretsAdmin,
+    SecretsEnv,
 };
 pub use error::{Error, Origin, SecretError};
 pub use runtime::block_on;
@@ -106,7 +107,7 @@ pub use devflare_config as config;
 pub use devflare_config::{ConfigError, ConfigErrorKind};
 
 /// The seam traits, re-exported so tests need no direct dependency on `devflare-bindings`.
-pub use devflare_bindings::{SecretsStoreEnv, SecretsStoreSecret};
+pub use devflare_bindings::{SecretsStoreEnv, SecretsStoreSecret, VarsEnv};
 
 /// Everything a test usually needs: `use devflare_test::prelude::*;`.
 pub mod prelude {
@@ -115,7 +116,7 @@ pub mod prelude {
     pub use crate::{
         CapturedResponse, ProtectedRoute, Scenario, SecretBinding, SecretError, SecretRef,
         SecretsAdmin, SecretsEnv, SecretsEnvBuilder, SecretsStoreEnv, SecretsStoreSecret,
-        TestClient, TestClock, TestRequest, assert_body, assert_header, assert_json,
+        TestClient, TestClock, TestRequest, VarsEnv, assert_body, assert_header, assert_json,
         assert_matrix_snapshot, assert_read_log_snapshot, assert_response_snapshot, assert_status,
         block_on, include_fixture, manifest_path, secrets_env,
     };

@@ -1,11 +1,14 @@
 //! The seam between a Cloudflare Worker's handlers and its Secrets Store bindings.
 //!
 //! Write a handler once against [`SecretsStoreSecret`] (one secret binding) or
-//! [`SecretsStoreEnv`] (an env that hands out bindings by name). In production the
+//! [`SecretsStoreEnv`] (an env that hands out bindings by name), and [`VarsEnv`] for classic
+//! secrets and vars (`env.secret`, `env.var`, `env.object_var`). In production the
 //! `worker` feature implements both for workers-rs (`worker::SecretStore`, `worker::Env`);
 //! in native tests the `devflare-test` crate implements them with in-memory fakes.
 //!
-//! This crate has no required dependencies, so it is safe in a Worker's `[dependencies]`.
+//! Its only required dependency is `serde` without default features (for
+//! [`VarsEnv::object_var`]'s `DeserializeOwned` bound), so it is safe in a Worker's
+//! `[dependencies]`.
 //!
 //! ```
 //! use devflare_bindings::SecretsStoreSecret;
@@ -33,8 +36,10 @@
 use core::future::Future;
 
 mod declared;
+mod vars;
 
 pub use declared::{DeclaredSecrets, DeclaredValues, SecretDeclaration};
+pub use vars::VarsEnv;
 
 /// One Secrets Store secret binding (`[[secrets_store_secrets]]` in wrangler config),
 /// as a handler sees it: read-only, one method.
@@ -85,8 +90,9 @@ impl<T: SecretsStoreEnv + ?Sized> SecretsStoreEnv for &T {
 
 #[cfg(all(feature = "worker", target_arch = "wasm32"))]
 mod workers_rs {
-    use super::{SecretsStoreEnv, SecretsStoreSecret};
+    use super::{SecretsStoreEnv, SecretsStoreSecret, VarsEnv};
     use core::future::Future;
+    use serde::de::DeserializeOwned;
 
     impl SecretsStoreSecret for worker::SecretStore {
         type Error = worker::Error;
@@ -102,6 +108,23 @@ mod workers_rs {
 
         fn secret_store(&self, binding: &str) -> Result<Self::Secret, Self::Error> {
             worker::Env::secret_store(self, binding)
+        }
+    }
+
+    /// `worker::Secret` and `worker::Var` (workers-rs' `StringBinding`) display their value.
+    impl VarsEnv for worker::Env {
+        type Error = worker::Error;
+
+        fn secret(&self, name: &str) -> Result<String, Self::Error> {
+            worker::Env::secret(self, name).map(|secret| secret.to_string())
+        }
+
+        fn var(&self, name: &str) -> Result<String, Self::Error> {
+            worker::Env::var(self, name).map(|var| var.to_string())
+        }
+
+        fn object_var<T: DeserializeOwned>(&self, name: &str) -> Result<T, Self::Error> {
+            worker::Env::object_var(self, name)
         }
     }
 }

@@ -10,6 +10,9 @@
 //!   binding entry are [warnings](WranglerConfig::warnings), as wrangler only warns.
 //! - [`FixtureFile`]: the same `[[secrets_store_secrets]]` entries plus values under
 //!   `[stores."<store_id>"]`; unknown keys are errors.
+//! - [`WranglerConfig::vars`] and [`WranglerConfig::required_secrets`]: `vars` (text or JSON)
+//!   and `secrets.required`, per section, with positions.
+//! - [`dotenv`]: `.dev.vars` and `.env` files, parsed as wrangler's `dotenv` does.
 //! - [`devflare_local`]: Devflare's local values file `.devflare/secrets.local.json` — parse,
 //!   locate and render it (and, with the `write` feature, write it under a lock, atomically).
 //! - [`ConfigError`]: every error names the file, line and column, says what was expected
@@ -23,6 +26,7 @@
 mod bindings;
 pub mod devflare_local;
 mod document;
+pub mod dotenv;
 mod error;
 mod fixture;
 mod jsonc;
@@ -31,12 +35,15 @@ mod repeat;
 mod suggest;
 mod toml_tree;
 mod tree;
+mod vars;
 mod wrangler;
 
 pub use bindings::BindingDecl;
+pub use dotenv::{DotenvEntry, DotenvFile};
 pub use error::{ConfigError, ConfigErrorKind, Warning};
 pub use fixture::{FixtureFile, FixtureValue};
 pub use location::{LineIndex, Location};
 pub use suggest::closest;
 pub use tree::Format;
+pub use vars::{RequiredSecret, VarDecl, VarValue};
 pub use wrangler::{OtherBinding, WranglerConfig};

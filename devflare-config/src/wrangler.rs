@@ -9,6 +9,7 @@ use crate::document::{Document, read_file};
 use crate::error::{ConfigError, ConfigErrorKind, Warning};
 use crate::suggest::closest;
 use crate::tree::{Node, NodeKind};
+use crate::vars::{RequiredSecret, VarDecl, read_required, read_vars};
 use crate::{Format, Location};
 
 /// Where other binding kinds keep their names, per wrangler's config schema. Keys not listed
@@ -81,6 +82,8 @@ impl OtherBinding {
 struct Section {
     secrets: Vec<BindingDecl>,
     others: Vec<OtherBinding>,
+    vars: Vec<VarDecl>,
+    required: Option<Vec<RequiredSecret>>,
 }
 
 #[derive(Debug, Clone)]
@@ -223,6 +226,48 @@ impl WranglerConfig {
         Ok(&self.section(env)?.others)
     }
 
+    /// The `vars` of the top level (`None`) or of `[env.NAME]`, in file order. Like wrangler,
+    /// a named environment does not inherit top-level vars: it has only its own.
+    ///
+    /// ```
+    /// use devflare_config::{Format, VarValue, WranglerConfig};
+    ///
+    /// let config = WranglerConfig::parse(
+    ///     "[vars]\nENVIRONMENT = \"dev\"\nLIMITS = { burst = 10 }\n\n[env.staging.vars]\nENVIRONMENT = \"staging\"\n",
+    ///     "wrangler.toml",
+    ///     Format::Toml,
+    /// )
+    /// .unwrap();
+    /// let top = config.vars(None).unwrap();
+    /// assert_eq!(top[0].value(), &VarValue::Text("dev".into()));
+    /// assert_eq!(top[1].value(), &VarValue::Json(serde_json::json!({ "burst": 10 })));
+    /// assert_eq!(top[1].location().to_string(), "wrangler.toml:3:1");
+    /// assert_eq!(config.vars(Some("staging")).unwrap().len(), 1);
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`secrets_store_secrets`](Self::secrets_store_secrets), and a `vars` that is not a
+    /// table, or a value JSON cannot hold (a TOML datetime, `inf`, `nan`), with its position.
+    pub fn vars(&self, env: Option<&str>) -> Result<&[VarDecl], ConfigError> {
+        Ok(&self.section(env)?.vars)
+    }
+
+    /// `secrets.required` of the top level or of `[env.NAME]`: the classic secrets the Worker
+    /// declares; `None` when the section has no such list. When it is present, wrangler loads
+    /// only these keys from `.dev.vars` / `.env` and warns about missing ones.
+    ///
+    /// # Errors
+    ///
+    /// As [`secrets_store_secrets`](Self::secrets_store_secrets), and a malformed `secrets`
+    /// (not a table, `required` not an array of strings, a name listed twice).
+    pub fn required_secrets(
+        &self,
+        env: Option<&str>,
+    ) -> Result<Option<&[RequiredSecret]>, ConfigError> {
+        Ok(self.section(env)?.required.as_deref())
+    }
+
     /// What wrangler would warn about: unknown keys inside `secrets_store_secrets` entries,
     /// in every section, in file order.
     pub fn warnings(&self) -> &[Warning] {
@@ -289,7 +334,20 @@ fn read_section(
         }
     }
     others.sort_by_key(|o| (o.location.line(), o.location.column()));
-    Ok(Section { secrets, others })
+    let vars = match node.get("vars") {
+        Some((_, vars)) => read_vars(doc, vars, prefix)?,
+        None => Vec::new(),
+    };
+    let required = match node.get("secrets") {
+        Some((_, secrets)) => read_required(doc, secrets, prefix)?,
+        None => None,
+    };
+    Ok(Section {
+        secrets,
+        others,
+        vars,
+        required,
+    })
 }
 
 /// Names of one other binding kind. Malformed shapes are skipped: they are wrangler's to

@@ -26,6 +26,7 @@ impl ReadLog {
                 };
                 BindingReads {
                     binding: now.binding.clone(),
+                    kind: now.kind,
                     lookups: minus(now.lookups, |b| b.lookups),
                     found: minus(now.found, |b| b.found),
                     missing: minus(now.missing, |b| b.missing),

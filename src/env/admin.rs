@@ -4,6 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use super::plain::{PlainState, PlainValue};
 use super::state::EnvInner;
 use crate::suggest::closest;
 use crate::{SecretError, SecretRef};
@@ -46,30 +47,54 @@ impl SecretsAdmin {
     }
 
     fn unbound(&self, binding: &str) -> SecretError {
+        let names = self.env.bindings.keys().chain(self.env.plain.keys());
         SecretError::Unbound {
             binding: binding.to_owned(),
-            closest: closest(binding, self.env.bindings.keys().map(String::as_str)),
+            closest: closest(binding, names.map(String::as_str)),
         }
     }
 
-    /// Creates or replaces the value of the secret `binding` points at.
+    /// The classic secret or var named `name`, when no Secrets Store binding has that name.
+    fn plain(&self, name: &str) -> Option<&PlainState> {
+        if self.env.bindings.contains_key(name) {
+            return None;
+        }
+        self.env.plain.get(name).map(|state| &**state)
+    }
+
+    /// Creates or replaces the value of the secret `binding` points at — or, for a classic
+    /// secret or a var, its value (a var becomes a string var).
     ///
     /// # Errors
     ///
     /// [`SecretError::Unbound`] when `binding` is not bound.
     pub fn set(&self, binding: &str, value: impl Into<Arc<str>>) -> Result<(), SecretError> {
+        if let Some(state) = self.plain(binding) {
+            state.set(Some(PlainValue::Text(value.into())));
+            return Ok(());
+        }
         let reference = self.reference_of(binding)?.clone();
         self.env.store.set(&reference, value.into());
         Ok(())
     }
 
-    /// Replaces the existing value of the secret `binding` points at.
+    /// Replaces the existing value of the secret `binding` points at, or of a classic secret
+    /// (`wrangler secret put` over an existing one). Handlers see it on their next read; the
+    /// old value stays known to the redactor and the leak scan.
     ///
     /// # Errors
     ///
-    /// [`SecretError::Unbound`] when `binding` is not bound; [`SecretError::NotFound`] when its
-    /// secret has no value to rotate (use [`set`](Self::set) to create one).
+    /// [`SecretError::Unbound`] when `binding` is not bound (or is a deleted classic secret);
+    /// [`SecretError::NotFound`] when its Secrets Store secret has no value to rotate (use
+    /// [`set`](Self::set) to create one).
     pub fn rotate(&self, binding: &str, value: impl Into<Arc<str>>) -> Result<(), SecretError> {
+        if let Some(state) = self.plain(binding) {
+            if state.value().is_none() {
+                return Err(self.unbound(binding));
+            }
+            state.set(Some(PlainValue::Text(value.into())));
+            return Ok(());
+        }
         let reference = self.reference_of(binding)?.clone();
         if !self.env.store.contains(&reference) {
             return Err(SecretError::NotFound {
@@ -84,12 +109,17 @@ impl SecretsAdmin {
     }
 
     /// Deletes the value of the secret `binding` points at; returns whether it had one.
-    /// Afterwards `get()` fails with `Error: Secret "<name>" not found`.
+    /// Afterwards `get()` fails with `Error: Secret "<name>" not found`. A deleted classic
+    /// secret or var is gone from `env`, as after `wrangler secret delete`: reads fail with
+    /// ``Binding `NAME` is undefined.``
     ///
     /// # Errors
     ///
     /// [`SecretError::Unbound`] when `binding` is not bound.
     pub fn delete(&self, binding: &str) -> Result<bool, SecretError> {
+        if let Some(state) = self.plain(binding) {
+            return Ok(state.set(None));
+        }
         let reference = self.reference_of(binding)?.clone();
         Ok(self.env.store.delete(&reference))
     }
@@ -115,12 +145,17 @@ impl SecretsAdmin {
         self.env.store.references()
     }
 
-    /// Makes `get()` on `binding` fail with `message` until [`heal`](Self::heal).
+    /// Makes `get()` on `binding` fail with `message` until [`heal`](Self::heal); for a
+    /// classic secret or var, every `secret`/`var`/`object_var` read of it.
     ///
     /// # Errors
     ///
     /// [`SecretError::Unbound`] when `binding` is not bound.
     pub fn fail(&self, binding: &str, message: impl Into<String>) -> Result<(), SecretError> {
+        if let Some(state) = self.plain(binding) {
+            state.fault.set(Some(message.into()));
+            return Ok(());
+        }
         let state = self
             .env
             .bindings
@@ -130,7 +165,8 @@ impl SecretsAdmin {
         Ok(())
     }
 
-    /// Makes `get()` on every binding fail with `message`: the store is down.
+    /// Makes `get()` on every Secrets Store binding fail with `message`: the store is down.
+    /// Classic secrets and vars are not in a store and are not affected.
     pub fn fail_all(&self, message: impl Into<String>) {
         self.env.store_fault.set(Some(message.into()));
     }
@@ -141,6 +177,10 @@ impl SecretsAdmin {
     ///
     /// [`SecretError::Unbound`] when `binding` is not bound.
     pub fn heal(&self, binding: &str) -> Result<(), SecretError> {
+        if let Some(state) = self.plain(binding) {
+            state.fault.set(None);
+            return Ok(());
+        }
         let state = self
             .env
             .bindings
@@ -156,11 +196,16 @@ impl SecretsAdmin {
         for state in self.env.bindings.values() {
             state.fault.set(None);
         }
+        for state in self.env.plain.values() {
+            state.fault.set(None);
+        }
     }
 
     /// Whether any fault is injected right now.
     pub fn has_faults(&self) -> bool {
-        self.env.store_fault.is_active() || self.env.bindings.values().any(|s| s.fault.is_active())
+        self.env.store_fault.is_active()
+            || self.env.bindings.values().any(|s| s.fault.is_active())
+            || self.env.plain.values().any(|s| s.fault.is_active())
     }
 }
 

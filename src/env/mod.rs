@@ -5,6 +5,7 @@
 mod admin;
 mod binding;
 mod fault;
+mod plain;
 mod read_log;
 mod reference;
 mod state;
@@ -17,6 +18,8 @@ use devflare_bindings::SecretsStoreEnv;
 
 pub use admin::SecretsAdmin;
 pub use binding::SecretBinding;
+pub use plain::BindingKind;
+pub(crate) use plain::{PlainState, PlainValue};
 pub use read_log::{BindingReads, ReadLog};
 pub use reference::{DEFAULT_STORE_ID, SecretRef};
 pub(crate) use state::{BindingState, EnvInner};
@@ -24,7 +27,6 @@ pub(crate) use store::Store;
 
 use crate::SecretError;
 use crate::SecretsEnvBuilder;
-use crate::suggest::closest;
 use fault::FaultCell;
 use read_log::ReadCounters;
 
@@ -60,7 +62,12 @@ impl SecretsEnv {
     }
 
     /// Assembles an env; bindings must be unique and already validated.
-    pub(crate) fn from_parts(store: Arc<Store>, bindings: Vec<(String, SecretRef)>) -> Self {
+    pub(crate) fn from_parts(
+        store: Arc<Store>,
+        bindings: Vec<(String, SecretRef)>,
+        plain: Vec<Arc<PlainState>>,
+        warnings: Vec<String>,
+    ) -> Self {
         let bindings = bindings
             .into_iter()
             .map(|(name, reference)| {
@@ -80,6 +87,11 @@ impl SecretsEnv {
                 bindings,
                 store_fault: FaultCell::default(),
                 unbound_lookups: Mutex::default(),
+                plain: plain
+                    .into_iter()
+                    .map(|state| (state.name.clone(), state))
+                    .collect(),
+                warnings,
             }),
         }
     }
@@ -90,7 +102,16 @@ impl SecretsEnv {
     ///
     /// [`SecretError::Unbound`] (``Binding `NAME` is undefined.``) when no binding has that
     /// exact, case-sensitive name; it offers the closest bound name.
+    /// [`SecretError::WrongType`] when `binding` is a classic secret or a var
+    /// (`Binding cannot be cast to the type Fetcher from String`, workers-rs' text).
     pub fn secret_store(&self, binding: &str) -> Result<SecretBinding, SecretError> {
+        if let Some(value) = self.inner.plain.get(binding).and_then(|s| s.value()) {
+            return Err(SecretError::WrongType {
+                binding: binding.to_owned(),
+                wanted: "Fetcher",
+                found: value.constructor(),
+            });
+        }
         match self.inner.bindings.get(binding) {
             Some(state) => {
                 state.reads.record_lookup();
@@ -107,10 +128,7 @@ impl SecretsEnv {
                     .unwrap_or_else(PoisonError::into_inner)
                     .entry(binding.to_owned())
                     .or_default() += 1;
-                Err(SecretError::Unbound {
-                    binding: binding.to_owned(),
-                    closest: closest(binding, self.binding_names()),
-                })
+                Err(self.unbound_error(binding))
             }
         }
     }
@@ -150,8 +168,16 @@ impl SecretsEnv {
             .inner
             .bindings
             .values()
-            .map(|state| state.reads.snapshot(&state.name))
-            .collect();
+            .map(|state| state.reads.snapshot(&state.name, BindingKind::SecretsStore))
+            .chain(
+                self.inner
+                    .plain
+                    .values()
+                    .map(|state| state.reads.snapshot(&state.name, state.kind)),
+            )
+            .collect::<Vec<_>>();
+        let mut bindings = bindings;
+        bindings.sort_by(|a, b| a.binding.cmp(&b.binding));
         let unbound = self
             .inner
             .unbound_lookups
@@ -168,6 +194,9 @@ impl SecretsEnv {
         for state in self.inner.bindings.values() {
             state.reads.reset();
         }
+        for state in self.inner.plain.values() {
+            state.reads.reset();
+        }
         self.inner
             .unbound_lookups
             .lock()
@@ -182,7 +211,9 @@ impl SecretsEnv {
     }
 
     /// An env over the same store with every binding but `binding`: a deployment that forgot
-    /// to bind it (the matrix's "binding unbound" scenario). Its read log is its own.
+    /// to bind it (the matrix's "binding unbound" scenario). Its read log is its own. Classic
+    /// secrets and vars are shared with this env (the same values, faults and counters), but
+    /// one named `binding` is left out too.
     pub(crate) fn without_binding(&self, binding: &str) -> SecretsEnv {
         let bindings = self
             .inner
@@ -191,12 +222,30 @@ impl SecretsEnv {
             .filter(|state| state.name != binding)
             .map(|state| (state.name.clone(), state.reference.clone()))
             .collect();
-        SecretsEnv::from_parts(Arc::clone(&self.inner.store), bindings)
+        let plain = self
+            .inner
+            .plain
+            .values()
+            .filter(|state| state.name != binding)
+            .cloned()
+            .collect();
+        SecretsEnv::from_parts(
+            Arc::clone(&self.inner.store),
+            bindings,
+            plain,
+            self.inner.warnings.clone(),
+        )
     }
 
     /// The current value of `binding`'s secret, without recording a read (for the matrix,
     /// which must restore what it deletes).
     pub(crate) fn current_value(&self, binding: &str) -> Option<Arc<str>> {
+        if let Some(state) = self.inner.plain.get(binding) {
+            return match state.value()? {
+                PlainValue::Text(text) => Some(text),
+                PlainValue::Json(json) => Some(Arc::from(json.to_string())),
+            };
+        }
         let state = self.inner.bindings.get(binding)?;
         state.slot.read().map(Arc::from)
     }
@@ -220,6 +269,12 @@ impl SecretsEnv {
                 (label, value)
             })
             .collect();
+        // Classic secrets are secrets: labelled by name, redacted as `[secret:NAME]`.
+        for state in self.inner.plain.values() {
+            for value in state.written() {
+                labelled.push((state.name.clone(), value));
+            }
+        }
         labelled.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.cmp(b)));
         labelled.dedup_by(|a, b| a.1 == b.1);
         labelled
@@ -240,9 +295,23 @@ impl fmt::Debug for SecretsEnv {
                 write!(f, "{} ({state})", self.0.reference)
             }
         }
+        struct Plain<'a>(&'a PlainState);
+        impl fmt::Debug for Plain<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let state = match self.0.value() {
+                    None => "deleted",
+                    Some(PlainValue::Text(_)) => "text",
+                    Some(PlainValue::Json(_)) => "JSON",
+                };
+                write!(f, "{} ({state})", self.0.kind.describe())
+            }
+        }
         let mut map = f.debug_map();
         for (name, state) in &self.inner.bindings {
             map.entry(name, &Entry(state));
+        }
+        for (name, state) in &self.inner.plain {
+            map.entry(name, &Plain(state));
         }
         map.finish()
     }

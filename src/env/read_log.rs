@@ -4,6 +4,8 @@
 //! never blocks a concurrent reader.
 
 use std::fmt;
+
+use super::plain::BindingKind;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Live counters for one binding. Not public: tests see [`ReadLog`] snapshots.
@@ -43,9 +45,10 @@ impl ReadCounters {
         }
     }
 
-    pub(crate) fn snapshot(&self, binding: &str) -> BindingReads {
+    pub(crate) fn snapshot(&self, binding: &str, kind: BindingKind) -> BindingReads {
         BindingReads {
             binding: binding.to_owned(),
+            kind,
             lookups: self.lookups.load(Ordering::Relaxed),
             found: self.found.load(Ordering::Relaxed),
             missing: self.missing.load(Ordering::Relaxed),
@@ -61,13 +64,18 @@ impl ReadCounters {
 pub struct BindingReads {
     /// The binding name.
     pub binding: String,
-    /// How many times `secret_store(NAME)` handed this binding out.
+    /// What it is: a Secrets Store binding, a classic secret or a var.
+    pub kind: BindingKind,
+    /// How many times `secret_store(NAME)` handed this binding out (for a classic secret or
+    /// a var: how many times `secret`, `var` or `object_var` asked for it).
     pub lookups: u64,
     /// `get()` calls that returned a value.
     pub found: u64,
-    /// `get()` calls that failed with `Secret "…" not found`.
+    /// `get()` calls that failed with `Secret "…" not found` (a classic secret or var: reads
+    /// after it was deleted).
     pub missing: u64,
-    /// `get()` calls that failed with an injected fault.
+    /// `get()` calls that failed with an injected fault (a classic secret or var: also reads
+    /// with the wrong accessor, such as `var()` on a JSON var).
     pub failed: u64,
 }
 
@@ -97,7 +105,9 @@ impl BindingReads {
 ///
 /// ```text
 /// API_TOKEN: 1 lookup, 1 read (1 found)
+/// ENVIRONMENT (var): not used
 /// GREETING: not used
+/// PARTNER_API_KEY (classic secret): 1 lookup, 1 read (1 found)
 /// unbound lookups: API_TOKNE ×1
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,7 +121,7 @@ impl ReadLog {
         Self { bindings, unbound }
     }
 
-    /// Every bound binding, sorted by name, used or not.
+    /// Every bound binding of every kind, sorted by name, used or not.
     pub fn bindings(&self) -> &[BindingReads] {
         &self.bindings
     }
@@ -157,7 +167,10 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 impl fmt::Display for ReadLog {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for b in &self.bindings {
-            write!(f, "{}: ", b.binding)?;
+            match b.kind {
+                BindingKind::SecretsStore => write!(f, "{}: ", b.binding)?,
+                kind => write!(f, "{} ({}): ", b.binding, kind.describe())?,
+            }
             if b.lookups == 0 && b.reads() == 0 {
                 writeln!(f, "not used")?;
                 continue;

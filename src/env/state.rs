@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use super::fault::FaultCell;
+use super::plain::PlainState;
 use super::read_log::ReadCounters;
 use super::store::{Slot, Store};
 use crate::SecretRef;
@@ -17,6 +18,10 @@ pub(crate) struct EnvInner {
     pub(crate) store_fault: FaultCell,
     /// Lookups of names that are not bound, by name: for the read log.
     pub(crate) unbound_lookups: Mutex<BTreeMap<String, u64>>,
+    /// Classic secrets and vars, by name.
+    pub(crate) plain: BTreeMap<String, Arc<PlainState>>,
+    /// What building the env warned about (never a value).
+    pub(crate) warnings: Vec<String>,
 }
 
 /// One binding: its name, the secret it points at, its slot, fault and read counters.

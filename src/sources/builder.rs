@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::validate::{self, OtherBinding};
-use crate::env::Store;
+use crate::env::{BindingKind, PlainState, PlainValue, Store};
 use crate::error::{Error, Origin};
 use crate::{DEFAULT_STORE_ID, SecretRef, SecretsEnv};
 
@@ -35,6 +35,28 @@ struct PendingValue {
     value: Arc<str>,
     source: ValueSource,
     origin: Origin,
+}
+
+/// Where a classic secret or var came from. The highest wins, as in `wrangler dev`: a key of
+/// `.dev.vars` / `.env` overrides the config's var of the same name (and makes it a secret),
+/// and a value given in test code overrides both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum PlainSource {
+    /// `vars` of the wrangler config.
+    ConfigVars,
+    /// `.dev.vars`, `.dev.vars.<env>` or `.env` files.
+    LocalDev,
+    /// Builder calls in test code.
+    Explicit,
+}
+
+#[derive(Clone)]
+pub(crate) struct PendingPlain {
+    pub(crate) name: String,
+    pub(crate) kind: BindingKind,
+    pub(crate) value: PlainValue,
+    pub(crate) source: PlainSource,
+    pub(crate) origin: Origin,
 }
 
 #[derive(Clone)]
@@ -82,6 +104,10 @@ pub struct SecretsEnvBuilder {
     /// Set once a wrangler config is loaded: its bindings are then the whole set, and a
     /// value for any other name is a typo rather than a new binding.
     config_declares_bindings: bool,
+    /// Classic secrets and vars, in the order given; resolved by source in `build()`.
+    plain: Vec<PendingPlain>,
+    /// `secrets.required` of the loaded config section, if it has one.
+    required_secrets: Option<Vec<(String, Origin)>>,
 }
 
 impl SecretsEnvBuilder {
@@ -132,8 +158,76 @@ impl SecretsEnvBuilder {
         self
     }
 
+    /// Gives the Worker a string var (`env.var(name)`), as `[vars]` in wrangler config would.
+    /// A value given here wins over the config's `vars` and over `.dev.vars` / `.env`; between
+    /// two explicit values for one name, the last wins. Vars are configuration: not redacted.
+    pub fn var(self, name: impl Into<String>, value: impl Into<Arc<str>>) -> Self {
+        self.explicit_plain(
+            name.into(),
+            BindingKind::Var,
+            PlainValue::Text(value.into()),
+        )
+    }
+
+    /// Gives the Worker a JSON var (`env.object_var::<T>(name)`), as a non-string `vars` value
+    /// in wrangler config would. Precedence as [`var`](Self::var).
+    pub fn json_var(self, name: impl Into<String>, value: serde_json::Value) -> Self {
+        self.explicit_plain(
+            name.into(),
+            BindingKind::Var,
+            PlainValue::Json(Arc::new(value)),
+        )
+    }
+
+    /// Gives the Worker a classic secret (`env.secret(name)`), as `wrangler secret put` or
+    /// `.dev.vars` would. It is a secret: redacted as `[secret:NAME]`, found by the leak scan,
+    /// recorded in the read log, rotatable and fault-injectable through
+    /// [`SecretsAdmin`](crate::SecretsAdmin). Precedence as [`var`](Self::var).
+    ///
+    /// ```
+    /// use devflare_test::prelude::*;
+    ///
+    /// let env = SecretsEnv::builder()
+    ///     .classic_secret("PARTNER_API_KEY", "pk-canary-7f3a")
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(env.secret("PARTNER_API_KEY").unwrap(), "pk-canary-7f3a");
+    /// assert_eq!(env.redactor().redact("key=pk-canary-7f3a"), "key=[secret:PARTNER_API_KEY]");
+    /// env.admin().rotate("PARTNER_API_KEY", "pk-new").unwrap();
+    /// assert_eq!(env.secret("PARTNER_API_KEY").unwrap(), "pk-new");
+    /// ```
+    pub fn classic_secret(self, name: impl Into<String>, value: impl Into<Arc<str>>) -> Self {
+        self.explicit_plain(
+            name.into(),
+            BindingKind::ClassicSecret,
+            PlainValue::Text(value.into()),
+        )
+    }
+
+    fn explicit_plain(self, name: String, kind: BindingKind, value: PlainValue) -> Self {
+        self.plain_from(PendingPlain {
+            name,
+            kind,
+            value,
+            source: PlainSource::Explicit,
+            origin: Origin::Code,
+        })
+    }
+
+    pub(crate) fn plain_from(mut self, pending: PendingPlain) -> Self {
+        self.plain.push(pending);
+        self
+    }
+
+    pub(crate) fn required_secrets_from(mut self, names: Vec<(String, Origin)>) -> Self {
+        self.required_secrets = Some(names);
+        self
+    }
+
     /// Checks what production would reject: secret and binding names against wrangler's rule,
-    /// values against the 64 KiB cap, store ids as 32 lowercase hex digits.
+    /// values against the 64 KiB cap, store ids as 32 lowercase hex digits. It also warns
+    /// (see [`SecretsEnv::warnings`]) about a var whose name or value looks like a secret:
+    /// `vars` are committed with the config, so a secret belongs in a classic secret.
     pub fn strict(mut self) -> Self {
         self.strict = true;
         self
@@ -273,6 +367,16 @@ impl SecretsEnvBuilder {
             )?;
         }
 
+        let (plain, warnings) = super::plain::resolve(
+            self.plain,
+            self.required_secrets.as_deref(),
+            self.strict,
+            |name| declared.get(name).map(|b| b.origin.clone()),
+        )?;
+        for warning in &warnings {
+            eprintln!("devflare-test warning: {warning}");
+        }
+
         let store = Arc::new(Store::default());
         for (reference, (_, value, _)) in resolved {
             store.set(&reference, value);
@@ -281,7 +385,11 @@ impl SecretsEnvBuilder {
             .into_values()
             .map(|binding| (binding.name, binding.reference))
             .collect();
-        Ok(SecretsEnv::from_parts(store, bindings))
+        let plain = plain
+            .into_iter()
+            .map(|p| Arc::new(PlainState::new(p.name, p.kind, p.value)))
+            .collect();
+        Ok(SecretsEnv::from_parts(store, bindings, plain, warnings))
     }
 }
 
@@ -296,6 +404,14 @@ impl fmt::Debug for SecretsEnvBuilder {
         f.debug_struct("SecretsEnvBuilder")
             .field("bindings", &bindings)
             .field("values", &self.values.len())
+            .field(
+                "classic_secrets_and_vars",
+                &self
+                    .plain
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect::<Vec<_>>(),
+            )
             .field("strict", &self.strict)
             .field("deferred_errors", &self.deferred_errors.len())
             .field("skipped_sources", &self.skipped_sources)

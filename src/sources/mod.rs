@@ -7,6 +7,7 @@ mod declared;
 mod fixture_file;
 mod local;
 mod macros;
+mod plain;
 pub mod validate;
 mod wrangler_config;
 

@@ -3,11 +3,14 @@
 
 use std::path::Path;
 
-use devflare_config::WranglerConfig;
+use devflare_config::{VarValue, WranglerConfig};
 
-use super::builder::SecretsEnvBuilder;
+use std::sync::Arc;
+
+use super::builder::{PendingPlain, PlainSource, SecretsEnvBuilder};
 use super::validate::OtherBinding;
 use crate::SecretRef;
+use crate::env::{BindingKind, PlainValue};
 use crate::error::Origin;
 
 impl SecretsEnvBuilder {
@@ -49,10 +52,13 @@ impl SecretsEnvBuilder {
     /// assert_eq!(env.reference("API_TOKEN").unwrap().to_string(), "store-1/api-token");
     /// ```
     pub fn wrangler(self, config: &WranglerConfig, env: Option<&str>) -> Self {
-        let section = config
-            .secrets_store_secrets(env)
-            .and_then(|secrets| Ok((secrets, config.other_bindings(env)?)));
-        let (secrets, others) = match section {
+        let section = config.secrets_store_secrets(env).and_then(|secrets| {
+            Ok((
+                (secrets, config.other_bindings(env)?),
+                (config.vars(env)?, config.required_secrets(env)?),
+            ))
+        });
+        let ((secrets, others), (vars, required)) = match section {
             Ok(section) => section,
             Err(error) => return self.defer_error(error.into()),
         };
@@ -62,6 +68,27 @@ impl SecretsEnvBuilder {
             origin: Origin::from(other.location()),
         });
         let mut builder = self.config_loaded(others);
+        for var in vars {
+            let value = match var.value() {
+                VarValue::Text(text) => PlainValue::Text(Arc::from(text.as_str())),
+                VarValue::Json(json) => PlainValue::Json(Arc::new(json.clone())),
+            };
+            builder = builder.plain_from(PendingPlain {
+                name: var.name().to_owned(),
+                kind: BindingKind::Var,
+                value,
+                source: PlainSource::ConfigVars,
+                origin: Origin::from(var.location()),
+            });
+        }
+        if let Some(required) = required {
+            builder = builder.required_secrets_from(
+                required
+                    .iter()
+                    .map(|r| (r.name().to_owned(), Origin::from(r.location())))
+                    .collect(),
+            );
+        }
         for decl in secrets {
             builder = builder.bind_from(
                 decl.binding().to_owned(),

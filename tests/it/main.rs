@@ -1,5 +1,6 @@
 //! One integration-test binary (once_cell's layout): each module is one concern.
 
+mod classic;
 mod concurrency;
 mod config;
 mod hygiene;
