@@ -274,7 +274,7 @@ impl OutboundState {
         if let Some((built_for, redactor)) = built
             && *built_for == values
         {
-            return redactor.clone();
+            return Some(Arc::clone(redactor));
         }
         let mut known: Vec<Known> = values
             .iter()
@@ -288,7 +288,7 @@ impl OutboundState {
         // A matcher that cannot be built fails closed: every non-empty text is a hit.
         let redactor =
             Arc::new(Redactor::new(&known).unwrap_or_else(|error| Redactor::failed(&error)));
-        *built = Some((values, Some(Arc::clone(&redactor))));
+        *built = Some((values, Arc::clone(&redactor)));
         Some(redactor)
     }
 }

@@ -57,16 +57,15 @@ struct Log {
 #[derive(Default)]
 struct Callers {
     next_id: u64,
-    active: Vec<(u64, Vec<(String, Arc<str>)>)>,
-    built: Option<(Vec<(String, Arc<str>)>, Option<Arc<Redactor>>)>,
+    active: Vec<(u64, Labelled)>,
+    built: Option<(Labelled, Arc<Redactor>)>,
 }
 
+/// Values with the label their markers carry.
+type Labelled = Vec<(String, Arc<str>)>;
+
 /// What a redactor is built from: the env's values, derived values, the partial setting.
-type RedactionInputs = (
-    Vec<(String, Arc<str>)>,
-    Vec<(String, Arc<str>)>,
-    Option<usize>,
-);
+type RedactionInputs = (Labelled, Labelled, Option<usize>);
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
