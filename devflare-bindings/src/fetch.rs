@@ -1,6 +1,6 @@
 //! The seam for a Worker's outbound requests (feature `fetch`): [`OutboundFetch`] sends one
 //! `http::Request<Bytes>` and returns the whole response; [`OutboundEnv`] hands a handler the
-//! fetcher to use. In production ([`GlobalFetch`], feature `worker`, wasm32) that is the
+//! fetcher to use. In production (`GlobalFetch`, feature `worker`, wasm32) that is the
 //! runtime's global `fetch` through workers-rs; in native tests `devflare-test` answers from a
 //! fake upstream that records every request and checks where each secret goes.
 
@@ -51,7 +51,7 @@ pub trait OutboundFetch: Send + Sync {
 /// [`SecretsStoreEnv`](crate::SecretsStoreEnv)) reaches the network only through
 /// [`fetcher`](Self::fetcher), and a test sees every request it makes.
 pub trait OutboundEnv: Send + Sync {
-    /// The fetcher handed out: [`GlobalFetch`] in production.
+    /// The fetcher handed out: `GlobalFetch` in production (feature `worker`, wasm32).
     type Fetcher: OutboundFetch;
 
     /// The fetcher for this Worker's outbound requests.
