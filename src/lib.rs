@@ -73,6 +73,7 @@ mod checks;
 mod env;
 mod error;
 mod http;
+mod outbound;
 mod runtime;
 mod sources;
 mod suggest;
@@ -98,6 +99,10 @@ pub use env::{
     SecretsEnv,
 };
 pub use error::{Error, Origin, SecretError};
+pub use outbound::{
+    EgressReason, EgressViolation, FakeFetcher, FakeResponse, FakeUpstream, FetchError,
+    OutboundRequest, RequestPart, UpstreamError, UpstreamFailure,
+};
 pub use runtime::block_on;
 pub use sources::validate;
 pub use sources::{EmbeddedFile, SecretsEnvBuilder};
@@ -107,7 +112,9 @@ pub use devflare_config as config;
 pub use devflare_config::{ConfigError, ConfigErrorKind};
 
 /// The seam traits, re-exported so tests need no direct dependency on `devflare-bindings`.
-pub use devflare_bindings::{SecretsStoreEnv, SecretsStoreSecret, VarsEnv};
+pub use devflare_bindings::{
+    OutboundEnv, OutboundFetch, SecretsStoreEnv, SecretsStoreSecret, VarsEnv,
+};
 
 /// Everything a test usually needs: `use devflare_test::prelude::*;`.
 pub mod prelude {
@@ -120,6 +127,7 @@ pub mod prelude {
         assert_matrix_snapshot, assert_read_log_snapshot, assert_response_snapshot, assert_status,
         block_on, include_fixture, manifest_path, secrets_env,
     };
+    pub use crate::{FakeResponse, OutboundEnv, OutboundFetch};
 }
 
 /// The README's examples, compiled and run as doctests so the README never lies.

@@ -26,6 +26,11 @@
 //! that does not exist is an `Err` (the runtime rejects; workers-rs never returns `Ok(None)` for
 //! it, despite its signature); futures are `Send`, so handlers work inside axum and tower.
 //!
+//! With the `fetch` feature, [`OutboundFetch`] and [`OutboundEnv`] are the seam for the Worker's
+//! outbound requests: the runtime's global `fetch` in production (`GlobalFetch`, feature
+//! `worker`), a fake upstream in tests that records every request and checks where each
+//! secret is sent.
+//!
 //! With the `typed-env` feature, [`typed_env!`] reads the project's wrangler config at compile
 //! time and generates a typed view over any [`SecretsStoreEnv`]: one accessor per declared
 //! binding, so a misspelt binding name is a compile error rather than a production 500, and a
@@ -36,9 +41,15 @@
 use core::future::Future;
 
 mod declared;
+#[cfg(feature = "fetch")]
+mod fetch;
 mod vars;
 
 pub use declared::{DeclaredSecrets, DeclaredValues, SecretDeclaration};
+#[cfg(all(feature = "worker", target_arch = "wasm32"))]
+pub use fetch::GlobalFetch;
+#[cfg(feature = "fetch")]
+pub use fetch::{OutboundEnv, OutboundFetch};
 pub use vars::VarsEnv;
 
 /// One Secrets Store secret binding (`[[secrets_store_secrets]]` in wrangler config),

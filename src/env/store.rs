@@ -45,6 +45,8 @@ pub(crate) struct Store {
     written: Mutex<BTreeSet<(SecretRef, Arc<str>)>>,
     /// Derived values and settings the redactor adds to the written values.
     pub(crate) redaction: crate::checks::Registered,
+    /// The fake upstream: routes, egress rules, recorded outbound requests.
+    pub(crate) outbound: crate::outbound::OutboundState,
 }
 
 impl Store {

@@ -273,6 +273,7 @@ impl<H: Handler> TestClient<H> {
     ) -> Result<Response<Bytes>, String> {
         // Both clones are cheap (the URI shares its bytes).
         let (method, uri) = (request.method().clone(), request.uri().clone());
+        let _caller = crate::outbound::CallerScope::enter(env, request.headers());
         self.handler
             .handle(request, env)
             .await
@@ -288,6 +289,7 @@ impl<H: Handler> TestClient<H> {
         env: &SecretsEnv,
     ) -> Result<CapturedResponse, String> {
         let summary = RequestSummary::of(&request);
+        let _caller = crate::outbound::CallerScope::enter(env, request.headers());
         match self.handler.handle(request, env).await {
             Ok(response) => Ok(CapturedResponse::new(summary, response, self.env.clone())),
             // The whole line is redacted by the caller: the URI may carry a credential.
