@@ -1,7 +1,8 @@
 //! Deterministic in-memory Cloudflare **Secrets Store** bindings for native `cargo test` of Rust
 //! Workers — no workerd, Node or Cloudflare account.
 //!
-//! A handler written once against the seam traits of [`devflare_bindings`]
+//! A handler written once against the seam traits of
+//! [`devflare_bindings`](https://docs.rs/devflare-bindings)
 //! ([`SecretsStoreEnv`], [`SecretsStoreSecret`]) runs on workers-rs in production and against
 //! this crate's fakes in tests:
 //!
@@ -66,6 +67,7 @@
 mod checks;
 mod env;
 mod error;
+mod feature_hints;
 mod http;
 mod runtime;
 mod sources;
@@ -91,6 +93,9 @@ pub use env::{
     BindingReads, DEFAULT_STORE_ID, ReadLog, SecretBinding, SecretRef, SecretsAdmin, SecretsEnv,
 };
 pub use error::{Error, Origin, SecretError};
+#[cfg(not(feature = "webhooks"))]
+#[doc(hidden)]
+pub use feature_hints::Signature;
 pub use runtime::block_on;
 pub use sources::validate;
 pub use sources::{EmbeddedFile, SecretsEnvBuilder};
@@ -106,6 +111,9 @@ pub use devflare_bindings::{SecretsStoreEnv, SecretsStoreSecret};
 pub mod prelude {
     #[cfg(feature = "webhooks")]
     pub use crate::Signature;
+    #[cfg(not(feature = "webhooks"))]
+    #[doc(hidden)]
+    pub use crate::feature_hints::Signature;
     pub use crate::{
         CapturedResponse, ProtectedRoute, Scenario, SecretBinding, SecretError, SecretRef,
         SecretsAdmin, SecretsEnv, SecretsEnvBuilder, SecretsStoreEnv, SecretsStoreSecret,
@@ -127,6 +135,11 @@ pub mod __private {
 
     pub use insta;
     pub use serde_json;
+
+    /// The bounds of the feature-gated items' stand-ins (`feature_hints`).
+    pub use crate::feature_hints::{
+        NeedsRemoteFeature, NeedsTowerFeature, NeedsWebhooksFeature, NeedsWranglerStateFeature,
+    };
 
     /// The snapshot macros' renderers.
     pub mod snapshot {

@@ -23,6 +23,12 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// [`TestClient`] runs. Name it only to write a helper that returns a client
 /// (`fn client(env: &SecretsEnv) -> TestClient<impl Handler>`); [`TestClient::new`] and
 /// `TestClient::service` (feature `tower`) build one for you. The response body is collected to bytes.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a handler devflare-test can run",
+    label = "not a `Handler`",
+    note = "for an async function or closure, use `TestClient::new(&env, async |request, env| handle(&request, env).await)`",
+    note = "for an axum `Router` or another `tower::Service`, use `TestClient::service(&env, |env| router(env))` (feature `tower`)"
+)]
 pub trait Handler {
     /// Answers one request, reading its secrets from `env` — and from nothing else, so that
     /// what a test (or the matrix) does to `env` is what the handler sees.
