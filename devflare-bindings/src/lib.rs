@@ -33,8 +33,10 @@
 use core::future::Future;
 
 mod declared;
+mod time;
 
 pub use declared::{DeclaredSecrets, DeclaredValues, SecretDeclaration};
+pub use time::RequestTime;
 
 /// One Secrets Store secret binding (`[[secrets_store_secrets]]` in wrangler config),
 /// as a handler sees it: read-only, one method.

@@ -15,7 +15,8 @@ use super::CapturedResponse;
 use super::response::RequestSummary;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::{Redactor, SecretsEnv, block_on};
+use crate::{Redactor, SecretsEnv, TestClock, block_on};
+use devflare_bindings::RequestTime;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -101,6 +102,17 @@ where
             .map_err(Into::into)?;
         collect(response).await
     }
+}
+
+/// The request with the seam's [`RequestTime`] in its extensions — the [`TestClock`] it
+/// carries, or the default — unless the test put one there itself: what a handler (an axum
+/// `Extension<RequestTime>`) reads as "now", as it reads the platform's clock in production.
+fn with_request_time(mut request: Request<Bytes>) -> Request<Bytes> {
+    if request.extensions().get::<RequestTime>().is_none() {
+        let now = RequestTime::at(TestClock::of(&request).unix_secs());
+        request.extensions_mut().insert(now);
+    }
+    request
 }
 
 async fn collect<B>(response: Response<B>) -> Result<Response<Bytes>, BoxError>
@@ -279,6 +291,7 @@ impl<H: Handler> TestClient<H> {
     ) -> Result<Response<Bytes>, String> {
         // Both clones are cheap (the URI shares its bytes).
         let (method, uri) = (request.method().clone(), request.uri().clone());
+        let request = with_request_time(request);
         self.handler
             .handle(request, env)
             .await
@@ -294,7 +307,7 @@ impl<H: Handler> TestClient<H> {
         env: &SecretsEnv,
     ) -> Result<CapturedResponse, String> {
         let summary = RequestSummary::of(&request);
-        match self.handler.handle(request, env).await {
+        match self.handler.handle(with_request_time(request), env).await {
             Ok(response) => Ok(CapturedResponse::new(summary, response, self.env.clone())),
             // The whole line is redacted by the caller: the URI may carry a credential.
             Err(error) => Err(format!(
