@@ -31,7 +31,7 @@
 //!   [`include_fixture!`]), the project's wrangler config
 //!   ([`SecretsEnvBuilder::wrangler_config`]), a `typed_env!` fixture
 //!   ([`SecretsEnv::from_declared`]) and local values ([`SecretsEnvBuilder::devflare_local`]).
-//!   Precedence: explicit > fixture file > local. [`validate`] holds production's rules, checked
+//!   Precedence: explicit > fixture file > local > fallback. [`validate`] holds production's rules, checked
 //!   with [`SecretsEnvBuilder::strict`].
 //! - **HTTP** — [`TestRequest`] builds requests, [`TestClient`] runs an async closure (or, with
 //!   feature `tower`, an axum `Router`) with the env it owns, [`TestClock`] is the time a
