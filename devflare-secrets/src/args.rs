@@ -27,6 +27,12 @@ pub(crate) struct Command {
     pub(crate) verbose: bool,
     pub(crate) store: Option<String>,
     pub(crate) name: Option<String>,
+    /// `--binding`: store id and secret name come from the project's wrangler config.
+    pub(crate) binding: Option<String>,
+    /// `--env`: the `[env.NAME]` section of the wrangler config instead of the top level.
+    pub(crate) env: Option<String>,
+    /// `--config`: the wrangler config, instead of the one found in the project folder.
+    pub(crate) config: Option<PathBuf>,
     pub(crate) source: ValueInput,
     pub(crate) keep_newline: bool,
     pub(crate) allow_empty: bool,
@@ -39,6 +45,8 @@ impl std::fmt::Debug for Command {
             .field("kind", &self.kind)
             .field("store", &self.store)
             .field("name", &self.name)
+            .field("binding", &self.binding)
+            .field("env", &self.env)
             .finish_non_exhaustive()
     }
 }
@@ -81,6 +89,9 @@ const GLOBAL_OPTIONS: &[&str] = &[
 fn command_options(kind: CommandKind) -> &'static [&'static str] {
     match kind {
         CommandKind::Set => &[
+            "--binding",
+            "--env",
+            "--config",
             "--store",
             "--name",
             "--file",
@@ -89,14 +100,21 @@ fn command_options(kind: CommandKind) -> &'static [&'static str] {
             "--allow-empty",
         ],
         CommandKind::List => &["--store"],
-        CommandKind::Delete => &["--store", "--name"],
+        CommandKind::Delete => &["--binding", "--env", "--config", "--store", "--name"],
     }
 }
 
 fn takes_value(option: &str) -> bool {
     matches!(
         option,
-        "--project" | "--store" | "--name" | "--file" | "--value"
+        "--project"
+            | "--store"
+            | "--name"
+            | "--binding"
+            | "--env"
+            | "--config"
+            | "--file"
+            | "--value"
     )
 }
 
@@ -111,6 +129,9 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Invocation, UsageError> {
         verbose: false,
         store: None,
         name: None,
+        binding: None,
+        env: None,
+        config: None,
         source: ValueInput::Stdin,
         keep_newline: false,
         allow_empty: false,
@@ -246,6 +267,18 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Invocation, UsageError> {
                 once(command.name.is_some())?;
                 command.name = value;
             }
+            "--binding" => {
+                once(command.binding.is_some())?;
+                command.binding = value;
+            }
+            "--env" => {
+                once(command.env.is_some())?;
+                command.env = value;
+            }
+            "--config" => {
+                once(command.config.is_some())?;
+                command.config = value.map(PathBuf::from);
+            }
             "--file" => {
                 once(file.is_some())?;
                 file = value.map(PathBuf::from);
@@ -284,19 +317,43 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Invocation, UsageError> {
         (None, Some(value)) => ValueInput::Inline(value),
         (None, None) => ValueInput::Stdin,
     };
-    for (needed, present) in [
-        ("--store", command.store.is_some()),
-        ("--name", command.name.is_some()),
-    ] {
-        let required = match kind {
-            CommandKind::Set | CommandKind::Delete => true,
-            CommandKind::List => false,
-        };
-        if required && !present {
-            return Err(usage(format!("`{}` needs `{needed}`", name_of(kind)), hint));
+    let needs_a_secret = match kind {
+        CommandKind::Set | CommandKind::Delete => true,
+        CommandKind::List => false,
+    };
+    if needs_a_secret {
+        let verb = name_of(kind);
+        match (&command.binding, &command.store, &command.name) {
+            (Some(_), None, None) | (None, Some(_), Some(_)) => {}
+            (Some(_), _, _) => {
+                return Err(usage(
+                    "give `--binding` or `--store`/`--name`, not both: `--binding` reads the \
+                     store id and secret name from the wrangler config"
+                        .into(),
+                    hint,
+                ));
+            }
+            (None, None, None) => {
+                return Err(usage(
+                    format!("`{verb}` needs `--binding NAME`, or `--store ID` and `--name NAME`"),
+                    hint,
+                ));
+            }
+            (None, store, _) => {
+                let needed = if store.is_none() { "--store" } else { "--name" };
+                return Err(usage(
+                    format!("`{verb}` needs `{needed}` (or `--binding NAME` instead of both)"),
+                    hint,
+                ));
+            }
         }
     }
-    for (option, given) in [("--store", &command.store), ("--name", &command.name)] {
+    for (option, given) in [
+        ("--store", &command.store),
+        ("--name", &command.name),
+        ("--binding", &command.binding),
+        ("--env", &command.env),
+    ] {
         if let Some(problem) = given.as_deref().and_then(crate::names::problem) {
             return Err(usage(format!("`{option}` {problem}"), hint));
         }
@@ -352,8 +409,10 @@ EXIT CODES:
     0  success
     1  operational error (unreadable or malformed file, unknown secret, I/O)
     1  also: an empty value without --allow-empty (nothing is written)
-    2  usage error (unknown command or option, missing --store/--name, a store id or
-       name with whitespace, a control character or `/`)
+    1  also: --binding with no wrangler config, or a binding or env it does not declare
+    2  usage error (unknown command or option, missing --store/--name or --binding,
+       both given, a store id, name, binding or env with whitespace, a control character
+       or `/`)
 "
     };
 }
@@ -378,6 +437,10 @@ COMMANDS:
     delete   Delete a value
     help     Print this help (or `<COMMAND> --help`)
 
+A secret is named by its binding (`--binding NAME`, looked up in the project's wrangler
+config: wrangler.json, wrangler.jsonc or wrangler.toml, in wrangler's order) or directly
+(`--store ID --name NAME`, with a warning when no binding of that config reads it).
+
 OPTIONS (every command):
     --project DIR   Project folder holding `.devflare/` [default: current folder]
     --gitignore     Add `.devflare/secrets.local.json*` to the project's .gitignore
@@ -385,8 +448,14 @@ OPTIONS (every command):
     -h, --help      Print help
     -V, --version   Print the version
 
-EXAMPLE:
-    printf %s \"$TOKEN\" | devflare-secrets set --store 0123… --name API_TOKEN
+GIT:
+    The values file must stay out of commits. Inside a git repository every command warns
+    while git does not ignore it (--gitignore fixes that). Outside a repository, or when git
+    cannot be run, a note says so once: when the file is created (and again with --verbose).
+
+EXAMPLES:
+    printf %s \"$TOKEN\" | devflare-secrets set --binding API_TOKEN
+    printf %s \"$TOKEN\" | devflare-secrets set --store 0123… --name api-token
 
 ",
     exit_codes!()
@@ -397,18 +466,29 @@ const SET_HELP: &str = concat!(
 devflare-secrets set — set a local value
 
 USAGE:
-    devflare-secrets set --store ID --name NAME [--file PATH] [--keep-newline] [--allow-empty]
+    devflare-secrets set --binding NAME [--env NAME] [--config PATH] [OPTIONS]
+    devflare-secrets set --store ID --name NAME [OPTIONS]
 
-Reads the value from stdin (or --file), so it stays out of shell history. One trailing
+Reads the value from stdin (or --file), so it stays out of shell history (--value warns).
+One trailing
 newline (\\n or \\r\\n) is removed unless --keep-newline is given. An empty value is
 refused (exit 1, nothing written) unless --allow-empty is given. The file is replaced
 atomically, with mode 0600, under a lock; other entries are kept as they are.
 
+--binding takes `store_id` and `secret_name` from the wrangler config's
+`secrets_store_secrets` (top level, or `[env.NAME]` with --env: named environments do not
+inherit the top level's, as in wrangler). Given --store and --name instead, it warns when no
+binding of the config reads that secret (no config: no warning).
+
 OPTIONS:
+    --binding NAME    Binding name (as in `binding` of wrangler config)
+    --env NAME        Use the config's `[env.NAME]` section (not inherited from the top)
+    --config PATH     The wrangler config [default: wrangler.json, wrangler.jsonc or
+                      wrangler.toml in the project folder]
     --store ID        Store id (as in `store_id` of wrangler config)
     --name NAME       Secret name (as in `secret_name`)
     --file PATH       Read the value from this file instead of stdin
-    --value VALUE     Give the value inline — avoid: it lands in shell history
+    --value VALUE     Give the value inline — avoid: it lands in shell history (warns)
     --keep-newline    Keep a trailing newline
     --allow-empty     Store an empty value (refused by default: usually an empty pipe)
     --project DIR     Project folder [default: current folder]
@@ -445,12 +525,17 @@ const DELETE_HELP: &str = concat!(
 devflare-secrets delete — delete a local value
 
 USAGE:
+    devflare-secrets delete --binding NAME [--env NAME] [--config PATH]
     devflare-secrets delete --store ID --name NAME
 
 Removes the entry (and its store, once empty); other entries are kept as they are. Deleting
 a value that does not exist is an error (exit 1) that names the closest existing one.
+--binding, --env and --config work as for `set` (see `devflare-secrets set --help`).
 
 OPTIONS:
+    --binding NAME    Binding name, looked up in the wrangler config
+    --env NAME        Use the config's `[env.NAME]` section (not inherited from the top)
+    --config PATH     The wrangler config [default: found in the project folder]
     --store ID        Store id
     --name NAME       Secret name
     --project DIR     Project folder [default: current folder]

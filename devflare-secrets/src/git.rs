@@ -11,29 +11,48 @@ use devflare_config::devflare_local::RELATIVE_PATH;
 /// left behind.
 pub(crate) const GITIGNORE_ENTRY: &str = ".devflare/secrets.local.json*";
 
-/// Whether git ignores the local values file in `project`; `None` when it cannot tell (git not
-/// installed, or `project` not in a repository).
-pub(crate) fn is_ignored(project: &Path) -> Option<bool> {
-    let status = Command::new("git")
+/// What git says about the local values file of a project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum State {
+    /// Git ignores it.
+    Ignored,
+    /// In a repository, and git does not ignore it: it could be committed.
+    NotIgnored,
+    /// The project folder is in no git repository (git says so).
+    NoRepository,
+    /// Git could not be run, or failed otherwise (a bare repository, an unsafe owner, …).
+    Unknown,
+}
+
+/// Asks `git check-ignore` about the local values file in `project`.
+pub(crate) fn state(project: &Path) -> State {
+    let output = Command::new("git")
         .arg("-C")
         .arg(project)
         .args(["check-ignore", "-q", "--", RELATIVE_PATH])
+        // Untranslated messages: "not a git repository" is matched below.
+        .env("LC_ALL", "C")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .ok()?;
-    match status.code() {
-        Some(0) => Some(true),
-        Some(1) => Some(false),
-        _ => None,
+        .stderr(Stdio::piped())
+        .output();
+    let Ok(output) = output else {
+        return State::Unknown;
+    };
+    match output.status.code() {
+        Some(0) => State::Ignored,
+        Some(1) => State::NotIgnored,
+        _ if String::from_utf8_lossy(&output.stderr).contains("not a git repository") => {
+            State::NoRepository
+        }
+        _ => State::Unknown,
     }
 }
 
 /// Appends [`GITIGNORE_ENTRY`] to `project/.gitignore` unless git already ignores the file or
 /// the line is there. Returns whether it wrote.
 pub(crate) fn add_to_gitignore(project: &Path) -> io::Result<bool> {
-    if is_ignored(project) == Some(true) {
+    if state(project) == State::Ignored {
         return Ok(false);
     }
     let path = project.join(".gitignore");

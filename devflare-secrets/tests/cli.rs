@@ -489,28 +489,6 @@ fn warns_when_the_file_is_not_git_ignored_and_fixes_it_on_request() {
 }
 
 #[test]
-fn says_when_it_cannot_check_git() {
-    let project = Project::new("no-git");
-    // A folder outside any repository: the temp folder is not in one on CI or here.
-    let in_repo = Command::new("git")
-        .arg("-C")
-        .arg(&project.0)
-        .args(["rev-parse", "--git-dir"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if in_repo {
-        eprintln!("the temp folder is inside a git repository: skipping");
-        return;
-    }
-    let output = project.set("s", "n", "v");
-    assert!(
-        stderr(&output).contains("could not check whether"),
-        "{}",
-        stderr(&output)
-    );
-}
-
-#[test]
 fn version_prints_the_crate_version() {
     let project = Project::new("version");
     for flag in ["--version", "-V"] {
@@ -656,4 +634,420 @@ fn suggestions_are_only_for_near_names() {
         store_typo_other_name.contains("did you mean store `0123456789abcdef0123456789abcdef`?"),
         "{store_typo_other_name}"
     );
+}
+
+// --- The project's wrangler config: `--binding`, `--env`, `--config`, and warnings for a
+// `--store`/`--name` that no binding reads.
+
+const STORE: &str = "0123456789abcdef0123456789abcdef";
+const STAGING_STORE: &str = "fedcba9876543210fedcba9876543210";
+
+/// Two bindings at the top level (one whose secret name differs from its binding name), a var,
+/// and a staging environment with its own binding (named environments inherit none).
+const WRANGLER_TOML: &str = r#"name = "admin-worker"
+
+[[secrets_store_secrets]]
+binding = "ADMIN_TOKEN"
+store_id = "0123456789abcdef0123456789abcdef"
+secret_name = "admin-token"
+
+[[secrets_store_secrets]]
+binding = "API_TOKEN"
+store_id = "0123456789abcdef0123456789abcdef"
+secret_name = "api-token"
+
+[vars]
+GREETING = "hello"
+
+[env.staging]
+[[env.staging.secrets_store_secrets]]
+binding = "STAGING_TOKEN"
+store_id = "fedcba9876543210fedcba9876543210"
+secret_name = "staging-token"
+"#;
+
+impl Project {
+    fn write(&self, relative: &str, text: &str) -> PathBuf {
+        let path = self.0.join(relative);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, text).unwrap();
+        path
+    }
+}
+
+#[test]
+fn binding_is_resolved_through_wrangler_toml() {
+    let project = Project::new("binding");
+    project.write("wrangler.toml", WRANGLER_TOML);
+    let output = project.run(&["set", "--binding", "ADMIN_TOKEN"], CANARY);
+    assert_ok(&output);
+    assert_no_canary(&output);
+    assert_eq!(
+        stdout(&output),
+        format!("set {STORE}/admin-token (binding ADMIN_TOKEN)\n")
+    );
+    assert!(!stderr(&output).contains("warning"), "{}", stderr(&output));
+    assert_eq!(project.value(STORE, "admin-token").as_deref(), Some(CANARY));
+
+    let output = project.run(&["delete", "--binding", "ADMIN_TOKEN", "-v"], "");
+    assert_ok(&output);
+    assert_no_canary(&output);
+    assert_eq!(
+        stdout(&output),
+        format!("deleted {STORE}/admin-token (binding ADMIN_TOKEN)\n")
+    );
+    // Verbose output names the config it read.
+    let config = project.0.join("wrangler.toml").display().to_string();
+    assert!(stderr(&output).contains(&config), "{}", stderr(&output));
+    assert_eq!(project.value(STORE, "admin-token"), None);
+}
+
+#[test]
+fn binding_with_env_uses_that_section_only() {
+    let project = Project::new("binding-env");
+    project.write("wrangler.toml", WRANGLER_TOML);
+    let output = project.run(
+        &["set", "--env", "staging", "--binding", "STAGING_TOKEN"],
+        CANARY,
+    );
+    assert_ok(&output);
+    assert_no_canary(&output);
+    assert_eq!(
+        project.value(STAGING_STORE, "staging-token").as_deref(),
+        Some(CANARY)
+    );
+
+    // Declared only in [env.staging]: without --env it is not found, and the error says so.
+    let output = project.run(&["set", "--binding", "STAGING_TOKEN"], CANARY);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("--env staging"),
+        "{}",
+        stderr(&output)
+    );
+    assert_no_canary(&output);
+
+    // A top-level binding is not inherited by a named environment, as in wrangler.
+    let output = project.run(
+        &["set", "--env", "staging", "--binding", "ADMIN_TOKEN"],
+        CANARY,
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = stderr(&output);
+    assert!(text.contains("not inherited"), "{text}");
+    assert!(text.contains("[env.staging]"), "{text}");
+    assert_no_canary(&output);
+
+    // An env typo gets a suggestion.
+    let output = project.run(
+        &["set", "--env", "stagin", "--binding", "ADMIN_TOKEN"],
+        CANARY,
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("did you mean `staging`?"),
+        "{}",
+        stderr(&output)
+    );
+    assert_no_canary(&output);
+    assert_eq!(project.list(), [format!("{STAGING_STORE}/staging-token")]);
+}
+
+#[test]
+fn an_unknown_binding_is_an_error_with_a_suggestion() {
+    let project = Project::new("binding-unknown");
+    project.write("wrangler.toml", WRANGLER_TOML);
+    let failing = |binding: &str| {
+        let output = project.run(&["set", "--binding", binding], CANARY);
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        assert_no_canary(&output);
+        stderr(&output)
+    };
+    let typo = failing("ADMIN_TOKN");
+    assert!(typo.contains("did you mean `ADMIN_TOKEN`?"), "{typo}");
+    assert!(typo.contains("wrangler.toml"), "{typo}");
+    // The secret name given as a binding: name the binding that reads it.
+    let secret_name = failing("api-token");
+    assert!(
+        secret_name.contains("secret name of binding `API_TOKEN`"),
+        "{secret_name}"
+    );
+    // A binding of another kind.
+    let var = failing("GREETING");
+    assert!(var.contains("`vars`"), "{var}");
+    let far = failing("DATABASE_URL");
+    assert!(!far.contains("did you mean"), "{far}");
+    assert!(far.contains("`ADMIN_TOKEN`, `API_TOKEN`"), "{far}");
+    assert!(!project.file().exists(), "nothing is written");
+}
+
+#[test]
+fn binding_reads_jsonc_json_and_a_config_given_with_config() {
+    let project = Project::new("binding-jsonc");
+    project.write(
+        "wrangler.jsonc",
+        &format!(
+            "// comments and trailing commas, as wrangler allows\n{{\n  \"name\": \"w\",\n  \"secrets_store_secrets\": [\n    {{ \"binding\": \"API_TOKEN\", \"store_id\": \"{STORE}\", \"secret_name\": \"jsonc-token\" }},\n  ],\n}}\n"
+        ),
+    );
+    let output = project.run(&["set", "--binding", "API_TOKEN"], CANARY);
+    assert_ok(&output);
+    assert_eq!(project.value(STORE, "jsonc-token").as_deref(), Some(CANARY));
+
+    // wrangler's order when several exist: wrangler.json, then wrangler.jsonc, then .toml.
+    project.write("wrangler.toml", WRANGLER_TOML);
+    project.write(
+        "wrangler.json",
+        &format!(
+            "{{\"secrets_store_secrets\": [{{\"binding\": \"API_TOKEN\", \"store_id\": \"{STORE}\", \"secret_name\": \"json-token\"}}]}}"
+        ),
+    );
+    let output = project.run(&["set", "--binding", "API_TOKEN"], CANARY);
+    assert_ok(&output);
+    assert_eq!(project.value(STORE, "json-token").as_deref(), Some(CANARY));
+
+    // --config picks another file (here relative to the current folder).
+    let other = project.write("config/wrangler.other.toml", WRANGLER_TOML);
+    let output = project
+        .command(&[
+            "set",
+            "--config",
+            "config/wrangler.other.toml",
+            "--binding",
+            "API_TOKEN",
+        ])
+        .current_dir(&project.0)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    // An empty stdin: refused, but only after the binding was resolved.
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("empty"), "{}", stderr(&output));
+    let output = project.run(
+        &[
+            "set",
+            "--config",
+            other.to_str().unwrap(),
+            "--binding",
+            "API_TOKEN",
+        ],
+        CANARY,
+    );
+    assert_ok(&output);
+    assert_eq!(project.value(STORE, "api-token").as_deref(), Some(CANARY));
+    assert_no_canary(&output);
+
+    // A --config that does not exist is an error naming it.
+    let output = project.run(
+        &[
+            "set",
+            "--config",
+            "/nonexistent/wrangler.toml",
+            "--binding",
+            "API_TOKEN",
+        ],
+        CANARY,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("/nonexistent/wrangler.toml"),
+        "{}",
+        stderr(&output)
+    );
+    assert_no_canary(&output);
+}
+
+#[test]
+fn binding_needs_a_config_and_excludes_store_and_name() {
+    let project = Project::new("binding-no-config");
+    let output = project.run(&["set", "--binding", "API_TOKEN"], CANARY);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(text.contains("no wrangler config"), "{text}");
+    assert!(text.contains("--config"), "{text}");
+    assert_no_canary(&output);
+
+    project.write("wrangler.toml", WRANGLER_TOML);
+    for args in [
+        &["set", "--binding", "API_TOKEN", "--store", STORE][..],
+        &["delete", "--binding", "API_TOKEN", "--name", "api-token"],
+        &["set"],
+        &["delete", "--env", "staging"],
+    ] {
+        let output = project.run(args, CANARY);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(stderr(&output).contains("--binding"), "{}", stderr(&output));
+        assert_no_canary(&output);
+    }
+    assert!(!project.file().exists());
+}
+
+#[test]
+fn a_store_and_name_no_binding_reads_get_a_warning() {
+    let project = Project::new("unbound");
+    project.write("wrangler.toml", WRANGLER_TOML);
+    let set = |store: &str, name: &str| {
+        let output = project.run(&["set", "--store", store, "--name", name], CANARY);
+        assert_ok(&output);
+        assert_no_canary(&output);
+        stderr(&output)
+    };
+    // The issue's case: the binding name given as the secret name.
+    let text = set(STORE, "ADMIN_TOKEN");
+    assert!(text.contains("warning:"), "{text}");
+    assert!(text.contains("`admin-token`"), "{text}");
+    assert!(text.contains("--binding ADMIN_TOKEN"), "{text}");
+    // A near secret name in a store some binding uses.
+    let text = set(STORE, "api-tokn");
+    assert!(
+        text.contains("did you mean `--binding API_TOKEN`"),
+        "{text}"
+    );
+    // A store no binding uses.
+    let text = set("ffff", "x");
+    assert!(
+        text.contains("warning:") && text.contains("no binding"),
+        "{text}"
+    );
+    // What a binding reads, in any section when no --env is given: no warning.
+    assert!(!set(STORE, "admin-token").contains("warning"));
+    assert!(!set(STAGING_STORE, "staging-token").contains("warning"));
+    // With --env, only that section counts.
+    let output = project.run(
+        &[
+            "set",
+            "--env",
+            "staging",
+            "--store",
+            STORE,
+            "--name",
+            "admin-token",
+        ],
+        CANARY,
+    );
+    assert_ok(&output);
+    assert!(stderr(&output).contains("warning:"), "{}", stderr(&output));
+    // delete warns the same way.
+    let output = project.run(&["delete", "--store", STORE, "--name", "ADMIN_TOKEN"], "");
+    assert_ok(&output);
+    assert!(
+        stderr(&output).contains("--binding ADMIN_TOKEN"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn no_binding_warning_without_a_config() {
+    let project = Project::new("unbound-no-config");
+    let output = project.run(&["set", "--store", STORE, "--name", "ADMIN_TOKEN"], CANARY);
+    assert_ok(&output);
+    assert!(!stderr(&output).contains("binding"), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("warning"), "{}", stderr(&output));
+    // A broken config: a short warning that it could not be checked, and the value is set.
+    project.write("wrangler.toml", "[[secrets_store_secrets]]\nbinding = 3\n");
+    let output = project.run(&["set", "--store", STORE, "--name", "ADMIN_TOKEN"], CANARY);
+    assert_ok(&output);
+    let text = stderr(&output);
+    assert!(text.contains("to check `--store`/`--name`"), "{text}");
+    assert!(text.contains("wrangler.toml:2:11"), "{text}");
+    assert_no_canary(&output);
+}
+
+#[test]
+fn a_value_given_with_value_gets_a_shell_history_warning() {
+    let project = Project::new("history");
+    let output = project.run(
+        &["set", "--store", "s", "--name", "n", "--value", CANARY],
+        "",
+    );
+    assert_ok(&output);
+    assert_no_canary(&output);
+    let text = stderr(&output);
+    assert!(text.contains("shell history"), "{text}");
+    assert!(text.contains("stdin") && text.contains("--file"), "{text}");
+    assert_eq!(project.value("s", "n").as_deref(), Some(CANARY));
+    // Not for a value read from stdin.
+    let output = project.set("s", "n", CANARY);
+    assert!(!stderr(&output).contains("shell history"));
+}
+
+/// Runs the CLI with git unable to find a repository above the project folder (or without
+/// git on the `PATH` at all), so the test does not depend on where the temp folder is.
+fn run_outside_git(project: &Project, args: &[&str], no_git: bool) -> Output {
+    let mut command = project.command(args);
+    command
+        .env("GIT_CEILING_DIRECTORIES", project.0.parent().unwrap())
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .stdin(Stdio::null());
+    if no_git {
+        let empty = project.0.join("empty-path");
+        fs::create_dir_all(&empty).unwrap();
+        command.env("PATH", empty);
+    }
+    let output = command.output().unwrap();
+    assert_ok(&output);
+    output
+}
+
+#[test]
+fn the_git_note_is_shown_once_outside_a_repository() {
+    for no_git in [false, true] {
+        let project = Project::new("git-once");
+        let value = project.write("value.txt", CANARY);
+        let value = value.to_str().unwrap();
+        let first = run_outside_git(
+            &project,
+            &["set", "--store", "s", "--name", "a", "--file", value],
+            no_git,
+        );
+        assert_no_canary(&first);
+        let note = stderr(&first);
+        assert!(note.contains("note:") && note.contains("git"), "{note}");
+        if !no_git {
+            assert!(note.contains("not in a git repository"), "{note}");
+        }
+        // The file exists now: later commands say nothing about git…
+        for args in [
+            &["set", "--store", "s", "--name", "b", "--file", value][..],
+            &["list"],
+            &["delete", "--store", "s", "--name", "b"],
+        ] {
+            let output = run_outside_git(&project, args, no_git);
+            assert!(
+                !stderr(&output).contains("git"),
+                "{args:?}: {}",
+                stderr(&output)
+            );
+            assert_no_canary(&output);
+        }
+        // …unless asked with --verbose.
+        let output = run_outside_git(&project, &["list", "-v"], no_git);
+        assert!(stderr(&output).contains("git"), "{}", stderr(&output));
+    }
+}
+
+#[test]
+fn help_documents_binding_env_config_and_the_git_rule() {
+    let project = Project::new("help-binding");
+    let set_help = stdout(&project.run(&["set", "--help"], ""));
+    for needle in [
+        "--binding NAME",
+        "--env NAME",
+        "--config PATH",
+        "not inherited",
+    ] {
+        assert!(set_help.contains(needle), "{needle}: {set_help}");
+    }
+    let delete_help = stdout(&project.run(&["delete", "--help"], ""));
+    assert!(delete_help.contains("--binding NAME"), "{delete_help}");
+    let main_help = stdout(&project.run(&["--help"], ""));
+    assert!(main_help.contains("GIT:"), "{main_help}");
+    assert!(main_help.contains("once"), "{main_help}");
 }
