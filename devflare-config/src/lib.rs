@@ -37,6 +37,6 @@ pub use bindings::BindingDecl;
 pub use error::{ConfigError, ConfigErrorKind, Warning};
 pub use fixture::{FixtureFile, FixtureValue};
 pub use location::{LineIndex, Location};
-pub use suggest::closest;
+pub use suggest::{closest, did_you_mean};
 pub use tree::Format;
 pub use wrangler::{OtherBinding, WranglerConfig};
