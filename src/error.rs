@@ -169,9 +169,5 @@ pub enum Error {
     LocalValues(#[from] devflare_config::devflare_local::LocalValuesError),
 }
 
-/// `"; did you mean `X`?"`, or nothing.
-pub(crate) fn did_you_mean(closest: Option<&str>) -> String {
-    closest
-        .map(|name| format!("; did you mean `{name}`?"))
-        .unwrap_or_default()
-}
+// The one "did you mean" clause, shared with the file readers and the CLI.
+pub(crate) use devflare_config::did_you_mean;

@@ -1,7 +1,8 @@
 //! Deterministic in-memory Cloudflare **Secrets Store** bindings for native `cargo test` of Rust
 //! Workers — no workerd, Node or Cloudflare account.
 //!
-//! A handler written once against the seam traits of [`devflare_bindings`]
+//! A handler written once against the seam traits of
+//! [`devflare_bindings`](https://docs.rs/devflare-bindings)
 //! ([`SecretsStoreEnv`], [`SecretsStoreSecret`]) runs on workers-rs in production and against
 //! this crate's fakes in tests:
 //!
@@ -30,7 +31,7 @@
 //!   [`include_fixture!`]), the project's wrangler config
 //!   ([`SecretsEnvBuilder::wrangler_config`]), a `typed_env!` fixture
 //!   ([`SecretsEnv::from_declared`]) and local values ([`SecretsEnvBuilder::devflare_local`]).
-//!   Precedence: explicit > fixture file > local. [`validate`] holds production's rules, checked
+//!   Precedence: explicit > fixture file > local > fallback. [`validate`] holds production's rules, checked
 //!   with [`SecretsEnvBuilder::strict`].
 //! - **HTTP** — [`TestRequest`] builds requests, [`TestClient`] runs an async closure (or, with
 //!   feature `tower`, an axum `Router`) with the env it owns, [`TestClock`] is the time a
@@ -72,6 +73,7 @@
 mod checks;
 mod env;
 mod error;
+mod feature_hints;
 mod http;
 mod outbound;
 mod runtime;
@@ -103,6 +105,9 @@ pub use outbound::{
     EgressReason, EgressViolation, FakeFetcher, FakeResponse, FakeUpstream, FetchError,
     OutboundRequest, RequestPart, UpstreamError, UpstreamFailure,
 };
+#[cfg(not(feature = "webhooks"))]
+#[doc(hidden)]
+pub use feature_hints::Signature;
 pub use runtime::block_on;
 pub use sources::validate;
 pub use sources::{EmbeddedFile, SecretsEnvBuilder};
@@ -120,6 +125,9 @@ pub use devflare_bindings::{
 pub mod prelude {
     #[cfg(feature = "webhooks")]
     pub use crate::Signature;
+    #[cfg(not(feature = "webhooks"))]
+    #[doc(hidden)]
+    pub use crate::feature_hints::Signature;
     pub use crate::{
         CapturedResponse, ProtectedRoute, Scenario, SecretBinding, SecretError, SecretRef,
         SecretsAdmin, SecretsEnv, SecretsEnvBuilder, SecretsStoreEnv, SecretsStoreSecret,
@@ -142,6 +150,11 @@ pub mod __private {
 
     pub use insta;
     pub use serde_json;
+
+    /// The bounds of the feature-gated items' stand-ins (`feature_hints`).
+    pub use crate::feature_hints::{
+        NeedsRemoteFeature, NeedsTowerFeature, NeedsWebhooksFeature, NeedsWranglerStateFeature,
+    };
 
     /// The snapshot macros' renderers.
     pub mod snapshot {

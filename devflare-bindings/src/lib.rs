@@ -43,6 +43,7 @@ use core::future::Future;
 mod declared;
 #[cfg(feature = "fetch")]
 mod fetch;
+mod time;
 mod vars;
 
 pub use declared::{DeclaredSecrets, DeclaredValues, SecretDeclaration};
@@ -50,6 +51,7 @@ pub use declared::{DeclaredSecrets, DeclaredValues, SecretDeclaration};
 pub use fetch::GlobalFetch;
 #[cfg(feature = "fetch")]
 pub use fetch::{OutboundEnv, OutboundFetch};
+pub use time::RequestTime;
 pub use vars::VarsEnv;
 
 /// One Secrets Store secret binding (`[[secrets_store_secrets]]` in wrangler config),
@@ -57,6 +59,12 @@ pub use vars::VarsEnv;
 ///
 /// Mirrors JavaScript's `SecretsStoreSecret { get(): Promise<string> }` and
 /// workers-rs' `worker::SecretStore::get`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a Secrets Store secret binding (`SecretsStoreSecret`)",
+    label = "not a `SecretsStoreSecret`",
+    note = "`worker::SecretStore` implements it only on wasm32 with devflare-bindings' `worker` feature: add `devflare-bindings = {{ version = \"0.1\", features = [\"worker\"] }}` under `[target.'cfg(target_arch = \"wasm32\")'.dependencies]` (README: \"Write the handler once, against the seam\")",
+    note = "in native tests, devflare-test's `SecretBinding` implements it (from `SecretsEnv::secret_store`)"
+)]
 pub trait SecretsStoreSecret: Send + Sync {
     /// What `get()` fails with: `worker::Error` in production.
     type Error: std::error::Error + Send + Sync + 'static;
@@ -71,6 +79,12 @@ pub trait SecretsStoreSecret: Send + Sync {
 /// An environment that hands out Secrets Store bindings by binding name.
 ///
 /// Mirrors `worker::Env::secret_store`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a Secrets Store env (`SecretsStoreEnv`)",
+    label = "not a `SecretsStoreEnv`",
+    note = "`worker::Env` implements it only on wasm32 with devflare-bindings' `worker` feature: add `devflare-bindings = {{ version = \"0.1\", features = [\"worker\"] }}` under `[target.'cfg(target_arch = \"wasm32\")'.dependencies]`, and build the Worker with `--target wasm32-unknown-unknown` (README: \"Write the handler once, against the seam\")",
+    note = "in native tests, pass devflare-test's `SecretsEnv` (or a `typed_env!` view of one)"
+)]
 pub trait SecretsStoreEnv: Send + Sync {
     /// The binding type handed out: `worker::SecretStore` in production.
     type Secret: SecretsStoreSecret;

@@ -150,10 +150,7 @@ impl fmt::Display for ConfigError {
         if let Some(expected) = &self.inner.expected {
             write!(f, "; expected {expected}")?;
         }
-        if let Some(suggestion) = &self.inner.suggestion {
-            write!(f, "; did you mean `{suggestion}`?")?;
-        }
-        Ok(())
+        f.write_str(&crate::did_you_mean(self.inner.suggestion.as_deref()))
     }
 }
 
@@ -194,10 +191,7 @@ impl Warning {
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: warning: {}", self.location, self.message)?;
-        if let Some(suggestion) = &self.suggestion {
-            write!(f, "; did you mean `{suggestion}`?")?;
-        }
-        Ok(())
+        f.write_str(&crate::did_you_mean(self.suggestion.as_deref()))
     }
 }
 

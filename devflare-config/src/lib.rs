@@ -43,7 +43,7 @@ pub use dotenv::{DotenvEntry, DotenvFile};
 pub use error::{ConfigError, ConfigErrorKind, Warning};
 pub use fixture::{FixtureFile, FixtureValue};
 pub use location::{LineIndex, Location};
-pub use suggest::closest;
+pub use suggest::{closest, did_you_mean};
 pub use tree::Format;
 pub use vars::{RequiredSecret, VarDecl, VarValue};
 pub use wrangler::{OtherBinding, WranglerConfig};

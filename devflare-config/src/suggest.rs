@@ -1,5 +1,20 @@
 //! "Did you mean …?": the closest valid name for a misspelt one.
 
+/// The one "did you mean" clause every crate of the workspace appends to an error:
+/// `; did you mean `NAME`?`, or nothing when there is no suggestion.
+///
+/// ```
+/// use devflare_config::did_you_mean;
+///
+/// assert_eq!(did_you_mean(Some("API_TOKEN")), "; did you mean `API_TOKEN`?");
+/// assert_eq!(did_you_mean(None), "");
+/// ```
+pub fn did_you_mean(suggestion: Option<&str>) -> String {
+    suggestion
+        .map(|name| format!("; did you mean `{name}`?"))
+        .unwrap_or_default()
+}
+
 /// The candidate closest to `wanted` by edit distance, if any is close enough to be a
 /// plausible typo (at most a third of the longer name, and at least one edit allowed).
 /// Case differences are free, so `api_token` finds `API_TOKEN`. Ties go to the first.

@@ -4,6 +4,7 @@
 //! counted, not shown, and only option *names* are echoed. (A parser crate was considered;
 //! the rule above needs control over every message, which these few options make cheap.)
 
+use devflare_config::did_you_mean;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
@@ -359,13 +360,6 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Invocation, UsageError> {
         }
     }
     Ok(Invocation::Run(command))
-}
-
-/// `"; did you mean `X`?"`, or nothing.
-fn did_you_mean(closest: Option<&str>) -> String {
-    closest
-        .map(|name| format!("; did you mean `{name}`?"))
-        .unwrap_or_default()
 }
 
 /// Short ASCII words are safe to echo; anything else might be a pasted value.

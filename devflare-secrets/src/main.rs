@@ -21,8 +21,8 @@ use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use devflare_config::WranglerConfig;
 use devflare_config::devflare_local::{self, LocalFile, LocalValuesError};
+use devflare_config::{WranglerConfig, did_you_mean};
 
 use args::{Command, CommandKind, Invocation, ValueInput};
 
@@ -188,12 +188,12 @@ fn run(command: &Command, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Res
                     // make every name in it look close.
                     let hint = if file.names(store).next().is_some() {
                         devflare_config::closest(name, file.names(store))
-                            .map(|near| format!("; did you mean `{}`?", reference(store, &near)))
+                            .map(|near| did_you_mean(Some(&reference(store, &near))))
                     } else {
                         // A near store: suggest the entry only if that store holds the name.
                         devflare_config::closest(store, file.store_ids()).map(|near| {
                             match file.get(&near, name) {
-                                Some(_) => format!("; did you mean `{}`?", reference(&near, name)),
+                                Some(_) => did_you_mean(Some(&reference(&near, name))),
                                 None => format!(
                                     "; there is no store `{}` (did you mean store `{}`?)",
                                     names::shown(store),

@@ -47,9 +47,8 @@ pub(crate) fn did_you_mean<'a>(
     wanted: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> String {
-    devflare_config::closest(wanted, candidates)
-        .map(|name| format!("; did you mean `{}`?", shown(&name)))
-        .unwrap_or_default()
+    let closest = devflare_config::closest(wanted, candidates).map(|name| shown(&name));
+    devflare_config::did_you_mean(closest.as_deref())
 }
 
 #[cfg(test)]

@@ -139,7 +139,7 @@ pub(crate) fn resolve<'c>(
     let one_of = if names.len() == 1 { "" } else { "one of " };
     message.push_str(&format!("; expected {one_of}{}", names.join(", ")));
     if let Some(near) = closest(binding, decls.iter().map(BindingDecl::binding)) {
-        message.push_str(&format!("; did you mean `{}`?", shown(&near)));
+        message.push_str(&devflare_config::did_you_mean(Some(&shown(&near))));
     }
     Err(message)
 }

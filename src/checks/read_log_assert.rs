@@ -129,12 +129,11 @@ impl ReadLog {
         match self.binding(binding) {
             Some(reads) => reads,
             None => {
-                let hint = crate::suggest::closest(
+                let closest = crate::suggest::closest(
                     binding,
                     self.bindings().iter().map(|b| b.binding.as_str()),
-                )
-                .map(|c| format!("; did you mean `{c}`?"))
-                .unwrap_or_default();
+                );
+                let hint = crate::error::did_you_mean(closest.as_deref());
                 self.fail(format!("`{binding}` is not a bound binding{hint}"))
             }
         }

@@ -15,7 +15,8 @@ use super::CapturedResponse;
 use super::response::RequestSummary;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::{Redactor, SecretsEnv, block_on};
+use crate::{Redactor, SecretsEnv, TestClock, block_on};
+use devflare_bindings::RequestTime;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -23,6 +24,12 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// [`TestClient`] runs. Name it only to write a helper that returns a client
 /// (`fn client(env: &SecretsEnv) -> TestClient<impl Handler>`); [`TestClient::new`] and
 /// `TestClient::service` (feature `tower`) build one for you. The response body is collected to bytes.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a handler devflare-test can run",
+    label = "not a `Handler`",
+    note = "for an async function or closure, use `TestClient::new(&env, async |request, env| handle(&request, env).await)`",
+    note = "for an axum `Router` or another `tower::Service`, use `TestClient::service(&env, |env| router(env))` (feature `tower`)"
+)]
 pub trait Handler {
     /// Answers one request, reading its secrets from `env` — and from nothing else, so that
     /// what a test (or the matrix) does to `env` is what the handler sees.
@@ -95,6 +102,17 @@ where
             .map_err(Into::into)?;
         collect(response).await
     }
+}
+
+/// The request with the seam's [`RequestTime`] in its extensions — the [`TestClock`] it
+/// carries, or the default — unless the test put one there itself: what a handler (an axum
+/// `Extension<RequestTime>`) reads as "now", as it reads the platform's clock in production.
+fn with_request_time(mut request: Request<Bytes>) -> Request<Bytes> {
+    if request.extensions().get::<RequestTime>().is_none() {
+        let now = RequestTime::at(TestClock::of(&request).unix_secs());
+        request.extensions_mut().insert(now);
+    }
+    request
 }
 
 async fn collect<B>(response: Response<B>) -> Result<Response<Bytes>, BoxError>
@@ -274,6 +292,7 @@ impl<H: Handler> TestClient<H> {
         // Both clones are cheap (the URI shares its bytes).
         let (method, uri) = (request.method().clone(), request.uri().clone());
         let _caller = crate::outbound::CallerScope::enter(env, request.headers());
+        let request = with_request_time(request);
         self.handler
             .handle(request, env)
             .await
@@ -290,7 +309,7 @@ impl<H: Handler> TestClient<H> {
     ) -> Result<CapturedResponse, String> {
         let summary = RequestSummary::of(&request);
         let _caller = crate::outbound::CallerScope::enter(env, request.headers());
-        match self.handler.handle(request, env).await {
+        match self.handler.handle(with_request_time(request), env).await {
             Ok(response) => Ok(CapturedResponse::new(summary, response, self.env.clone())),
             // The whole line is redacted by the caller: the URI may carry a credential.
             Err(error) => Err(format!(
@@ -369,15 +388,8 @@ impl<F> fmt::Debug for Sending<F> {
 }
 
 /// A handler or its response body failed. The message is redacted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
 pub struct SendError {
     message: String,
 }
-
-impl fmt::Display for SendError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for SendError {}

@@ -11,9 +11,12 @@ use crate::error::{Error, Origin};
 use crate::{DEFAULT_STORE_ID, SecretRef, SecretsEnv};
 
 /// Where a value came from. When several sources give a value for the same secret, the
-/// highest wins: explicit values in test code, then fixture files, then local values.
+/// highest wins: explicit values in test code, then fixture files, then local values, then
+/// fallbacks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum ValueSource {
+    /// [`SecretsEnvBuilder::fallback`]: used only when no other source gives a value.
+    Fallback,
     /// Local values (Devflare's `.devflare/secrets.local.json`, wrangler's `.wrangler/state`).
     Local,
     /// A fixture file's `[stores."<id>"]` tables.
@@ -221,6 +224,46 @@ impl SecretsEnvBuilder {
 
     pub(crate) fn required_secrets_from(mut self, names: Vec<(String, Origin)>) -> Self {
         self.required_secrets = Some(names);
+        self
+    }
+
+    /// Gives binding `binding` a value used only when no other source gives one — no explicit
+    /// value, fixture file or local value: a default below every source, e.g. for CI where
+    /// the local values file a developer keeps is absent.
+    ///
+    /// ```
+    /// use devflare_test::prelude::*;
+    ///
+    /// let read = |env: &SecretsEnv| block_on(env.secret_store("API_TOKEN").unwrap().get()).unwrap();
+    /// let fallback_only = SecretsEnv::builder().fallback("API_TOKEN", "ci-fallback").build().unwrap();
+    /// assert_eq!(read(&fallback_only).as_deref(), Some("ci-fallback"));
+    ///
+    /// // Any other source wins, in whatever order the calls come.
+    /// let both = SecretsEnv::builder()
+    ///     .fallback("API_TOKEN", "ci-fallback")
+    ///     .secret("API_TOKEN", "explicit")
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(read(&both).as_deref(), Some("explicit"));
+    /// ```
+    pub fn fallback(mut self, binding: impl Into<String>, value: impl Into<Arc<str>>) -> Self {
+        self.values.push(PendingValue {
+            target: Target::Binding(binding.into()),
+            value: value.into(),
+            source: ValueSource::Fallback,
+            origin: Origin::Code,
+        });
+        self
+    }
+
+    /// As [`fallback`](Self::fallback), for the secret `reference` points at.
+    pub fn fallback_at(mut self, reference: SecretRef, value: impl Into<Arc<str>>) -> Self {
+        self.values.push(PendingValue {
+            target: Target::Secret(reference),
+            value: value.into(),
+            source: ValueSource::Fallback,
+            origin: Origin::Code,
+        });
         self
     }
 

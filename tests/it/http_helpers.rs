@@ -363,3 +363,47 @@ fn a_handler_reading_another_env_than_its_clients_fails_the_matrix() {
         "{failure}"
     );
 }
+
+/// The client puts the request's clock in its extensions as the seam's `RequestTime`, which is
+/// what an axum handler reads with `Extension<RequestTime>` (and production's entry point
+/// inserts from the platform clock).
+#[cfg(feature = "tower")]
+#[test]
+fn an_axum_router_reads_the_test_clock_as_request_time() {
+    use axum::{Extension, Router, routing::get};
+    use devflare_bindings::RequestTime;
+
+    let client = TestClient::service(&env(), |_env| {
+        Router::new().route(
+            "/now",
+            get(async |Extension(now): Extension<RequestTime>| now.unix_secs().to_string()),
+        )
+    });
+    client
+        .send_blocking(TestRequest::get("/now").at(TestClock::at(1_700_000_123)))
+        .assert_body("1700000123");
+    // Without `.at`, the clock every request carries by default.
+    client
+        .send_blocking(TestRequest::get("/now"))
+        .assert_body(&TestClock::DEFAULT.unix_secs().to_string());
+}
+
+/// A `RequestTime` the test set itself is kept, not overwritten by the clock.
+#[test]
+fn a_request_time_set_by_the_test_wins() {
+    use devflare_bindings::RequestTime;
+
+    let client = TestClient::new(&env(), async |request, _env| {
+        let now = request
+            .extensions()
+            .get::<RequestTime>()
+            .map(|t| t.unix_secs());
+        http::Response::new(format!("{now:?}"))
+    });
+    let mut request = TestRequest::get("/").at(TestClock::at(5)).build();
+    request.extensions_mut().insert(RequestTime::at(7));
+    client.send_blocking(request).assert_body("Some(7)");
+    client
+        .send_blocking(TestRequest::get("/").at(TestClock::at(5)))
+        .assert_body("Some(5)");
+}

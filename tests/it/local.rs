@@ -698,3 +698,50 @@ fn precedence_is_explicit_then_fixture_file_then_local() {
         Some("explicit")
     );
 }
+
+/// The fallback tier sits below every source: used only when nothing else gives a value, in
+/// whatever order the calls come.
+#[test]
+fn a_fallback_is_used_only_when_no_source_gives_a_value() {
+    let reference = SecretRef::new("store-123", "api-token");
+    let missing = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+    // No other source: the fallback.
+    let env = SecretsEnv::builder()
+        .bind("API_TOKEN", reference.clone())
+        .fallback("API_TOKEN", "fallback")
+        .devflare_local_if_present(missing)
+        .build()
+        .unwrap();
+    assert_eq!(
+        read(&env, "API_TOKEN").unwrap().as_deref(),
+        Some("fallback")
+    );
+    // A local value beats it, before or after in the chain.
+    for fallback_first in [true, false] {
+        let mut builder = SecretsEnv::builder().bind("API_TOKEN", reference.clone());
+        if fallback_first {
+            builder = builder.fallback_at(reference.clone(), "fallback");
+        }
+        builder = builder.devflare_local_if_present(DEVFLARE_PROJECT);
+        if !fallback_first {
+            builder = builder.fallback("API_TOKEN", "fallback");
+        }
+        let env = builder.build().unwrap();
+        assert_eq!(
+            read(&env, "API_TOKEN").unwrap().as_deref(),
+            Some("devflare-local-token")
+        );
+    }
+    // An explicit value beats it too.
+    let env = SecretsEnv::builder()
+        .fallback("API_TOKEN", "fallback")
+        .secret("API_TOKEN", "explicit")
+        .build()
+        .unwrap();
+    assert_eq!(
+        read(&env, "API_TOKEN").unwrap().as_deref(),
+        Some("explicit")
+    );
+    // A fallback value is a fixture value like any other: redacted by the env.
+    assert!(!format!("{env:?}").contains("fallback"));
+}

@@ -1,9 +1,7 @@
 //! What reading or writing a local values file can fail with.
 
-use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use crate::Location;
 
@@ -16,13 +14,30 @@ use crate::Location;
 /// ```
 ///
 /// When the cause is an I/O error, it is kept as [`source`](std::error::Error::source).
-#[derive(Debug, Clone)]
+#[derive(Debug, thiserror::Error)]
+#[error("local values {}: {message}", self.place())]
 pub struct LocalValuesError {
     path: PathBuf,
     location: Option<Location>,
     message: String,
-    // `Arc`: the error stays `Clone`, as every error of devflare-test is.
-    io: Option<Arc<io::Error>>,
+    #[source]
+    io: Option<io::Error>,
+}
+
+/// Every error of devflare-test is `Clone`; `io::Error` is not, so a clone's cause is an
+/// `io::Error` of the same kind and message.
+impl Clone for LocalValuesError {
+    fn clone(&self) -> Self {
+        Self {
+            path: self.path.clone(),
+            location: self.location.clone(),
+            message: self.message.clone(),
+            io: self
+                .io
+                .as_ref()
+                .map(|e| io::Error::new(e.kind(), e.to_string())),
+        }
+    }
 }
 
 impl LocalValuesError {
@@ -48,7 +63,7 @@ impl LocalValuesError {
 
     /// The same problem, caused by `error` (kept as the [`source`](std::error::Error::source)).
     pub fn caused_by(mut self, error: io::Error) -> Self {
-        self.io = Some(Arc::new(error));
+        self.io = Some(error);
         self
     }
 
@@ -67,24 +82,17 @@ impl LocalValuesError {
         &self.message
     }
 
-    /// The I/O error behind this one, if any.
-    pub fn io_error(&self) -> Option<&io::Error> {
-        self.io.as_deref()
-    }
-}
-
-impl fmt::Display for LocalValuesError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    /// `path:line:column` when the problem has a position, else the path.
+    fn place(&self) -> String {
         match &self.location {
-            Some(location) => write!(f, "local values {location}: {}", self.message),
-            None => write!(f, "local values {}: {}", self.path.display(), self.message),
+            Some(location) => location.to_string(),
+            None => self.path.display().to_string(),
         }
     }
-}
 
-impl std::error::Error for LocalValuesError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.io.as_deref().map(|e| e as _)
+    /// The I/O error behind this one, if any.
+    pub fn io_error(&self) -> Option<&io::Error> {
+        self.io.as_ref()
     }
 }
 
