@@ -2,8 +2,10 @@
 //! (whichever row a handler quotes it in), a signing oracle caught by the leak scan, the probes
 //! that proved less than they said, and a handler reading a captured env diagnosed as such.
 
+#[cfg(feature = "webhooks")]
 use std::sync::{Arc, Mutex};
 
+#[cfg(feature = "webhooks")]
 use devflare_test::ValueKind;
 use devflare_test::matrix::{Channel, MatrixReport, Problem, StatusWhy};
 use devflare_test::prelude::*;

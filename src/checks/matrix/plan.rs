@@ -158,6 +158,7 @@ impl Planned {
     }
 
     /// `values`, computed from the secret, are credentials too (valid signatures).
+    #[cfg_attr(not(feature = "webhooks"), allow(dead_code))]
     pub(crate) fn deriving(mut self, values: impl IntoIterator<Item = String>) -> Self {
         self.derived.extend(values);
         self

@@ -316,20 +316,20 @@ impl ProtectedRoute {
     /// What the report warns of for this route, whichever runner: a timestamp sent but not
     /// signed (its scenarios cannot mean anything, and a replay with a fresh timestamp passes).
     pub(crate) fn warnings(&self) -> Vec<String> {
-        let mut warnings = Vec::new();
-        #[cfg(feature = "webhooks")]
-        if let Kind::Signed(signature) = &self.kind
-            && signature.is_timestamped()
-            && !signature.signs_timestamp()
-        {
-            warnings.push(
-                "the timestamp is sent but not covered by the signature, so the timestamp \
-                 scenarios are not applicable and a captured request replays with any fresh \
-                 timestamp: sign it (`.signs([SignedPart::Timestamp, …])`)"
-                    .to_owned(),
-            );
+        match &self.kind {
+            #[cfg(feature = "webhooks")]
+            Kind::Signed(signature)
+                if signature.is_timestamped() && !signature.signs_timestamp() =>
+            {
+                vec![
+                    "the timestamp is sent but not covered by the signature, so the timestamp \
+                     scenarios are not applicable and a captured request replays with any \
+                     fresh timestamp: sign it (`.signs([SignedPart::Timestamp, …])`)"
+                        .to_owned(),
+                ]
+            }
+            _ => Vec::new(),
         }
-        warnings
     }
 
     /// How the credential is presented, without its value.
