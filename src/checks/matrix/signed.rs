@@ -309,16 +309,9 @@ pub(crate) fn plan(sig: &Signature, planner: &Planner<'_>, out: &mut Vec<Planned
     right
 }
 
-/// The valid signatures of `body` at `ts` with the secret, as a handler may quote them:
-/// encoded, and in upper case when hex.
-fn valid(sig: &Signature, secret: &[u8], ts: u64, body: &[u8]) -> [String; 2] {
-    let signature = sig.sign(secret, ts, body);
-    let upper = if sig.encoding() == SignatureEncoding::LowerHex {
-        signature.to_ascii_uppercase()
-    } else {
-        String::new()
-    };
-    [signature, upper]
+/// The valid signature of `body` at `ts` with the secret, encoded as the scheme sends it.
+fn valid(sig: &Signature, secret: &[u8], ts: u64, body: &[u8]) -> [String; 1] {
+    [sig.sign(secret, ts, body)]
 }
 
 /// `ts` as a row shows it: `now`, `now - 360s`, `now + 360s`.
