@@ -56,7 +56,7 @@ fn matrix_on_a_trivial_handler(bencher: divan::Bencher) {
 }
 
 /// The baseline for the matrix: one request to the trivial handler, captured and
-/// leak-scanned (the matrix sends 25 of these, plus planning, store changes and judging).
+/// leak-scanned (the bearer matrix sends 31 of these, plus planning, store changes and judging).
 #[divan::bench]
 fn one_request_sent_and_scanned(bencher: divan::Bencher) {
     let env = secrets_env! { API_TOKEN => "bench-token-0123456789" };

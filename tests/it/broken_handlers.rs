@@ -100,7 +100,8 @@ fn a_handler_that_answers_200_when_the_secret_is_missing_fails_closed_scenarios(
         [
             Scenario::SecretMissing,
             Scenario::StoreFailing,
-            Scenario::EmptyCredentialWhileMissing
+            Scenario::EmptyCredentialWhileMissing,
+            Scenario::EmptyCredentialWhileFailing
         ]
     );
 }

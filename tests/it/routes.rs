@@ -148,6 +148,16 @@ pub enum Bug {
     Reserialized,
     /// Never checks the timestamp.
     NoTimestampCheck,
+    /// A store that fails read as `""`.
+    FailingAsEmpty,
+    /// An unbound binding read as `""`.
+    UnboundAsEmpty,
+    /// Bearer: also takes the token as the Basic user (`base64(<token>:)`).
+    TokenAsBasicUser,
+    /// Bearer: also takes the token from this header (`X-Api-Key: <token>`).
+    OtherHeader(&'static str),
+    /// GitHub: falls back to the legacy `X-Hub-Signature: sha1=<HMAC-SHA1>`.
+    Sha1Fallback,
 }
 
 /// The secret, read the way `bug` says: `Err` is the response to give instead.
@@ -159,11 +169,13 @@ async fn read_secret(
     let binding = match env.secret_store(binding) {
         Ok(binding) => binding,
         Err(_) if bug == Bug::FailsOpenUnbound => return Err(respond(200, r#"{"ok":true}"#)),
+        Err(_) if bug == Bug::UnboundAsEmpty => return Ok(String::new()),
         Err(_) => return Err(respond(500, r#"{"error":"internal"}"#)),
     };
     match binding.get().await {
         Ok(Some(value)) => Ok(value),
         _ if bug == Bug::MissingAsEmpty => Ok(String::new()),
+        Err(_) if bug == Bug::FailingAsEmpty => Ok(String::new()),
         _ => Err(respond(500, r#"{"error":"internal"}"#)),
     }
 }
@@ -251,6 +263,21 @@ pub async fn token_route(
     };
     if bug == Bug::SecondChannel && presented.is_none() {
         presented = query(request, "token").map(|t| (None, t));
+    }
+    if bug == Bug::TokenAsBasicUser && presented.is_none() {
+        presented = authorization
+            .and_then(|v| v.strip_prefix("Basic "))
+            .and_then(unbase64)
+            .and_then(|pair| pair.split_once(':').map(|(u, _)| (None, u.to_owned())));
+    }
+    if let Bug::OtherHeader(name) = bug
+        && presented.is_none()
+    {
+        presented = request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(|t| (None, t.to_owned()));
     }
     let Some((user, token)) = presented else {
         return respond(401, r#"{"error":"missing_credentials"}"#);
@@ -343,6 +370,23 @@ pub async fn webhook(
                 .and_then(|s| Some((s.to_owned(), Some(ts?))))
         }
     };
+    if parsed.is_none()
+        && hook == Hook::GitHub
+        && bug == Bug::Sha1Fallback
+        && let Some(legacy) = header("x-hub-signature").and_then(|v| v.strip_prefix("sha1="))
+    {
+        let secret = match read_secret(env, binding, bug).await {
+            Ok(secret) => secret,
+            Err(response) => return response,
+        };
+        let mut mac = Hmac::<sha1::Sha1>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(request.body());
+        return if lower_hex(legacy).is_some_and(|sig| mac.verify_slice(&sig).is_ok()) {
+            respond(200, r#"{"ok":true}"#)
+        } else {
+            respond(401, r#"{"error":"bad_signature"}"#)
+        };
+    }
     let Some((signature, timestamp)) = parsed else {
         return respond(401, r#"{"error":"missing_signature"}"#);
     };

@@ -18,7 +18,8 @@ type Derive = Arc<dyn Fn(&str) -> String + Send + Sync>;
 /// Scenarios: no credential, a wrong secret of the same length, each near miss, the right
 /// credential, secret missing, store failing, and the adversarial ones (other channels —
 /// declare any your credential uses with [`uses_channel`](Self::uses_channel) — binding
-/// unbound, and the credential made from `""` while the secret is missing).
+/// unbound, and the credential made from `""` while the secret is missing, while the store
+/// fails and with the binding unbound).
 ///
 /// ```
 /// use devflare_test::matrix::CustomCredential;
@@ -111,14 +112,11 @@ impl CustomCredential {
         let right = with(secret);
         planner.push_right_and_unreadable(out, &right, format!("from {marker}"));
         if planner.route.adversarial {
-            out.push(
-                Planned::send(
-                    Scenario::EmptyCredentialWhileMissing,
-                    "from \"\" (secret deleted)".to_owned(),
-                    Outcome::NeverLetIn,
-                    with(""),
-                )
-                .when_secret_missing(),
+            planner.push_empty_while_unreadable(
+                out,
+                super::token::EMPTY_WHILE_UNREADABLE,
+                "from \"\"",
+                &with(""),
             );
         }
         right

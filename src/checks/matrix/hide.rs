@@ -1,5 +1,6 @@
-//! Keeping values out of the report: the route URI, and handler errors that may quote the
-//! credential as sent (raw, Debug-quoted, JSON-escaped, percent-encoded, base64).
+//! Keeping values out of the report: the route URI, handler errors that may quote the
+//! credential as sent (raw, Debug-quoted, JSON-escaped, percent-encoded, base64), and every
+//! credential the plan computed from the secret (valid signatures), wherever it shows up.
 
 use std::sync::Arc;
 
@@ -10,6 +11,57 @@ use crate::http::TestRequest;
 
 /// What a handler error shows instead of a credential as sent.
 const AS_SENT: &str = "credential as sent";
+
+/// What a whole plan hides, shared by its scenarios.
+pub(crate) struct Hidden {
+    /// Every credential computed from the secret (valid signatures at every timestamp and
+    /// over every body sent), labelled with the binding as derived values: `None` when there
+    /// are none (token credentials, whose values the env's redactor knows).
+    pub(crate) computed: Option<Redactor>,
+    /// Words that are part of a credential but no secret (`Bearer`, `sha256=`): a handler
+    /// error may quote them and they stay readable.
+    public: Vec<String>,
+    /// Whether decimal numbers are timestamps (signed routes), not near misses of a token.
+    numbers_public: bool,
+}
+
+impl Hidden {
+    pub(crate) fn new(
+        binding: &str,
+        mut computed: Vec<String>,
+        public: Vec<String>,
+        numbers_public: bool,
+    ) -> Self {
+        computed.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        computed.dedup();
+        let known: Vec<Known> = computed
+            .into_iter()
+            .map(|value| Known {
+                label: binding.to_owned(),
+                value: Arc::from(value),
+                kind: ValueKind::Derived,
+            })
+            .collect();
+        let computed = (!known.is_empty())
+            .then(|| Redactor::new(&known).unwrap_or_else(|error| Redactor::failed(&error)));
+        Self {
+            computed,
+            public,
+            numbers_public,
+        }
+    }
+
+    /// Whether `part` of a credential as sent is public: a scheme or prefix word of the
+    /// route, or on a signed route a timestamp (`1749297600`, `t=1749297600`).
+    pub(crate) fn is_public(&self, part: &str) -> bool {
+        let digits = part.strip_prefix("t=").unwrap_or(part);
+        (self.numbers_public && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+            || self
+                .public
+                .iter()
+                .any(|word| word.eq_ignore_ascii_case(part))
+    }
+}
 
 /// A redactor for `values` (labelled `[secret:credential as sent]`), each also in its
 /// Debug-escaped form. Values shorter than [`MIN_TOKEN_CHARS`] are left out: they would match

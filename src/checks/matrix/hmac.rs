@@ -1,6 +1,7 @@
-//! HMAC-SHA256 (RustCrypto) and the text forms signatures are sent in.
+//! HMAC-SHA256 and HMAC-SHA1 (RustCrypto) and the text forms signatures are sent in.
 
 use hmac::{Hmac, Mac};
+use sha1::Sha1;
 use sha2::Sha256;
 
 /// HMAC-SHA256 of `message` keyed with `key` (any length, the empty key included).
@@ -8,6 +9,16 @@ pub(crate) fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     // `new_from_slice` accepts every key length for HMAC; the error arm cannot happen.
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
         return [0; 32];
+    };
+    mac.update(message);
+    mac.finalize().into_bytes().into()
+}
+
+/// HMAC-SHA1 of `message` keyed with `key`: GitHub's legacy `X-Hub-Signature`.
+pub(crate) fn hmac_sha1(key: &[u8], message: &[u8]) -> [u8; 20] {
+    // As above: every key length is accepted.
+    let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(key) else {
+        return [0; 20];
     };
     mac.update(message);
     mac.finalize().into_bytes().into()
@@ -35,6 +46,12 @@ mod tests {
             hex(&mac),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
+    }
+
+    #[test]
+    fn sha1_matches_rfc_2202_test_case_2() {
+        let mac = hmac_sha1(b"Jefe", b"what do ya want for nothing?");
+        assert_eq!(hex(&mac), "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
     }
 
     #[test]

@@ -62,6 +62,10 @@ fn why(outcome: Outcome, condition: Condition, status: StatusCode) -> StatusWhy 
         }
         Outcome::FailsClosed if status.is_success() => StatusWhy::FailsOpen,
         Outcome::FailsClosed => StatusWhy::NotAServerError,
-        Outcome::NeverLetIn => StatusWhy::MissingSecretTreatedAsEmpty,
+        Outcome::NeverLetIn => match condition {
+            Condition::StoreFailing => StatusWhy::FailingStoreTreatedAsEmpty,
+            Condition::BindingUnbound => StatusWhy::UnboundTreatedAsEmpty,
+            _ => StatusWhy::MissingSecretTreatedAsEmpty,
+        },
     }
 }

@@ -1,7 +1,10 @@
 //! Planning: which request each scenario sends, under which store condition, and what it
 //! must get. No sending here, so a runner over real HTTP can reuse the plan unchanged.
 
-use super::hide::{credential_parts, scrub, scrubber};
+use std::sync::Arc;
+
+use super::error::MIN_TOKEN_CHARS;
+use super::hide::{Hidden, credential_parts, scrub, scrubber};
 use super::report::{ScenarioResult, Verdict};
 use super::route::{Kind, ProtectedRoute};
 use super::scenario::{Channel, Outcome, Scenario};
@@ -45,6 +48,11 @@ pub(crate) struct Planned {
     /// The token or secret as presented, when it differs from the request's parts (a near
     /// miss inside Basic's base64): blanked out of handler errors.
     pub(crate) presented: Option<String>,
+    /// Credentials the planner computed from the secret for this scenario (each valid
+    /// signature of what it sends): hidden from every row and scanned for in every response.
+    pub(crate) derived: Vec<String>,
+    /// What the whole plan hides, shared by its scenarios (set once planning is done).
+    pub(crate) hidden: Option<Arc<Hidden>>,
 }
 
 impl Planned {
@@ -57,19 +65,43 @@ impl Planned {
             .map_err(|error| format!("it cannot be sent: {error}"))
     }
 
-    /// A handler's (or transport's) error text with nothing of value left: what this scenario
-    /// sent (near misses and derived credentials are not values the env knows) blanked first,
-    /// then the secret, then every fixture value.
+    /// A handler's (or transport's) error text with nothing of value left: every credential
+    /// the plan computed for any scenario (a valid signature quoted in another row's error)
+    /// blanked first, then what this scenario sent (near misses are not values the env knows)
+    /// — but not the words anyone may know (`Bearer`, `sha256=`, a timestamp) —, then the
+    /// secret and every fixture value.
     pub(crate) fn hide_in_error(&self, message: &str, secret: &str, redactor: &Redactor) -> String {
+        let hidden = self.hidden.as_deref();
         let mut sent = self
             .request
             .as_ref()
             .map(credential_parts)
             .unwrap_or_default();
         sent.extend(self.presented.clone());
+        sent.retain(|part| !hidden.is_some_and(|h| h.is_public(part)));
         sent.push(secret.to_owned());
-        let message = scrub(&scrubber(sent), message);
+        // Computed credentials first: a valid signature is named as one, whole, even where
+        // the scenario sent a part of it.
+        let message = match hidden.and_then(|h| h.computed.as_ref()) {
+            Some(computed) => computed.redact(message),
+            None => message.into(),
+        };
+        let message = scrub(&scrubber(sent), &message);
         redactor.redact(&message).into_owned()
+    }
+
+    /// Leaks of every credential the plan computed (a valid signature: a handler that answers
+    /// with one is a signing oracle) in a response, beside the fixture values `leaks` holds.
+    pub(crate) fn scan_computed(
+        &self,
+        status: u16,
+        headers: &http::HeaderMap,
+        body: &[u8],
+        leaks: &mut Vec<crate::checks::leak::Leak>,
+    ) {
+        if let Some(computed) = self.hidden.as_deref().and_then(|h| h.computed.as_ref()) {
+            leaks.extend(crate::checks::leak::scan(computed, status, headers, body));
+        }
     }
 
     /// Its result before anything is observed: what was planned, passing until judged.
@@ -101,6 +133,8 @@ impl Planned {
             condition: Condition::Normal,
             request: Ok(request),
             presented: None,
+            derived: Vec::new(),
+            hidden: None,
         }
     }
 
@@ -113,11 +147,20 @@ impl Planned {
             condition: Condition::Normal,
             request: Err(why.to_owned()),
             presented: None,
+            derived: Vec::new(),
+            hidden: None,
         }
     }
 
     pub(crate) fn presenting(mut self, presented: String) -> Self {
         self.presented = Some(presented);
+        self
+    }
+
+    /// `values`, computed from the secret, are credentials too (valid signatures).
+    #[cfg_attr(not(feature = "webhooks"), allow(dead_code))]
+    pub(crate) fn deriving(mut self, values: impl IntoIterator<Item = String>) -> Self {
+        self.derived.extend(values);
         self
     }
 
@@ -195,6 +238,38 @@ impl Planner<'_> {
             .when(Condition::StoreFailing),
         );
     }
+
+    /// The adversarial empty credential (or empty-key signature) `request`, described as
+    /// `described`, while the secret is missing, while the store fails and with the binding
+    /// unbound: what gets in when a handler reads an unreadable secret as `""`.
+    pub(crate) fn push_empty_while_unreadable(
+        &self,
+        out: &mut Vec<Planned>,
+        scenarios: [Scenario; 3],
+        described: &str,
+        request: &TestRequest,
+    ) {
+        let [missing, failing, unbound] = scenarios;
+        for (scenario, condition, why) in [
+            (missing, Condition::SecretMissing, "secret deleted"),
+            (failing, Condition::StoreFailing, "store failing"),
+            (
+                unbound,
+                Condition::BindingUnbound,
+                "env without the binding",
+            ),
+        ] {
+            out.push(
+                Planned::send(
+                    scenario,
+                    format!("{described} ({why})"),
+                    Outcome::NeverLetIn,
+                    request.clone(),
+                )
+                .when(condition),
+            );
+        }
+    }
 }
 
 /// Every scenario for `route`, with `secret` the binding's current value, in report order.
@@ -248,7 +323,59 @@ pub(crate) fn plan(route: &ProtectedRoute, secret: &str) -> Vec<Planned> {
             .when(Condition::BindingUnbound),
         );
     }
+    share_hidden(route, secret, &mut out);
     out
+}
+
+/// What every scenario of a plan hides: the credentials computed from the secret (to a
+/// redactor, labelled with the binding, so every encoding it knows is covered) and the words
+/// anyone may know.
+fn share_hidden(route: &ProtectedRoute, secret: &str, out: &mut [Planned]) {
+    let mut public: Vec<String> = vec!["Bearer".to_owned(), "Basic".to_owned()];
+    let mut computed: Vec<String> = Vec::new();
+    match &route.kind {
+        Kind::Header {
+            scheme: Some(scheme),
+            ..
+        } => public.push(scheme.clone()),
+        #[cfg(feature = "webhooks")]
+        Kind::Signed(signature) => public.extend(signature.public_words()),
+        Kind::Custom(_) => {
+            // The right credential's parts that are not in a request without it, nor in one
+            // made from a wrong secret: what the test's function computed from the secret.
+            let parts = |scenario| {
+                out.iter()
+                    .filter(move |p| p.scenario == scenario)
+                    .filter_map(|p| p.request.as_ref().ok())
+                    .flat_map(credential_parts)
+            };
+            let common: Vec<String> = parts(Scenario::NoCredentials)
+                .chain(parts(Scenario::WrongToken))
+                .collect();
+            computed.extend(
+                parts(Scenario::RightCredential)
+                    .filter(|part| !common.contains(part) && !part.contains(secret)),
+            );
+        }
+        _ => {}
+    }
+    for planned in out.iter_mut() {
+        computed.append(&mut planned.derived);
+    }
+    computed.retain(|value| value.chars().count() >= MIN_TOKEN_CHARS);
+    #[cfg(feature = "webhooks")]
+    let numbers_public = matches!(route.kind, Kind::Signed(_));
+    #[cfg(not(feature = "webhooks"))]
+    let numbers_public = false;
+    let hidden = Arc::new(Hidden::new(
+        &route.binding,
+        computed,
+        public,
+        numbers_public,
+    ));
+    for planned in out.iter_mut() {
+        planned.hidden = Some(Arc::clone(&hidden));
+    }
 }
 
 /// `request` with the raw secret on `channel`.
@@ -259,7 +386,12 @@ fn offer_on(channel: Channel, request: TestRequest, secret: &str) -> TestRequest
         Channel::QueryApiKey => request.query("api_key", secret),
         Channel::Cookie => request.cookie("token", secret),
         Channel::Basic => request.basic("api", secret),
+        Channel::BasicUser => request.basic(secret, ""),
         Channel::Bearer => request.bearer(secret),
+        Channel::XApiKey | Channel::ApiKey | Channel::XAuthToken => {
+            let header = channel.api_key_header().unwrap_or("x-api-key");
+            request.header(header, secret)
+        }
     }
 }
 
@@ -270,7 +402,12 @@ fn other_channel_shape(channel: Channel, marker: &str) -> String {
         Channel::QueryApiKey => format!("?api_key={marker}"),
         Channel::Cookie => format!("cookie: token={marker}"),
         Channel::Basic => format!("authorization: Basic base64(api:{marker})"),
+        Channel::BasicUser => format!("authorization: Basic base64({marker}:)"),
         Channel::Bearer => format!("authorization: Bearer {marker}"),
+        Channel::XApiKey | Channel::ApiKey | Channel::XAuthToken => {
+            let header = channel.api_key_header().unwrap_or("x-api-key");
+            format!("{header}: {marker}")
+        }
     }
 }
 

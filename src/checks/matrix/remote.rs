@@ -139,6 +139,7 @@ impl ProtectedRoute {
             binding: self.binding.clone(),
             shape: self.shape(),
             results,
+            warnings: self.warnings(),
         })
     }
 

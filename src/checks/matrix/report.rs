@@ -28,6 +28,10 @@ pub enum StatusWhy {
     NotAServerError,
     /// An empty credential (or empty-key signature) got in while the secret was missing.
     MissingSecretTreatedAsEmpty,
+    /// An empty credential (or empty-key signature) got in while the store failed.
+    FailingStoreTreatedAsEmpty,
+    /// An empty credential (or empty-key signature) got in with the binding unbound.
+    UnboundTreatedAsEmpty,
 }
 
 impl fmt::Display for StatusWhy {
@@ -43,6 +47,12 @@ impl fmt::Display for StatusWhy {
             Self::NotAServerError => "an unreadable secret must be a server error",
             Self::MissingSecretTreatedAsEmpty => {
                 "access granted while the secret is missing: is a missing secret treated as \"\"?"
+            }
+            Self::FailingStoreTreatedAsEmpty => {
+                "access granted while the store fails: is a failed read treated as \"\"?"
+            }
+            Self::UnboundTreatedAsEmpty => {
+                "access granted without the binding: is an unbound binding treated as \"\"?"
             }
         })
     }
@@ -69,10 +79,18 @@ pub enum Problem {
         /// The redacted message.
         message: String,
     },
-    /// The right credential got in, but the handler never read the binding from the env its
-    /// client gave it: it reads another env (a captured one), so the matrix's changes to the
-    /// store never reached it.
-    EnvNotRead {
+    /// The handler reads an env it captured (a clone of the client's, or another env), not
+    /// the one it was given: the matrix saw reads of the client's env while the handler was
+    /// given an env without the binding, or the right credential got in (and a request
+    /// without credentials did not) with no read of the binding from any env it was given.
+    /// Reported instead of "fails open": the matrix's changes never reached that env.
+    CapturedEnv {
+        /// The binding.
+        binding: String,
+    },
+    /// A request without any credential got in and the handler never read the binding from
+    /// the env it was given: the route is not protected (or the path is wrong).
+    NotProtected {
         /// The binding.
         binding: String,
     },
@@ -88,10 +106,17 @@ impl fmt::Display for Problem {
             ),
             Self::Leak(leak) => write!(f, "{leak}"),
             Self::HandlerFailed { message } => write!(f, "the handler failed: {message}"),
-            Self::EnvNotRead { binding } => write!(
+            Self::CapturedEnv { binding } => write!(
                 f,
-                "the handler never read `{binding}` from the env it was given: does it read a \
-                 captured env instead of its argument?"
+                "the handler reads an env it captured, not the one it was given: `{binding}` \
+                 was read from an env the matrix did not hand it, so its changes to the store \
+                 (and the unbound binding) never reached the handler — read secrets from the \
+                 handler's env argument"
+            ),
+            Self::NotProtected { binding } => write!(
+                f,
+                "a request without any credential got in and the handler never read \
+                 `{binding}`: is the route protected at all (or is the path wrong)?"
             ),
         }
     }
@@ -158,6 +183,7 @@ pub struct MatrixReport {
     pub(crate) binding: String,
     pub(crate) shape: String,
     pub(crate) results: Vec<ScenarioResult>,
+    pub(crate) warnings: Vec<String>,
 }
 
 impl MatrixReport {
@@ -184,6 +210,12 @@ impl MatrixReport {
     /// The route as reported: method and URI, values redacted.
     pub fn route(&self) -> &str {
         &self.route
+    }
+
+    /// What the matrix could not check and why it matters, though no scenario failed for it
+    /// (a timestamp the signature does not cover). Printed as `warning: …` lines.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// `Ok` when every scenario passed or was not applicable.
@@ -274,6 +306,9 @@ impl fmt::Display for MatrixReport {
             for problem in r.problems() {
                 writeln!(f, "       ↳ {problem}")?;
             }
+        }
+        for warning in &self.warnings {
+            writeln!(f, "warning: {warning}")?;
         }
         write!(
             f,

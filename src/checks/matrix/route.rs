@@ -44,6 +44,10 @@ impl Kind {
                         .as_deref()
                         .is_some_and(|s| s.eq_ignore_ascii_case("Bearer"))
             }
+            // The route's own header: the bare token there is "token without scheme".
+            (Self::Header { name, .. }, channel) if channel.api_key_header().is_some() => channel
+                .api_key_header()
+                .is_some_and(|header| name.eq_ignore_ascii_case(header)),
             (Self::Basic { .. }, Channel::Basic) => true,
             (Self::Query { param }, Channel::QueryToken) => param == "token",
             (Self::Query { param }, Channel::QueryAccessToken) => param == "access_token",
@@ -311,6 +315,25 @@ impl ProtectedRoute {
             request.json(String::from_utf8_lossy(&self.body).into_owned())
         } else {
             request.body(self.body.clone())
+        }
+    }
+
+    /// What the report warns of for this route, whichever runner: a timestamp sent but not
+    /// signed (its scenarios cannot mean anything, and a replay with a fresh timestamp passes).
+    pub(crate) fn warnings(&self) -> Vec<String> {
+        match &self.kind {
+            #[cfg(feature = "webhooks")]
+            Kind::Signed(signature)
+                if signature.is_timestamped() && !signature.signs_timestamp() =>
+            {
+                vec![
+                    "the timestamp is sent but not covered by the signature, so the timestamp \
+                     scenarios are not applicable and a captured request replays with any \
+                     fresh timestamp: sign it (`.signs([SignedPart::Timestamp, …])`)"
+                        .to_owned(),
+                ]
+            }
+            _ => Vec::new(),
         }
     }
 

@@ -15,22 +15,45 @@ pub enum Channel {
     QueryApiKey,
     /// `cookie: token=<secret>`.
     Cookie,
-    /// `Authorization: Basic base64(api:<secret>)`.
+    /// `Authorization: Basic base64(api:<secret>)`: the token as the password.
     Basic,
+    /// `Authorization: Basic base64(<secret>:)`: the token as the user, as API keys often
+    /// travel (`curl -u <key>:`).
+    BasicUser,
     /// `Authorization: Bearer <secret>`.
     Bearer,
+    /// `X-Api-Key: <secret>`.
+    XApiKey,
+    /// `Api-Key: <secret>`.
+    ApiKey,
+    /// `X-Auth-Token: <secret>`.
+    XAuthToken,
 }
 
 impl Channel {
     /// Every channel, in report order.
-    pub const ALL: [Channel; 6] = [
+    pub const ALL: [Channel; 10] = [
         Self::QueryToken,
         Self::QueryAccessToken,
         Self::QueryApiKey,
         Self::Cookie,
         Self::Basic,
+        Self::BasicUser,
         Self::Bearer,
+        Self::XApiKey,
+        Self::ApiKey,
+        Self::XAuthToken,
     ];
+
+    /// The header that carries the bare token on this channel, if it is one of those.
+    pub(crate) fn api_key_header(self) -> Option<&'static str> {
+        match self {
+            Self::XApiKey => Some("x-api-key"),
+            Self::ApiKey => Some("api-key"),
+            Self::XAuthToken => Some("x-auth-token"),
+            _ => None,
+        }
+    }
 
     /// The channel as the report names it.
     pub fn name(self) -> &'static str {
@@ -40,7 +63,11 @@ impl Channel {
             Self::QueryApiKey => "query api_key",
             Self::Cookie => "cookie token",
             Self::Basic => "Basic",
+            Self::BasicUser => "Basic user",
             Self::Bearer => "Bearer header",
+            Self::XApiKey => "X-Api-Key header",
+            Self::ApiKey => "Api-Key header",
+            Self::XAuthToken => "X-Auth-Token header",
         }
     }
 }
@@ -52,8 +79,8 @@ impl Channel {
 /// - **accepted** (any 2xx by default): the right one;
 /// - **fails closed** (any 5xx by default, never 2xx): the secret cannot be read;
 /// - **never let in** (anything but 2xx): an empty credential, or a signature made with an
-///   empty key, while the secret is missing — what gets in when a handler treats a missing
-///   secret as `""`.
+///   empty key, while the secret is missing, while the store fails and with the binding
+///   unbound — what gets in when a handler treats an unreadable secret as `""`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum Scenario {
@@ -122,6 +149,10 @@ pub enum Scenario {
     TimestampChangedAfterSigning,
     /// A correct signature at a timestamp inside the tolerance, but not "now". Accepted.
     TimestampWithinTolerance,
+    /// GitHub's legacy header alone: `X-Hub-Signature: sha1=<HMAC-SHA1 of the body>`, right
+    /// for the secret. Rejected (catches handlers that fall back to SHA-1). Only on a
+    /// GitHub-style route (`X-Hub-Signature-256`).
+    SignatureLegacySha1,
     /// A near miss the test gave a custom credential (by index, in the order given).
     /// Rejected.
     CustomNearMiss(u8),
@@ -142,6 +173,17 @@ pub enum Scenario {
     /// Adversarial: a signature made with an empty key while the secret is missing. Never
     /// let in.
     EmptyKeyWhileMissing,
+    /// Adversarial: an empty credential while every read of the store fails. Never let in.
+    EmptyCredentialWhileFailing,
+    /// Adversarial: an empty credential with the handler run against an env without the
+    /// binding. Never let in.
+    EmptyCredentialWhileUnbound,
+    /// Adversarial: a signature made with an empty key while every read of the store fails.
+    /// Never let in.
+    EmptyKeyWhileFailing,
+    /// Adversarial: a signature made with an empty key with the handler run against an env
+    /// without the binding. Never let in.
+    EmptyKeyWhileUnbound,
 }
 
 impl Scenario {
@@ -178,6 +220,7 @@ impl Scenario {
             Self::TimestampInTheFuture => "timestamp: ahead of the tolerance",
             Self::TimestampChangedAfterSigning => "timestamp changed after signing",
             Self::TimestampWithinTolerance => "timestamp: within the tolerance",
+            Self::SignatureLegacySha1 => "legacy SHA-1 signature",
             Self::CustomNearMiss(_) => "near miss",
             Self::RightCredential => "right credential",
             Self::SecretMissing => "secret missing",
@@ -188,11 +231,19 @@ impl Scenario {
                 Channel::QueryApiKey => "other channel: query api_key",
                 Channel::Cookie => "other channel: cookie",
                 Channel::Basic => "other channel: Basic",
+                Channel::BasicUser => "other channel: Basic user",
                 Channel::Bearer => "other channel: Bearer header",
+                Channel::XApiKey => "other channel: X-Api-Key",
+                Channel::ApiKey => "other channel: Api-Key",
+                Channel::XAuthToken => "other channel: X-Auth-Token",
             },
             Self::BindingUnbound => "binding unbound",
             Self::EmptyCredentialWhileMissing => "empty credential while secret missing",
             Self::EmptyKeyWhileMissing => "empty-key signature while secret missing",
+            Self::EmptyCredentialWhileFailing => "empty credential while store failing",
+            Self::EmptyCredentialWhileUnbound => "empty credential while binding unbound",
+            Self::EmptyKeyWhileFailing => "empty-key signature while store failing",
+            Self::EmptyKeyWhileUnbound => "empty-key signature while binding unbound",
         }
     }
 
@@ -205,6 +256,10 @@ impl Scenario {
                 | Self::BindingUnbound
                 | Self::EmptyCredentialWhileMissing
                 | Self::EmptyKeyWhileMissing
+                | Self::EmptyCredentialWhileFailing
+                | Self::EmptyCredentialWhileUnbound
+                | Self::EmptyKeyWhileFailing
+                | Self::EmptyKeyWhileUnbound
         )
     }
 }

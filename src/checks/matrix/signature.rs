@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::hmac::{hex, hmac_sha256};
+use super::hmac::{hex, hmac_sha1, hmac_sha256};
 use crate::http::TestRequest;
 use crate::http::encode::base64;
 
@@ -193,6 +193,31 @@ impl Signature {
 
     pub(crate) fn prefix_text(&self) -> &str {
         &self.prefix
+    }
+
+    /// Whether the timestamp travels in the signature header (`t=<ts>,v1=…`).
+    pub(crate) fn timestamp_in_signature_header(&self) -> bool {
+        self.timestamp == Some(TimestampAt::SignatureHeader)
+    }
+
+    /// GitHub's legacy header, probed on a GitHub-style route (`X-Hub-Signature-256`).
+    pub(crate) fn legacy_sha1_header(&self) -> Option<&'static str> {
+        self.header
+            .eq_ignore_ascii_case("x-hub-signature-256")
+            .then_some("x-hub-signature")
+    }
+
+    /// GitHub's legacy signature of `body`: lower-case hex HMAC-SHA1, without prefix.
+    pub(crate) fn sign_legacy_sha1(key: &[u8], body: &[u8]) -> String {
+        hex(&hmac_sha1(key, body))
+    }
+
+    /// The words of this scheme anyone may know: its prefixes.
+    pub(crate) fn public_words(&self) -> Vec<String> {
+        let mut words = vec![self.prefix.clone(), "sha1=".to_owned()];
+        words.extend(self.other_prefix());
+        words.retain(|word| !word.is_empty());
+        words
     }
 
     /// The prefix a handler must refuse: the one given, or one derived from the prefix

@@ -1,10 +1,12 @@
 //! The scenarios of a signed body: absent, empty or malformed signatures, another secret, a
 //! changed body, one character short or long, the wrong case or prefix, timestamps outside
-//! the tolerance or changed after signing, and the right one.
+//! the tolerance or changed after signing, GitHub's legacy SHA-1 header, and the right one.
+//! Every valid signature of what a scenario sends is computed too, so that the report hides
+//! it and the leak scan finds it wherever it turns up.
 
 use bytes::Bytes;
 
-use super::plan::{Planned, Planner};
+use super::plan::{Condition, Planned, Planner};
 use super::scenario::{Outcome, Scenario};
 use super::signature::{Signature, SignatureEncoding};
 use crate::http::TestRequest;
@@ -27,11 +29,24 @@ pub(crate) fn plan(sig: &Signature, planner: &Planner<'_>, out: &mut Vec<Planned
             request.body(body.clone())
         }
     };
-    // `signature` is sent as given (prefix included); `None`: no signature header.
+    // What a row shows of the header: `t=<now>,` first when the timestamp travels in it, as
+    // it is sent.
+    let in_header = sig.timestamp_in_signature_header();
+    let described = |shown: &str, ts: u64| {
+        if in_header {
+            format!("{header}: t=<{}>,{shown}", relative(ts, now))
+        } else {
+            format!("{header}: {shown}")
+        }
+    };
+    // `signature` is sent as given (prefix included); `None`: no signature header. The valid
+    // signature of what is sent (its body at its timestamp) is a credential too: hidden and
+    // scanned for.
     let send =
         |scenario, shown: String, outcome, signature: Option<String>, ts: u64, body: &Bytes| {
             let request = sig.present(with_body(body), signature.as_deref(), ts);
-            let planned = Planned::send(scenario, format!("{header}: {shown}"), outcome, request);
+            let planned = Planned::send(scenario, described(&shown, ts), outcome, request)
+                .deriving(valid(sig, secret, ts, body));
             match signature {
                 Some(signature) => planned.presenting(signature),
                 None => planned,
@@ -45,13 +60,13 @@ pub(crate) fn plan(sig: &Signature, planner: &Planner<'_>, out: &mut Vec<Planned
         Outcome::Rejected,
         sig.present(route.base_request(), None, now),
     ));
-    out.push(send(
+    // The header present and empty, exactly (the timestamp, if in a header of its own, sent).
+    out.push(Planned::send(
         Scenario::EmptyCredential,
-        "\"\"".to_owned(),
+        format!("{header}: \"\""),
         Outcome::Rejected,
-        Some(String::new()),
-        now,
-        &body,
+        sig.present(with_body(&body), None, now)
+            .header(sig.header(), ""),
     ));
     if prefix.is_empty() {
         out.push(Planned::skip(
@@ -175,6 +190,26 @@ pub(crate) fn plan(sig: &Signature, planner: &Planner<'_>, out: &mut Vec<Planned
             "the body is not JSON",
         ));
     }
+    match sig.legacy_sha1_header() {
+        Some(legacy) => {
+            let sha1 = Signature::sign_legacy_sha1(secret, &body);
+            out.push(
+                Planned::send(
+                    Scenario::SignatureLegacySha1,
+                    format!("{legacy}: sha1=[HMAC-SHA1 of the body with {marker}]"),
+                    Outcome::Rejected,
+                    sig.present(with_body(&body), None, now)
+                        .header(legacy, format!("sha1={sha1}")),
+                )
+                .presenting(format!("sha1={sha1}"))
+                .deriving([sha1]),
+            );
+        }
+        None => out.push(Planned::skip(
+            Scenario::SignatureLegacySha1,
+            "not a GitHub-style signature (`X-Hub-Signature-256`)",
+        )),
+    }
     let tolerance = sig.tolerance();
     if sig.is_timestamped() && sig.signs_timestamp() {
         // Saturating: a tolerance or clock near `u64::MAX` must not overflow.
@@ -217,7 +252,11 @@ pub(crate) fn plan(sig: &Signature, planner: &Planner<'_>, out: &mut Vec<Planned
             &body,
         ));
     } else {
-        let why = "the signature has no timestamp";
+        let why = if sig.is_timestamped() {
+            "the signature does not cover its timestamp (see the warning)"
+        } else {
+            "the signature has no timestamp"
+        };
         for scenario in [
             Scenario::TimestampExpired,
             Scenario::TimestampInTheFuture,
@@ -233,21 +272,55 @@ pub(crate) fn plan(sig: &Signature, planner: &Planner<'_>, out: &mut Vec<Planned
         Some(&format!("{prefix}{right_signature}")),
         now,
     );
-    planner.push_right_and_unreadable(out, &right, format!("{header}: {shown_right}"));
+    planner.push_right_and_unreadable(out, &right, described(&shown_right, now));
     if route.adversarial {
-        out.push(
-            send(
+        // What gets in when a handler keys its HMAC with an unreadable secret read as "".
+        let empty_key = format!("{prefix}{}", sig.sign(b"", now, &body));
+        for (scenario, condition, why) in [
+            (
                 Scenario::EmptyKeyWhileMissing,
-                format!("{prefix}[signature with the empty key] (secret deleted)"),
-                Outcome::NeverLetIn,
-                Some(format!("{prefix}{}", sig.sign(b"", now, &body))),
-                now,
-                &body,
-            )
-            .when_secret_missing(),
-        );
+                Condition::SecretMissing,
+                "secret deleted",
+            ),
+            (
+                Scenario::EmptyKeyWhileFailing,
+                Condition::StoreFailing,
+                "store failing",
+            ),
+            (
+                Scenario::EmptyKeyWhileUnbound,
+                Condition::BindingUnbound,
+                "env without the binding",
+            ),
+        ] {
+            out.push(
+                send(
+                    scenario,
+                    format!("{prefix}[signature with the empty key] ({why})"),
+                    Outcome::NeverLetIn,
+                    Some(empty_key.clone()),
+                    now,
+                    &body,
+                )
+                .when(condition),
+            );
+        }
     }
     right
+}
+
+/// The valid signature of `body` at `ts` with the secret, encoded as the scheme sends it.
+fn valid(sig: &Signature, secret: &[u8], ts: u64, body: &[u8]) -> [String; 1] {
+    [sig.sign(secret, ts, body)]
+}
+
+/// `ts` as a row shows it: `now`, `now - 360s`, `now + 360s`.
+fn relative(ts: u64, now: u64) -> String {
+    match ts.cmp(&now) {
+        std::cmp::Ordering::Equal => "now".to_owned(),
+        std::cmp::Ordering::Less => format!("now - {}s", now - ts),
+        std::cmp::Ordering::Greater => format!("now + {}s", ts - now),
+    }
 }
 
 /// `body` with its content changed (still JSON when it was).

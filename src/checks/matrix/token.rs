@@ -7,6 +7,14 @@ use super::scenario::{Outcome, Scenario};
 use crate::http::TestRequest;
 use crate::http::encode::base64;
 
+/// The empty-credential scenarios while the secret is missing, the store fails, the binding
+/// is unbound.
+pub(crate) const EMPTY_WHILE_UNREADABLE: [Scenario; 3] = [
+    Scenario::EmptyCredentialWhileMissing,
+    Scenario::EmptyCredentialWhileFailing,
+    Scenario::EmptyCredentialWhileUnbound,
+];
+
 /// Plans the token scenarios; returns the request carrying the right token.
 pub(crate) fn plan(planner: &Planner<'_>, out: &mut Vec<Planned>) -> TestRequest {
     let route = planner.route;
@@ -134,7 +142,7 @@ pub(crate) fn plan(planner: &Planner<'_>, out: &mut Vec<Planned>) -> TestRequest
     let right = present(secret);
     planner.push_right_and_unreadable(out, &right, describe(marker));
     if route.adversarial {
-        // What gets in when a handler treats a missing secret as "": the scheme with an
+        // What gets in when a handler treats an unreadable secret as "": the scheme with an
         // empty token, or the empty value.
         let request = match kind {
             Kind::Header {
@@ -143,14 +151,11 @@ pub(crate) fn plan(planner: &Planner<'_>, out: &mut Vec<Planned>) -> TestRequest
             } => base().header(name, format!("{scheme} ")),
             _ => present(""),
         };
-        out.push(
-            Planned::send(
-                Scenario::EmptyCredentialWhileMissing,
-                format!("{} (secret deleted)", describe("\"\"")),
-                Outcome::NeverLetIn,
-                request,
-            )
-            .when_secret_missing(),
+        planner.push_empty_while_unreadable(
+            out,
+            EMPTY_WHILE_UNREADABLE,
+            &describe("\"\""),
+            &request,
         );
     }
     right
