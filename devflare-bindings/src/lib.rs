@@ -38,7 +38,9 @@ use core::future::Future;
 mod declared;
 mod vars;
 
-pub use declared::{DeclaredSecrets, DeclaredValues, SecretDeclaration};
+pub use declared::{
+    DeclaredSecrets, DeclaredValues, PlainDeclaration, PlainKind, SecretDeclaration,
+};
 pub use vars::VarsEnv;
 
 /// One Secrets Store secret binding (`[[secrets_store_secrets]]` in wrangler config),
@@ -206,4 +208,5 @@ macro_rules! typed_env {
 #[doc(hidden)]
 pub mod __private {
     pub use devflare_macros::typed_env;
+    pub use serde::de::DeserializeOwned;
 }
