@@ -214,7 +214,7 @@ fn shape_mismatch(config: &Value, test: &Value, path: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use devflare_bindings::{DeclaredValues, SecretDeclaration};
+    use devflare_bindings::{DeclaredValues, PlainDeclaration, PlainKind, SecretDeclaration};
 
     use crate::block_on;
     use crate::prelude::*;
@@ -253,6 +253,51 @@ mod tests {
             "{error}"
         );
         assert!(!error.to_string().contains("canary"));
+    }
+
+    static PLAIN: [PlainDeclaration; 3] = [
+        PlainDeclaration::new("ENVIRONMENT", PlainKind::Var, Some("dev"), "w.toml", 2, 1),
+        PlainDeclaration::new(
+            "PARTNER_API_KEY",
+            PlainKind::ClassicSecret,
+            None,
+            "w.toml",
+            5,
+            13,
+        ),
+        PlainDeclaration::new(
+            "WEBHOOK_SECRET",
+            PlainKind::ClassicSecret,
+            None,
+            "w.toml",
+            5,
+            32,
+        ),
+    ];
+
+    #[test]
+    fn declared_classic_secrets_are_the_required_set_for_dev_vars() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/classic");
+        let mut fixture = DeclaredValues::new(&[]).with_plain(&PLAIN);
+        fixture.set_plain(2, "canary-explicit-4d1a".to_owned());
+        let env = SecretsEnv::builder()
+            .declared(&fixture)
+            .dev_vars(dir, None)
+            .build()
+            .unwrap();
+        assert_eq!(env.secret("PARTNER_API_KEY").unwrap(), "pk-dev-vars-canary");
+        // Test code wins over the file, as for any explicit value.
+        assert_eq!(
+            env.secret("WEBHOOK_SECRET").unwrap(),
+            "canary-explicit-4d1a"
+        );
+        // Only the declared secrets are loaded from the file, as wrangler does.
+        assert!(env.secret("NOT_REQUIRED").is_err());
+        assert_eq!(env.var("ENVIRONMENT").unwrap(), "dev");
+        assert_eq!(
+            env.binding_kind("ENVIRONMENT"),
+            Some(crate::BindingKind::Var)
+        );
     }
 
     #[test]
