@@ -161,6 +161,18 @@ pub enum Error {
         /// What production requires.
         problem: String,
     },
+    /// A value test code gave a declared JSON var (a `typed_env!` fixture's setter) is not
+    /// JSON, or does not have the shape of the var's config value: production only ever sees
+    /// the config's value, so a test of another shape tests a Worker that is never deployed.
+    #[error("JSON var `{var}` (declared at {origin}): the value set in test code {problem}")]
+    VarShape {
+        /// The var's name.
+        var: String,
+        /// Where the config declares it.
+        origin: Origin,
+        /// What is wrong, with the JSON path (`LIMITS.tiers[0].burst`).
+        problem: String,
+    },
     /// A local values source — Devflare's `.devflare/secrets.local.json` or wrangler's
     /// `.wrangler/state` — is missing, unreadable or malformed. It names the file (with line
     /// and column when the problem has one), never a value; when an I/O error caused it, that

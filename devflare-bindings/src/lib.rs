@@ -32,9 +32,9 @@
 //! secret is sent.
 //!
 //! With the `typed-env` feature, [`typed_env!`] reads the project's wrangler config at compile
-//! time and generates a typed view over any [`SecretsStoreEnv`]: one accessor per declared
-//! binding, so a misspelt binding name is a compile error rather than a production 500, and a
-//! test fixture with one setter per binding ([`DeclaredSecrets`]).
+//! time and generates a typed view over any [`SecretsStoreEnv`] and [`VarsEnv`]: one accessor
+//! per declared binding, var and classic secret, so a misspelt name is a compile error rather
+//! than a production 500, and a test fixture with one setter per name ([`DeclaredSecrets`]).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
@@ -46,7 +46,9 @@ mod fetch;
 mod time;
 mod vars;
 
-pub use declared::{DeclaredSecrets, DeclaredValues, SecretDeclaration};
+pub use declared::{
+    DeclaredSecrets, DeclaredValues, PlainDeclaration, PlainKind, SecretDeclaration,
+};
 #[cfg(all(feature = "worker", target_arch = "wasm32"))]
 pub use fetch::GlobalFetch;
 #[cfg(feature = "fetch")]
@@ -177,19 +179,38 @@ mod workers_rs {
 ///     }
 /// }
 ///
-/// // Each struct also gets a fixture for tests, with one setter per declared binding.
+/// use devflare_bindings::VarsEnv;
+///
+/// #[derive(serde::Deserialize)]
+/// struct Limits { burst: u32 }
+///
+/// /// Vars and classic secrets: `environment()` is `env.var("ENVIRONMENT")`,
+/// /// `limits::<T>()` is `env.object_var::<T>("LIMITS")`, `partner_api_key()` is
+/// /// `env.secret("PARTNER_API_KEY")` (declared in `secrets.required`).
+/// fn partner_call(env: &impl VarsEnv) -> Option<(String, u32, String)> {
+///     let env = StatsEnv::new(env);
+///     let limits: Limits = env.limits().ok()?; // any `T: DeserializeOwned`
+///     Some((env.environment().ok()?, limits.burst, env.partner_api_key().ok()?))
+/// }
+///
+/// // Each struct also gets a fixture for tests, with one setter per declared binding, var
+/// // and classic secret.
 /// let fixture = StatsEnvFixture::new().api_token("test-token");
-/// assert_eq!(fixture.unset(), ["GREETING"]);
-/// assert_eq!(format!("{fixture:?}"), "StatsEnvFixture { API_TOKEN: set, GREETING: unset }");
+/// assert_eq!(fixture.unset(), ["GREETING", "PARTNER_API_KEY"]);
+/// assert_eq!(
+///     format!("{fixture:?}"),
+///     "StatsEnvFixture { API_TOKEN: set, GREETING: unset, ENVIRONMENT: config, LIMITS: config, PARTNER_API_KEY: unset }"
+/// );
 /// ```
 ///
 /// # Syntax
 ///
 /// One or more declarations, each `[attributes] [visibility] struct Name from "path"[, env =
 /// "NAME"];`. `path` is relative to the invoking crate's `CARGO_MANIFEST_DIR`, ends in `.toml`,
-/// `.json` or `.jsonc`, and is read as wrangler reads it: top-level `secrets_store_secrets`, or
-/// those of one `[env.NAME]` section. The expansion includes the file with `include_bytes!`,
-/// so editing the config rebuilds the crate.
+/// `.json` or `.jsonc`, and is read as wrangler reads it: top-level `secrets_store_secrets`,
+/// `vars` and `secrets.required`, or those of one `[env.NAME]` section (which inherits none
+/// of them). The expansion includes the file with `include_bytes!`, so editing the config
+/// rebuilds the crate.
 ///
 /// # What it generates
 ///
@@ -199,10 +220,24 @@ mod workers_rs {
 ///   `E: SecretsStoreEnv`, one accessor per binding returning
 ///   `Result<E::Secret, E::Error>` (what `env.secret_store("BINDING")` returns), and
 ///   `SecretsStoreEnv` itself, so it still goes where an untyped env does.
-/// - `NameFixture`: `new()` (also `Default`), one setter per binding taking
-///   `impl Into<String>`, `unset()` (the bindings still without a value), the associated const
-///   `DECLARATIONS: &[SecretDeclaration]`, [`DeclaredSecrets`], and a `Debug` that names
-///   bindings as set/unset, never showing a value.
+/// - For `E: VarsEnv`: per string var, `name() -> Result<String, E::Error>`
+///   (`env.var("NAME")`); per JSON object var, `name::<T: DeserializeOwned>() -> Result<T,
+///   E::Error>` (`env.object_var::<T>("NAME")`; its docs show the config's value); per classic
+///   secret of `secrets.required`, `name() -> Result<String, E::Error>` (`env.secret("NAME")`);
+///   and `VarsEnv` itself. A name in both `vars` and `secrets.required` is a classic secret,
+///   as in `wrangler dev`.
+/// - `NameFixture`: `new()` (also `Default`), one setter per binding, var and classic secret
+///   taking `impl Into<String>` (a JSON var's setter takes JSON text, checked against the
+///   config value's shape when the fake env is built), `unset()` (the bindings and classic
+///   secrets still without a value; a var keeps its config value until set), the associated
+///   consts `DECLARATIONS: &[SecretDeclaration]` and `PLAIN: &[PlainDeclaration]`,
+///   [`DeclaredSecrets`], and a `Debug` that names each as set/unset/config, never showing a
+///   value.
+///
+/// Classic secrets come only from the config's `secrets.required` — wrangler's own
+/// declaration, which also makes `wrangler dev` load only those keys from `.dev.vars` — never
+/// from `.dev.vars` itself: that file is git-ignored, so reading it would give accessors on one
+/// machine and compile errors on another (and in CI).
 ///
 /// # Accessor names
 ///
@@ -211,13 +246,15 @@ mod workers_rs {
 /// run followed by a lower-case letter. So `API_TOKEN` → `api_token`, `apiToken` →
 /// `api_token`, `HTTPSKey` → `https_key`, `stripe-key` → `stripe_key`, `KEY2` → `key2`.
 ///
-/// These are compile errors, naming the bindings and their positions in the config: a name
-/// that maps to something that is not a Rust identifier (empty, starting with a digit,
-/// containing characters other than letters, digits, `-` and `_`), a Rust keyword
-/// (`TYPE` → `type`), one of the generated methods (`new`, `inner`, `into_inner`, `unset`,
-/// `secret_store`, `declared_values`, `clone`, `fmt`, `default`), or the same accessor as
-/// another binding (`API_TOKEN` and `apiToken`). So are a missing or unreadable file, a
-/// malformed config (with its file, line and column) and an unknown `env`.
+/// Vars and classic secrets are named the same way. These are compile errors, naming the
+/// bindings and their positions in the config: a name that maps to something that is not a
+/// Rust identifier (empty, starting with a digit, containing characters other than letters,
+/// digits, `-` and `_`), a Rust keyword (`TYPE` → `type`), one of the generated methods
+/// (`new`, `inner`, `into_inner`, `unset`, `secret_store`, `secret`, `var`, `object_var`,
+/// `declared_values`, `clone`, `fmt`, `default`), or the same accessor as another binding, var
+/// or classic secret (`API_TOKEN` and `apiToken`). So are a var that is neither a string nor
+/// an object (workers-rs cannot read a number, boolean, array or `null` var), a missing or
+/// unreadable file, a malformed config (with its file, line and column) and an unknown `env`.
 #[cfg(feature = "typed-env")]
 #[macro_export]
 macro_rules! typed_env {
@@ -231,4 +268,5 @@ macro_rules! typed_env {
 #[doc(hidden)]
 pub mod __private {
     pub use devflare_macros::typed_env;
+    pub use serde::de::DeserializeOwned;
 }

@@ -1,11 +1,12 @@
 //! Reading one declaration's config at expansion time, through devflare-config's parser, and
-//! turning its bindings into accessors — every failure a `syn::Error` on the span it is about.
+//! turning its Secrets Store bindings, vars and classic secrets (`secrets.required`) into
+//! accessors — every failure a `syn::Error` on the span it is about.
 
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use devflare_config::{ConfigErrorKind, Format, WranglerConfig};
+use devflare_config::{ConfigError, ConfigErrorKind, Format, VarValue, WranglerConfig};
 use syn::LitStr;
 
 use crate::input::Declaration;
@@ -21,6 +22,36 @@ pub(crate) struct Binding {
     pub(crate) accessor: String,
 }
 
+/// How the Worker reads a classic secret or var; generated code names
+/// `devflare_bindings::PlainKind`'s variant of the same name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PlainKind {
+    ClassicSecret,
+    Var,
+    JsonVar,
+}
+
+impl PlainKind {
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            Self::ClassicSecret => "classic secret",
+            Self::Var => "var",
+            Self::JsonVar => "JSON var",
+        }
+    }
+}
+
+/// A var or classic secret as the expansion needs it.
+pub(crate) struct Plain {
+    pub(crate) name: String,
+    pub(crate) kind: PlainKind,
+    /// A var's config value: its text, or compact JSON text.
+    pub(crate) config_value: Option<String>,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) accessor: String,
+}
+
 /// What one declaration read.
 pub(crate) struct Read {
     /// The file, absolute, for `include_bytes!` (so cargo rebuilds when it changes).
@@ -29,6 +60,8 @@ pub(crate) struct Read {
     /// declarations show, so they are the same on every machine.
     pub(crate) label: String,
     pub(crate) bindings: Vec<Binding>,
+    /// Vars in config order, then the classic secrets of `secrets.required`.
+    pub(crate) plain: Vec<Plain>,
 }
 
 /// Reads `declaration`'s config. On failure, also returns the file when it exists, so the
@@ -99,41 +132,33 @@ pub(crate) fn read(
     let config = WranglerConfig::parse(&text, &label, format)
         .map_err(|error| fail(span_error(path, error.to_string())))?;
     let env = declaration.env.as_ref();
+    let env_name = env.map(LitStr::value);
+    let section_error = |error: ConfigError| {
+        let lit = match (error.kind(), env) {
+            (ConfigErrorKind::UnknownEnv, Some(env)) => env,
+            _ => path,
+        };
+        fail(span_error(lit, error.to_string()))
+    };
     let decls = config
-        .secrets_store_secrets(env.map(LitStr::value).as_deref())
-        .map_err(|error| {
-            let lit = match (error.kind(), env) {
-                (ConfigErrorKind::UnknownEnv, Some(env)) => env,
-                _ => path,
-            };
-            fail(span_error(lit, error.to_string()))
-        })?;
+        .secrets_store_secrets(env_name.as_deref())
+        .map_err(section_error)?;
+    let vars = config.vars(env_name.as_deref()).map_err(section_error)?;
+    let required = config
+        .required_secrets(env_name.as_deref())
+        .map_err(section_error)?
+        .unwrap_or_default();
 
     let mut bindings = Vec::with_capacity(decls.len());
-    let mut problems: Vec<String> = Vec::new();
-    let mut by_accessor: BTreeMap<String, usize> = BTreeMap::new();
+    let mut plain = Vec::with_capacity(vars.len() + required.len());
+    let mut claims = Claims::default();
     for decl in decls {
         let at = decl.location().to_string();
-        let binding = decl.binding();
-        let accessor = match naming::accessor(binding) {
-            Ok(accessor) => accessor,
-            Err(unusable) => {
-                problems.push(unusable_message(binding, &at, &unusable));
-                continue;
-            }
-        };
-        if let Some(&first) = by_accessor.get(&accessor) {
-            let first: &Binding = &bindings[first];
-            problems.push(format!(
-                "bindings `{}` ({}:{}:{}) and `{binding}` ({at}) both map to the accessor \
-                 `{accessor}()`; rename one of them in the config",
-                first.binding, label, first.line, first.column
-            ));
+        let Some(accessor) = claims.claim(STORE, decl.binding(), &at) else {
             continue;
-        }
-        by_accessor.insert(accessor.clone(), bindings.len());
+        };
         bindings.push(Binding {
-            binding: binding.to_owned(),
+            binding: decl.binding().to_owned(),
             store_id: decl.store_id().to_owned(),
             secret_name: decl.secret_name().to_owned(),
             line: decl.location().line(),
@@ -141,7 +166,56 @@ pub(crate) fn read(
             accessor,
         });
     }
-    if let Some(error) = problems
+    for var in vars {
+        // A name in both `vars` and `secrets.required` is a secret, as in `wrangler dev` (its
+        // `.dev.vars` value wins and it is redacted): one classic secret accessor, below.
+        if required.iter().any(|secret| secret.name() == var.name()) {
+            continue;
+        }
+        let at = var.location().to_string();
+        let (kind, config_value) = match var.value() {
+            VarValue::Text(text) => (PlainKind::Var, text.clone()),
+            VarValue::Json(json) if json.is_object() => (PlainKind::JsonVar, json.to_string()),
+            VarValue::Json(_) => {
+                claims.problems.push(format!(
+                    "var `{}` ({at}) is {}: workers-rs reads a var only as a string \
+                     (`env.var`) or a JSON object (`env.object_var`), so it has no accessor; \
+                     write it as a string, or wrap it in an object",
+                    var.name(),
+                    json_kind(var.value()),
+                ));
+                continue;
+            }
+        };
+        let Some(accessor) = claims.claim(kind.describe(), var.name(), &at) else {
+            continue;
+        };
+        plain.push(Plain {
+            name: var.name().to_owned(),
+            kind,
+            config_value: Some(config_value),
+            line: var.location().line(),
+            column: var.location().column(),
+            accessor,
+        });
+    }
+    for secret in required {
+        let at = secret.location().to_string();
+        let kind = PlainKind::ClassicSecret;
+        let Some(accessor) = claims.claim(kind.describe(), secret.name(), &at) else {
+            continue;
+        };
+        plain.push(Plain {
+            name: secret.name().to_owned(),
+            kind,
+            config_value: None,
+            line: secret.location().line(),
+            column: secret.location().column(),
+            accessor,
+        });
+    }
+    if let Some(error) = claims
+        .problems
         .into_iter()
         .map(|message| span_error(path, message))
         .reduce(|mut all, next| {
@@ -155,22 +229,76 @@ pub(crate) fn read(
         file,
         label,
         bindings,
+        plain,
     })
 }
 
-fn unusable_message(binding: &str, at: &str, unusable: &Unusable) -> String {
+/// How messages name a Secrets Store binding.
+const STORE: &str = "Secrets Store binding";
+
+/// `a number`, `an array`, …: a JSON var value that is not an object.
+fn json_kind(value: &VarValue) -> &'static str {
+    match value.constructor_name() {
+        "Array" => "an array",
+        "Number" => "a number",
+        "Boolean" => "a boolean",
+        "String" => "a string",
+        _ => "null",
+    }
+}
+
+/// Accessor names handed out so far, and the problems found handing them out.
+#[derive(Default)]
+struct Claims {
+    /// Accessor → what claimed it first: kind, name, position.
+    by_accessor: BTreeMap<String, (&'static str, String, String)>,
+    problems: Vec<String>,
+}
+
+impl Claims {
+    /// The accessor for `name`, or `None` after recording why it has none (unusable, or
+    /// another binding, var or secret already has it).
+    fn claim(&mut self, kind: &'static str, name: &str, at: &str) -> Option<String> {
+        let accessor = match naming::accessor(name) {
+            Ok(accessor) => accessor,
+            Err(unusable) => {
+                self.problems
+                    .push(unusable_message(kind, name, at, &unusable));
+                return None;
+            }
+        };
+        if let Some((first_kind, first, first_at)) = self.by_accessor.get(&accessor) {
+            let both = if kind == STORE && *first_kind == STORE {
+                format!("bindings `{first}` ({first_at}) and `{name}` ({at})")
+            } else {
+                format!("{first_kind} `{first}` ({first_at}) and {kind} `{name}` ({at})")
+            };
+            self.problems.push(format!(
+                "{both} both map to the accessor `{accessor}()`; rename one of them in the config"
+            ));
+            return None;
+        }
+        self.by_accessor
+            .insert(accessor.clone(), (kind, name.to_owned(), at.to_owned()));
+        Some(accessor)
+    }
+}
+
+fn unusable_message(kind: &str, binding: &str, at: &str, unusable: &Unusable) -> String {
     let hint =
         "rename the binding in the config (accessors are the binding name in lower snake case)";
+    // Secrets Store bindings keep the short wording the README quotes.
+    let what = if kind == STORE { "binding" } else { kind };
     match unusable {
         Unusable::NotAnIdentifier(name) => format!(
-            "binding `{binding}` ({at}) maps to `{name}`, which is not a Rust identifier \
+            "{what} `{binding}` ({at}) maps to `{name}`, which is not a Rust identifier \
              (it needs a leading ASCII letter, then ASCII letters, digits, `-` or `_`); {hint}"
         ),
         Unusable::Keyword(name) => {
-            format!("binding `{binding}` ({at}) maps to `{name}`, a Rust keyword; {hint}")
+            format!("{what} `{binding}` ({at}) maps to `{name}`, a Rust keyword; {hint}")
         }
         Unusable::Generated(name) => format!(
-            "binding `{binding}` ({at}) maps to `{name}`, which the generated type already \
+            "{what} `{binding}` ({at}) maps to `{name}`, which the generated type already \
              defines (reserved: {}); {hint}",
             naming::GENERATED_METHODS.join(", ")
         ),
