@@ -20,7 +20,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
@@ -47,6 +47,10 @@ pub enum Encoding {
     Hex,
     /// HTML entities: named (`&amp;`), decimal (`&#99;`) or hex (`&#x63;`).
     HtmlEntities,
+    /// Escaped as string literals and debug output write them: Rust's `{:?}` of a `String` or
+    /// of `bytes::Bytes`, `escape_default`, `escape_ascii`, Python's `repr` — `\xc3\xa9`,
+    /// `\u{e9}`, `\U000000e9`, `\'`, `\0`.
+    BackslashEscaped,
 }
 
 impl Encoding {
@@ -59,6 +63,7 @@ impl Encoding {
             Self::JsonEscaped => ":json",
             Self::Hex => ":hex",
             Self::HtmlEntities => ":html",
+            Self::BackslashEscaped => ":escaped",
         }
     }
 }
@@ -72,6 +77,7 @@ impl fmt::Display for Encoding {
             Self::JsonEscaped => "JSON-escaped",
             Self::Hex => "hex",
             Self::HtmlEntities => "HTML entities",
+            Self::BackslashEscaped => "backslash-escaped",
         })
     }
 }
@@ -116,17 +122,6 @@ struct Pattern {
     check: Check,
 }
 
-impl Pattern {
-    fn marker(&self, encoding: Encoding) -> String {
-        format!(
-            "[secret:{}{}{}]",
-            self.label,
-            self.kind.marker_part(),
-            encoding.marker_suffix()
-        )
-    }
-}
-
 /// One place a secret was found, as byte offsets into the scanned text. Never the value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SecretMatch {
@@ -134,7 +129,28 @@ pub(crate) struct SecretMatch {
     pub(crate) kind: ValueKind,
     pub(crate) encoding: Encoding,
     pub(crate) range: Range<usize>,
-    pattern: usize,
+}
+
+impl SecretMatch {
+    /// `[secret:LABEL]`, `[secret:LABEL:derived:base64]`, …
+    fn marker(&self) -> String {
+        format!(
+            "[secret:{}{}{}]",
+            self.label,
+            self.kind.marker_part(),
+            self.encoding.marker_suffix()
+        )
+    }
+}
+
+/// Values as they appear in a header name, which HTTP lower-cases: each value that holds an
+/// ASCII capital, matched ignoring ASCII case. The automaton is built on the first header name
+/// long enough to hold one, so responses without such a name never pay for it.
+#[derive(Default)]
+struct HeaderNames {
+    values: Vec<(Arc<str>, Arc<str>, ValueKind)>,
+    shortest: usize,
+    automaton: OnceLock<Option<AhoCorasick>>,
 }
 
 /// Replaces every known secret value with `[secret:BINDING]`, in every encoding it knows:
@@ -170,6 +186,7 @@ pub struct Redactor {
     patterns: Vec<Pattern>,
     /// Some value contains `%`, `&` or a backslash: see `Views::of`.
     values_hold_escapes: bool,
+    header_names: Arc<HeaderNames>,
 }
 
 /// The automaton for a redactor could not be built (far more pattern bytes than a test
@@ -188,11 +205,23 @@ impl Redactor {
         // Forms already taken: the first value (longest first) to produce a form labels it.
         let mut seen: HashSet<(Vec<u8>, Check)> = HashSet::new();
         let mut patterns: Vec<Pattern> = Vec::new();
+        let mut header_names = HeaderNames {
+            shortest: usize::MAX,
+            ..HeaderNames::default()
+        };
         for entry in known {
             if entry.value.is_empty() {
                 continue;
             }
             let label: Arc<str> = Arc::from(entry.label.as_str());
+            if entry.value.bytes().any(|b| b.is_ascii_uppercase()) {
+                header_names.shortest = header_names.shortest.min(entry.value.len());
+                header_names.values.push((
+                    Arc::clone(&entry.value),
+                    Arc::clone(&label),
+                    entry.kind,
+                ));
+            }
             for form in forms(&entry.value) {
                 if form.bytes.is_empty() || !seen.insert((form.bytes.clone(), form.check)) {
                     continue;
@@ -228,6 +257,7 @@ impl Redactor {
             values_hold_escapes: known
                 .iter()
                 .any(|entry| entry.value.contains(['%', '&', '\\'])),
+            header_names: Arc::new(header_names),
         })
     }
 
@@ -238,6 +268,7 @@ impl Redactor {
             automaton: Err(Arc::from(error.to_string())),
             patterns: Vec::new(),
             values_hold_escapes: false,
+            header_names: Arc::default(),
         }
     }
 
@@ -254,7 +285,6 @@ impl Redactor {
                     kind: ValueKind::Secret,
                     encoding: Encoding::Raw,
                     range: 0..haystack.len(),
-                    pattern: usize::MAX,
                 }];
             }
         };
@@ -297,7 +327,6 @@ impl Redactor {
                 kind: pattern.kind,
                 encoding: encoding_of(pattern.encoding, flags),
                 range,
-                pattern: index,
             });
         }
     }
@@ -307,10 +336,58 @@ impl Redactor {
         !self.find(text.as_bytes()).is_empty()
     }
 
+    /// Every place a known value appears in a header name: as in any text, and also ignoring
+    /// ASCII case, since HTTP lower-cases names (`x-Canary-Token: 1` arrives as
+    /// `x-canary-token`).
+    pub(crate) fn find_in_header_name(&self, name: &str) -> Vec<SecretMatch> {
+        let mut hits = self.find(name.as_bytes());
+        let folded = &self.header_names;
+        if name.len() < folded.shortest {
+            return hits;
+        }
+        let automaton = folded.automaton.get_or_init(|| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(folded.values.iter().map(|(value, _, _)| value.as_bytes()))
+                .ok()
+        });
+        let Some(automaton) = automaton else {
+            // Too many values to build it: fail closed, as `failed` does.
+            hits.push(SecretMatch {
+                label: Arc::from("*"),
+                kind: ValueKind::Secret,
+                encoding: Encoding::Raw,
+                range: 0..name.len(),
+            });
+            return hits;
+        };
+        for m in automaton.find_overlapping_iter(name) {
+            let (_, label, kind) = &folded.values[m.pattern().as_usize()];
+            hits.push(SecretMatch {
+                label: Arc::clone(label),
+                kind: *kind,
+                encoding: Encoding::Raw,
+                range: m.range(),
+            });
+        }
+        settle(hits)
+    }
+
+    /// A header name with every known value replaced by its marker (see
+    /// [`find_in_header_name`](Self::find_in_header_name)).
+    pub(crate) fn redact_header_name<'a>(&self, name: &'a str) -> Cow<'a, str> {
+        self.replace(name, self.find_in_header_name(name))
+    }
+
     /// `text` with every known value replaced by its marker; overlapping values by both
     /// markers, so no fragment of either is left.
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let hits = self.find(text.as_bytes());
+        self.replace(text, self.find(text.as_bytes()))
+    }
+
+    /// `text` with the matches `hits` (settled) replaced by their markers.
+    fn replace<'a>(&self, text: &'a str, hits: Vec<SecretMatch>) -> Cow<'a, str> {
         if hits.is_empty() {
             return Cow::Borrowed(text);
         }
@@ -326,9 +403,10 @@ impl Redactor {
             while i < hits.len() && hits[i].range.start < range.end {
                 let hit = &hits[i];
                 range.end = range.end.max(char_bounds(text, hit.range.clone()).end);
-                let marker = match self.patterns.get(hit.pattern) {
-                    Some(pattern) => pattern.marker(hit.encoding),
-                    None => "[secret:*:unredactable]".to_owned(),
+                let marker = if &*hit.label == "*" {
+                    "[secret:*:unredactable]".to_owned()
+                } else {
+                    hit.marker()
                 };
                 if !markers.contains(&marker) {
                     markers.push(marker);
@@ -408,7 +486,11 @@ fn encoding_of(pattern: Encoding, flags: u8) -> Encoding {
     if !matches!(pattern, Encoding::Raw | Encoding::UrlEncoded) {
         return pattern;
     }
-    if flags & views::JSON != 0 {
+    // The most specific escape first: `\x…` or `\u{…}` make it a literal even when `\"` (also
+    // JSON's) took part.
+    if flags & views::LITERAL != 0 {
+        Encoding::BackslashEscaped
+    } else if flags & views::JSON != 0 {
         Encoding::JsonEscaped
     } else if flags & views::ENTITY != 0 {
         Encoding::HtmlEntities

@@ -21,6 +21,10 @@ pub(super) const PERCENT: u8 = 1;
 pub(super) const ENTITY: u8 = 2;
 /// A byte came from a JSON escape (`\"`, `\u0063`).
 pub(super) const JSON: u8 = 4;
+/// A byte came from a string-literal escape that JSON does not have: `\xc3`, `\u{e9}`,
+/// `\U000000e9`, `\'`, `\0` (Rust's `{:?}` and `escape_*`, Python's `repr`). Decoded by the
+/// same decoder as JSON's, since both start with a backslash.
+pub(super) const LITERAL: u8 = 16;
 
 /// Not an escape kind but a way to read JSON escapes, only in a decoder's set: in a run of
 /// backslashes before an escape, the last backslash starts the escape and the others are text.
@@ -268,10 +272,10 @@ fn decode(input: &[u8], set: u8, made: Option<&[Piece]>) -> Option<(Vec<u8>, Vec
                 let run = input[start..].iter().take_while(|&&b| b == b'\\').count();
                 let last = start + run - 1;
                 if run == 1 {
-                    json_at(input, start, &mut buf).map(|(n, len)| (n, len, JSON))
-                } else if let Some((n, len)) = json_at(input, last, &mut buf) {
+                    backslash_at(input, start, &mut buf)
+                } else if let Some(decoded) = backslash_at(input, last, &mut buf) {
                     start = last;
-                    Some((n, len, JSON))
+                    Some(decoded)
                 } else {
                     // A run before no escape is text here (the other chains pair it): skip it
                     // whole, so a long run is read once, not once per backslash.
@@ -279,7 +283,7 @@ fn decode(input: &[u8], set: u8, made: Option<&[Piece]>) -> Option<(Vec<u8>, Vec
                     continue;
                 }
             }
-            _ => json_at(input, start, &mut buf).map(|(n, len)| (n, len, JSON)),
+            _ => backslash_at(input, start, &mut buf),
         };
         match decoded {
             Some((n, len, flags)) => {
@@ -314,7 +318,9 @@ impl Inert<'_> {
     fn holds(&mut self, at: usize) -> bool {
         while let Some(piece) = self.pieces.get(self.next) {
             if piece.view_start + piece.view_len > at {
-                return piece.view_start <= at && piece.flags == JSON && piece.parent_len > 2;
+                return piece.view_start <= at
+                    && piece.flags & (JSON | LITERAL) != 0
+                    && piece.parent_len > 2;
             }
             self.next += 1;
         }
@@ -442,6 +448,69 @@ fn named_entity(name: &[u8]) -> Option<char> {
         .map(|&(_, c)| c)
 }
 
+/// A backslash escape at `at`: JSON's (flag [`JSON`]) or a string literal's (flag
+/// [`LITERAL`]), decoded into `buf`: `(bytes decoded, bytes read, flag)`.
+fn backslash_at(input: &[u8], at: usize, buf: &mut [u8; 4]) -> Option<(usize, usize, u8)> {
+    if let Some((n, len)) = json_at(input, at, buf) {
+        return Some((n, len, JSON));
+    }
+    literal_at(input, at, buf).map(|(n, len)| (n, len, LITERAL))
+}
+
+/// The escapes of Rust's and Python's string and byte-string literals that JSON lacks: `\'`,
+/// `\0`, `\u{…}` (1–6 hex digits), `\UXXXXXXXX`, and `\xNN` (either hex case) — bytes of a
+/// UTF-8 character together (`\xc3\xa9`, as `{:?}` of `bytes::Bytes` and Python's
+/// `repr(bytes)` write it), or alone a code point below 256 (`\xe9`, as Python's `ascii()`).
+fn literal_at(input: &[u8], at: usize, buf: &mut [u8; 4]) -> Option<(usize, usize)> {
+    let hex_value = |digits: &[u8]| -> Option<u32> {
+        digits
+            .iter()
+            .try_fold(0u32, |acc, &b| Some(acc << 4 | hex_digit(b)?))
+    };
+    let (c, len) = match *input.get(at + 1)? {
+        b'\'' => ('\'', 2),
+        b'0' => ('\0', 2),
+        b'u' if input.get(at + 2) == Some(&b'{') => {
+            let digits = input.get(at + 3..input.len().min(at + 10))?;
+            let end = digits.iter().position(|&b| b == b'}')?;
+            if end == 0 || end > 6 {
+                return None;
+            }
+            (char::from_u32(hex_value(&digits[..end])?)?, end + 4)
+        }
+        b'U' => (char::from_u32(hex_value(input.get(at + 2..at + 10)?)?)?, 10),
+        b'x' => {
+            let byte_at = |at: usize| -> Option<u8> {
+                if input.get(at..at + 2)? != b"\\x" {
+                    return None;
+                }
+                u8::try_from(hex_value(input.get(at + 2..at + 4)?)?).ok()
+            };
+            let lead = byte_at(at)?;
+            let width = match lead {
+                0xC2..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                0xF0..=0xF4 => 4,
+                _ => 1,
+            };
+            buf[0] = lead;
+            let whole = (1..width).all(|i| match byte_at(at + 4 * i) {
+                Some(byte @ 0x80..=0xBF) => {
+                    buf[i] = byte;
+                    true
+                }
+                _ => false,
+            });
+            if width > 1 && whole && std::str::from_utf8(&buf[..width]).is_ok() {
+                return Some((width, 4 * width));
+            }
+            (char::from(lead), 4)
+        }
+        _ => return None,
+    };
+    Some((c.encode_utf8(buf).len(), len))
+}
+
 /// `\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`, `\uXXXX` (either hex case, surrogate
 /// pairs joined): one character.
 fn json_at(input: &[u8], at: usize, buf: &mut [u8; 4]) -> Option<(usize, usize)> {
@@ -511,6 +580,12 @@ mod tests {
         assert_eq!(decoded("&#99;&#x63;&#X63;&amp;&sol;", ENTITY), "ccc&/");
         assert_eq!(decoded(r#"\u0063\u00E9\"\\\ud83d\ude00"#, JSON), "cé\"\\😀");
         assert_eq!(decoded(r"\\u0063", JSON), r"\u0063");
+        assert_eq!(
+            decoded(r"b\xc3\xA9\x01\xe9\u{e9}\u{1F600}\U0001f600\'\0", JSON),
+            "bé\u{1}é\u{e9}😀😀'\0"
+        );
+        // A lone `\x` before non-hex, an empty or over-long `\u{}` are text.
+        assert!(decode(br"\xZ1 \u{} \u{1234567}", JSON, None).is_none());
         assert!(decode(b"100% &nope; \\x", PERCENT | ENTITY | JSON, None).is_none());
         // A sign is not a hex digit (`from_str_radix` would take it).
         assert!(decode(b"&#x+41; &#x-41;", ENTITY, None).is_none());
