@@ -6,7 +6,7 @@
 use crate::MIN_TOKEN_CHARS;
 
 use super::Encoding;
-use super::eaten::{RawPrefix, swallowable_prefix};
+use super::swallowed_prefix::{RawPrefix, swallowable_prefix};
 
 /// Base64 alphabets: standard and URL-safe.
 pub(super) const STANDARD: &[u8; 64] =
@@ -50,7 +50,7 @@ pub(super) enum Check {
     },
     /// The value without its first characters: a match stands only when they precede it — in
     /// the scanned text, or, the ones an unfinished escape swallowed, raw in the original text
-    /// (see `eaten.rs`). Checked by the finder, which knows both texts.
+    /// (see `swallowed_prefix.rs`). Checked by the finder, which knows both texts.
     AfterRawPrefix(RawPrefix),
 }
 

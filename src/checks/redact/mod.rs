@@ -1,19 +1,70 @@
 //! Redaction: every value a fixture store ever held (and every value a test registered as
 //! derived from one), in every form a handler might emit it, replaced by `[secret:BINDING]` —
-//! for failure messages, reports and snapshots.
+//! for failure messages, reports and snapshots. The leak scan (`checks/leak.rs`) reports the
+//! same matches, so whatever is redacted is also found, and the other way round.
+//!
+//! # Threat model
+//!
+//! **What it defends against: accidental leaks in tests.** A handler, a log line, an error
+//! message or a debug dump that carries a fixture secret into a response, a failure message, a
+//! report or a snapshot — written by a developer making a mistake, in the forms ordinary code
+//! and libraries produce. It must find a value:
+//!
+//! - raw, and by its whitespace-trimmed core; in a header name also ignoring ASCII case (HTTP
+//!   lower-cases names);
+//! - in base64, standard or URL-safe, padded or not, after other bytes at any alignment,
+//!   wrapped at any line length; and base64 of JSON that escapes it (a JWT payload), in the
+//!   spellings serde, JavaScript, Python, PHP and Go write;
+//! - in hex, either case;
+//! - percent-encoded (any subset of bytes, either hex case, `+` for space);
+//! - as HTML entities (named, decimal, hex), escaped twice too;
+//! - JSON-escaped, nested up to `MAX_ROUNDS` (`views.rs`) deep, next to stray backslashes;
+//! - backslash-escaped as string literals and debug output write it (`\xc3\xa9`, `\u{e9}`,
+//!   `\U0001f600`, `\'`, `\0`: Rust's `{:?}` and `escape_*`, Python's `repr`);
+//! - after an unfinished escape that its first characters complete (`%2` + `canary…`);
+//! - overlapping another value (both are reported).
+//!
+//! Its tests (`tests/it/leak_encodings.rs`) and fuzz target (`fuzz/fuzz_targets/redactor.rs`,
+//! fed by [`every_encoding`]) hold it to each of these.
+//!
+//! **What it deliberately does not, and why.**
+//!
+//! - *An adversary crafting output.* Code under test that wants a secret out can always get
+//!   it out — split over headers or chunks, reversed, interleaved, XOR-ed, escaped in orders no
+//!   library produces, nested deeper than real documents go. Chasing that makes the matcher
+//!   unbounded and slow, and protects no one: this is a test tool, not a data-loss-prevention
+//!   filter. A fuzz finding is a bug to fix when ordinary code could produce the form by
+//!   accident; otherwise it is out of scope (say so in the test that records it).
+//! - *Encryption, hashing, compression.* A value computed from a secret (a signature, a
+//!   digest) is found only once registered with `register_derived`; a compressed body is the
+//!   transport's business (the remote runner asks for identity encoding).
+//! - *Partial leaks* (a token's prefix in a log) unless the env opts in with
+//!   `report_partial_leaks`: runs of a few characters are everywhere in ordinary text.
+//! - *Short values.* Below `MIN_TOKEN_CHARS` a value is matched raw and in the decoded views
+//!   only: its base64 or hex is two to five characters that ordinary text is full of.
+//! - *Other transformations*: case changes outside header names, other bases (base32,
+//!   base58, decimal byte lists such as `{:?}` of a `Vec<u8>`), JSON spellings inside base64
+//!   beyond the listed writers (.NET's `\u0022`), encodings of encodings beyond the decoded
+//!   views (base64 of percent-encoded text). Each would cost patterns or passes on every scan
+//!   for a form tests rarely produce; add one when real code is seen to produce it.
+//!
+//! # How
 //!
 //! Two halves, chosen by measurement (README, Performance): one Aho–Corasick automaton holds
 //! each value raw, in hex and as the base64 characters that depend on it alone at each
-//! alignment (`forms.rs`); escapes that come in unbounded variety — percent-encoding, HTML
-//! entities, JSON escapes, line-wrapped base64 — are decoded out of the text into views that
-//! the same automaton scans (`views.rs`). Matches may overlap, so two values sharing a middle
-//! are both reported and both blanked out.
+//! alignment (`forms.rs`; a value an unfinished escape could swallow the start of is held by its
+//! rest, `swallowed_prefix.rs`); escapes that come in unbounded variety — percent-encoding,
+//! HTML entities, JSON and string-literal escapes, line-wrapped base64 — are decoded out of the
+//! text into views that the same automaton scans (`views.rs`). Matches may overlap, so two
+//! values sharing a middle are both reported and both blanked out. `encodings.rs` writes every
+//! form out, independently of the matcher, for tests and the fuzz target; `env_api.rs` and
+//! `registry.rs` are what a test calls on the env.
 
-mod eaten;
 mod encodings;
 mod env_api;
 mod forms;
 mod registry;
+mod swallowed_prefix;
 mod views;
 
 use std::borrow::Cow;
@@ -28,7 +79,7 @@ pub use encodings::every_encoding;
 pub(crate) use registry::Registered;
 
 use forms::{Check, forms};
-use views::Views;
+use views::{Escape, Escapes, Views};
 
 /// A form in which a secret value can appear in a response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -289,7 +340,9 @@ impl Redactor {
             }
         };
         let mut hits = Vec::new();
-        self.find_in(automaton, haystack, haystack, &mut hits, |range| (range, 0));
+        self.find_in(automaton, haystack, haystack, &mut hits, |range| {
+            (range, Escapes::default())
+        });
         let views = Views::of(haystack, self.values_hold_escapes);
         for (index, view) in views.derived.iter().enumerate() {
             self.find_in(automaton, &view.bytes, haystack, &mut hits, |range| {
@@ -306,7 +359,7 @@ impl Redactor {
         text: &[u8],
         original: &[u8],
         hits: &mut Vec<SecretMatch>,
-        to_original: impl Fn(Range<usize>) -> (Range<usize>, u8),
+        to_original: impl Fn(Range<usize>) -> (Range<usize>, Escapes),
     ) {
         for m in automaton.find_overlapping_iter(text) {
             let index = m.pattern().as_usize();
@@ -319,13 +372,13 @@ impl Redactor {
                     .verify(text, m.start(), m.end())
                     .map(&to_original)
             };
-            let Some((range, flags)) = found else {
+            let Some((range, escapes)) = found else {
                 continue;
             };
             hits.push(SecretMatch {
                 label: Arc::clone(&pattern.label),
                 kind: pattern.kind,
-                encoding: encoding_of(pattern.encoding, flags),
+                encoding: encoding_of(pattern.encoding, escapes),
                 range,
             });
         }
@@ -482,19 +535,19 @@ fn settle(mut hits: Vec<SecretMatch>) -> Vec<SecretMatch> {
 }
 
 /// The encoding to report: the pattern's own (base64, hex), or the escapes decoded to find it.
-fn encoding_of(pattern: Encoding, flags: u8) -> Encoding {
+fn encoding_of(pattern: Encoding, escapes: Escapes) -> Encoding {
     if !matches!(pattern, Encoding::Raw | Encoding::UrlEncoded) {
         return pattern;
     }
     // The most specific escape first: `\x…` or `\u{…}` make it a literal even when `\"` (also
     // JSON's) took part.
-    if flags & views::LITERAL != 0 {
+    if escapes.contains(Escape::Literal) {
         Encoding::BackslashEscaped
-    } else if flags & views::JSON != 0 {
+    } else if escapes.contains(Escape::Json) {
         Encoding::JsonEscaped
-    } else if flags & views::ENTITY != 0 {
+    } else if escapes.contains(Escape::Entity) {
         Encoding::HtmlEntities
-    } else if flags & views::PERCENT != 0 {
+    } else if escapes.contains(Escape::Percent) {
         Encoding::UrlEncoded
     } else {
         pattern
