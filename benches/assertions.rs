@@ -209,6 +209,11 @@ const NEAR_MISSES: &str = r#"{"key":"sk_live_042_Zq8vR2mX4tL9wK7q","note":"sk_li
 /// scanned (percent, entities, JSON, all three together, each over several rounds).
 const ESCAPES: &str = r#"{\"q\":\"a%2Fb%252F&amp;amp;c\\u0041\u00e9&#x63;&lt;\\\"x\"}"#;
 
+/// String-literal escapes on every line (`{:?}` of `bytes::Bytes`, `escape_default`,
+/// Python's `repr`): the backslash decoder reads `\xNN` runs, `\u{…}` and `\'`.
+const LITERALS: &str =
+    r#"b"caf\xc3\xa9 \x01\x7f\xff" 'it\'s' \u{e9}\u{1f600} \U0001f600 \0 \xe9t\xe9"#;
+
 /// Base64 everywhere, the alphabet the aligned cores are made of.
 const BASE64ISH: &str = "c2tfbGl2ZV8wNDJfWnE4dlIybVg0dEw5d0s3cQ+/c2tfbGl2ZV8=dGVzdC10b2tlbg";
 
@@ -256,6 +261,21 @@ fn redactor_for_100_hex_leading_secrets(bencher: divan::Bencher) {
     bencher.bench(|| black_box(env.redactor()));
 }
 
+/// The same with values that JSON escapes every way the matcher lists (`"`, `/`, non-ASCII,
+/// `&`): each gets the base64 of its eight JSON spellings too (a JWT payload holding it).
+#[divan::bench]
+fn redactor_for_100_json_escaped_secrets(bencher: divan::Bencher) {
+    let mut builder = SecretsEnv::builder();
+    for i in 0..100 {
+        builder = builder.secret(
+            format!("SECRET_{i:03}"),
+            format!("p@ss/w\"rd&{i:03}-\u{e9}-Zq8vR2mX"),
+        );
+    }
+    let env = builder.build().unwrap();
+    bencher.bench(|| black_box(env.redactor()));
+}
+
 /// The same, with partial leaks on (every 8-character run of every value is a pattern).
 #[divan::bench]
 fn redactor_for_100_secrets_partial_runs_of_8(bencher: divan::Bencher) {
@@ -280,6 +300,31 @@ fn leak_scan_64k_near_misses_100_secrets(bencher: divan::Bencher) {
 #[divan::bench]
 fn leak_scan_64k_escapes_100_secrets(bencher: divan::Bencher) {
     scan_bench(bencher, ESCAPES, 1, 1);
+}
+
+/// The same over text full of string-literal escapes (`\xc3\xa9`, `\u{e9}`, `\'`).
+#[divan::bench]
+fn leak_scan_64k_literal_escapes_100_secrets(bencher: divan::Bencher) {
+    scan_bench(bencher, LITERALS, 1, 1);
+}
+
+/// A response with 40 headers whose names are as long as the secrets (`x-sk-live-…`, near
+/// misses): each name is also matched ignoring ASCII case, by a second automaton built on the
+/// first long name.
+#[divan::bench]
+fn leak_scan_40_long_header_names_100_secrets(bencher: divan::Bencher) {
+    let env = hundred_secrets();
+    let client = TestClient::new(&env, async |_, _| {
+        let mut response = Response::builder();
+        for i in 0..40 {
+            response = response.header(format!("x-sk_live_{i:03}_zq8vr2mx4tl9wk7q"), "1");
+        }
+        response.body(String::new()).unwrap()
+    });
+    let response = client.send_blocking(TestRequest::get("/"));
+    assert!(response.leaks().is_empty(), "the headers must be clean");
+    let redactor = env.redactor();
+    bencher.bench(|| black_box(response.leaks_with(&redactor)));
 }
 
 /// The same over base64 text.
@@ -308,6 +353,12 @@ fn leak_scan_growth_near_misses(bencher: divan::Bencher, kib64: usize) {
 #[divan::bench(args = [1, 10])]
 fn leak_scan_growth_escapes(bencher: divan::Bencher, kib64: usize) {
     scan_bench(bencher, ESCAPES, kib64, 10 / kib64);
+}
+
+/// Growth over text full of string-literal escapes.
+#[divan::bench(args = [1, 10])]
+fn leak_scan_growth_literal_escapes(bencher: divan::Bencher, kib64: usize) {
+    scan_bench(bencher, LITERALS, kib64, 10 / kib64);
 }
 
 /// Growth over base64 text.

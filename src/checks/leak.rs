@@ -1,4 +1,5 @@
-//! The leak scan: does a response carry a fixture secret, in any encoding, anywhere?
+//! The leak scan: does a response carry a fixture secret, in any encoding, anywhere — status,
+//! header names and values, body?
 
 use std::collections::HashSet;
 use std::fmt;
@@ -13,8 +14,10 @@ use crate::checks::redact::{Encoding, Redactor, SecretMatch, ValueKind};
 pub enum LeakLocation {
     /// The status code (only a secret made of digits can land here).
     Status,
-    /// The value of a header, by name.
+    /// The value of a header, by name (redacted, should the name hold a secret too).
     Header(String),
+    /// The name of a header: the name shown redacted (`x-[secret:API_TOKEN]`).
+    HeaderName(String),
     /// The body, at this byte offset.
     Body {
         /// Byte offset of the first byte of the match.
@@ -27,6 +30,7 @@ impl fmt::Display for LeakLocation {
         match self {
             Self::Status => f.write_str("the status code"),
             Self::Header(name) => write!(f, "header `{name}`"),
+            Self::HeaderName(name) => write!(f, "the name of header `{name}`"),
             Self::Body { offset } => write!(f, "the body at byte offset {offset}"),
         }
     }
@@ -62,9 +66,10 @@ impl fmt::Display for Leak {
     }
 }
 
-/// Scans a response's status, every header value and the body for every secret the redactor
-/// knows, in every encoding. Hits come in a stable order: status, headers by name, body (by
-/// offset); overlapping values are each reported.
+/// Scans a response's status, every header name and value and the body for every secret the
+/// redactor knows, in every encoding (a header name also ignoring ASCII case: HTTP lower-cases
+/// names). Hits come in a stable order: status, headers by name (the name, then its values),
+/// body (by offset); overlapping values are each reported.
 pub(crate) fn scan(
     redactor: &Redactor,
     status: u16,
@@ -91,9 +96,19 @@ pub(crate) fn scan(
     let mut names: Vec<&str> = headers.keys().map(http::HeaderName::as_str).collect();
     names.sort_unstable();
     for name in names {
+        // A name is shown redacted: it may hold a secret itself (`x-<secret>: 1`).
+        let name_hits = redactor.find_in_header_name(name);
+        let shown = if name_hits.is_empty() {
+            name.to_owned()
+        } else {
+            redactor.redact_header_name(name).into_owned()
+        };
+        for hit in &name_hits {
+            push(hit, LeakLocation::HeaderName(shown.clone()));
+        }
         for value in headers.get_all(name) {
             for hit in redactor.find(value.as_bytes()) {
-                push(&hit, LeakLocation::Header(name.to_owned()));
+                push(&hit, LeakLocation::Header(shown.clone()));
             }
         }
     }

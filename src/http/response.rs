@@ -215,7 +215,8 @@ fn write_headers(out: &mut String, headers: &HeaderMap, rendering: Rendering, re
         })
         .map(|(name, value)| {
             (
-                name.as_str().to_owned(),
+                // HTTP lower-cases names: a value in one is matched ignoring ASCII case.
+                redactor.redact_header_name(name.as_str()).into_owned(),
                 // Redact before quoting, so escaping cannot hide a value from the redactor.
                 redactor
                     .redact(&String::from_utf8_lossy(value.as_bytes()))

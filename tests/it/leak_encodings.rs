@@ -2,8 +2,8 @@
 //! `leaks()` (in a header and in a body that is not JSON) and absent from the snapshot text.
 
 use devflare_test::prelude::*;
-use devflare_test::{CapturedResponse, Encoding, LeakLocation, ValueKind};
-use http::Response;
+use devflare_test::{CapturedResponse, Encoding, Leak, LeakLocation, ValueKind};
+use http::{HeaderName, Response};
 
 use crate::canaries;
 
@@ -490,6 +490,7 @@ fn every_listed_encoding_of_fixed_values_is_caught() {
         "\n  core-tok-9 \n",
         "é€😀x",
         "a%41\\u0042&amp;",
+        "Ctl\u{1}-it's-<&>-Wx",
     ] {
         let env = secrets_env! { API_TOKEN => value };
         let redactor = env.redactor();
@@ -685,4 +686,194 @@ fn a_u_escaped_value_inside_a_json_string_inside_json() {
     let redacted = env.redactor().redact(&outer).into_owned();
     assert!(redacted.contains("[secret:DB_PASSWORD:json]"), "{redacted}");
     assert!(!redacted.contains("u0070"), "{redacted}");
+}
+
+/// Issue 16: a secret in a header **name** (`x-<secret>: 1`). HTTP lowercases names, so the
+/// name holds the value lower-cased: it is matched ASCII-case-insensitively there, reported as
+/// a header name (shown redacted), and blanked in the snapshot.
+#[test]
+fn a_secret_in_a_header_name() {
+    let env = env();
+    let client = TestClient::new(&env, async |_, _| {
+        Response::builder()
+            .status(200)
+            .header(format!("x-{}", token()).as_str(), "1")
+            .header("x-echo", token())
+            .body(String::new())
+            .unwrap()
+    });
+    let response = client.send_blocking(TestRequest::get("/"));
+    let leaks = response.leaks();
+    let name = |l: &Leak| match &l.location {
+        LeakLocation::HeaderName(name) => Some(name.clone()),
+        _ => None,
+    };
+    let names: Vec<String> = leaks.iter().filter_map(name).collect();
+    assert_eq!(names, ["x-[secret:API_TOKEN]"], "{leaks:?}");
+    assert!(
+        leaks
+            .iter()
+            .any(|l| l.location == LeakLocation::Header("x-echo".to_owned())),
+        "{leaks:?}"
+    );
+    let lower = token().to_ascii_lowercase();
+    let shown = format!(
+        "{leaks:?} {} {response:?} {}",
+        leaks.iter().map(ToString::to_string).collect::<String>(),
+        response.to_snapshot()
+    );
+    assert!(!shown.to_ascii_lowercase().contains(&lower), "{shown}");
+    assert!(
+        shown.contains("the name of header `x-[secret:API_TOKEN]`"),
+        "{shown}"
+    );
+    assert!(
+        response.to_snapshot().contains("x-[secret:API_TOKEN]: "),
+        "{}",
+        response.to_snapshot()
+    );
+    // A header whose name and value both hold a secret: the value's location never shows the
+    // name in clear.
+    let client = TestClient::new(&env, async |_, _| {
+        Response::builder()
+            .header(format!("x-{}", token()).as_str(), token())
+            .body(String::new())
+            .unwrap()
+    });
+    let leaks = client.send_blocking(TestRequest::get("/")).leaks();
+    assert_eq!(leaks.len(), 2, "{leaks:?}");
+    let shown = format!("{leaks:?}").to_ascii_lowercase();
+    assert!(!shown.contains(&lower), "{shown}");
+}
+
+/// JSON escaping of `value` as Python's `json.dumps` (non-ASCII as `\u00e9`), PHP's
+/// `json_encode` (`\/` too) or serde (neither), quotes and backslashes always escaped.
+fn json_escaped(value: &str, ascii: bool, slash: bool) -> String {
+    let mut out = String::new();
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '/' if slash => out.push_str("\\/"),
+            c if (ascii && !c.is_ascii()) || c.is_control() => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Issue 16: base64 and base64url, padded or not, of JSON that escapes a character of the
+/// secret — a JWT payload — however the JSON escapes it.
+#[test]
+fn base64_of_json_escaped_text_as_in_a_jwt_payload() {
+    let values = [
+        ("QUOTE_TOKEN", canaries::value("QUOTE_TOKEN")),
+        ("API_KEY", PUNCTUATED),
+        ("PASSWORD", "caf\u{e9}-pass/w\u{f6}rd-42"),
+    ];
+    for (binding, value) in values {
+        let env = SecretsEnv::builder()
+            .secret(binding, value)
+            .build()
+            .unwrap();
+        for (ascii, slash) in [(false, false), (true, false), (false, true), (true, true)] {
+            let payload = format!(
+                r#"{{"sub":"{}","iat":1700000000}}"#,
+                json_escaped(value, ascii, slash)
+            );
+            for (url_safe, pad) in [(true, false), (true, true), (false, true), (false, false)] {
+                let encoded = base64(payload.as_bytes(), url_safe, pad);
+                let jwt = format!("eyJhbGciOiJIUzI1NiJ9.{encoded}.c2ln");
+                assert_caught(&env, binding, &jwt, Encoding::Base64);
+            }
+        }
+    }
+}
+
+/// Issue 16: Rust's `{:?}` of `bytes::Bytes` / a `b"…"` literal and Python's `repr(bytes)`
+/// write non-ASCII as `\xc3\xa9`; Rust's `{:?}` of a `String` writes a control character as
+/// `\u{1}`, and `escape_default` non-ASCII as `\u{e9}`.
+#[test]
+fn rust_and_python_debug_escapes() {
+    let value = "canary-caf\u{e9}-'tok\"en\\-9fK3";
+    let env = secrets_env! { API_TOKEN => value };
+    let python_repr = {
+        let mut out = String::from("b'");
+        for b in value.bytes() {
+            match b {
+                b'\'' => out.push_str("\\'"),
+                b'\\' => out.push_str("\\\\"),
+                0x20..=0x7e => out.push(char::from(b)),
+                _ => out.push_str(&format!("\\x{b:02x}")),
+            }
+        }
+        out + "'"
+    };
+    let forms = [
+        format!("{:?}", bytes::Bytes::from(value)),
+        format!("{:?}", value.as_bytes().escape_ascii().to_string()),
+        value.as_bytes().escape_ascii().to_string(),
+        python_repr,
+        value.escape_default().to_string(),
+        value.escape_unicode().to_string(),
+    ];
+    for form in forms {
+        assert_caught(&env, "API_TOKEN", &form, Encoding::BackslashEscaped);
+    }
+    let control = "canary-ctl\u{1}-token-9fK3";
+    let env = secrets_env! { API_TOKEN => control };
+    for form in [
+        format!("{control:?}"),
+        control.escape_debug().to_string(),
+        format!("{:?}", bytes::Bytes::from(control)),
+    ] {
+        assert_caught(&env, "API_TOKEN", &form, Encoding::BackslashEscaped);
+    }
+}
+
+/// Issue 16: the protected-route matrix scans header names too — a handler that echoes the
+/// credential it was sent into a header name (`x-<token>: 1`) fails, and its report shows
+/// the name redacted.
+#[test]
+fn the_matrix_fails_a_handler_that_echoes_the_token_into_a_header_name() {
+    let env = env();
+    let client = TestClient::new(&env, async |request, env| {
+        let sent = request
+            .headers()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("none")
+            .to_owned();
+        let Ok(binding) = env.secret_store("API_TOKEN") else {
+            return Response::builder().status(500).body(String::new()).unwrap();
+        };
+        let Ok(Some(expected)) = binding.get().await else {
+            return Response::builder().status(500).body(String::new()).unwrap();
+        };
+        let status = if sent == expected { 200 } else { 401 };
+        let mut response = Response::builder().status(status);
+        if status == 200 && HeaderName::try_from(format!("x-{sent}")).is_ok() {
+            response = response.header(format!("x-{sent}").as_str(), "1");
+        }
+        response.body(String::new()).unwrap()
+    });
+    let report = block_on(ProtectedRoute::get("/", "API_TOKEN").check(&client)).unwrap();
+    let failure = report.verdict().unwrap_err();
+    let text = format!("{report}\n{failure}\n{report:?}");
+    assert!(
+        text.contains("the name of header `x-[secret:API_TOKEN]`"),
+        "{text}"
+    );
+    assert!(
+        !text
+            .to_ascii_lowercase()
+            .contains(&token().to_ascii_lowercase()),
+        "{text}"
+    );
 }

@@ -12,10 +12,13 @@ use super::views::NAMED_ENTITIES;
 /// supports, several variants of each — base64 (both alphabets, padded or not, after 1–3
 /// other bytes, MIME-wrapped at 76 with CRLF and at a short width with LF), hex (both cases),
 /// percent-encoding (every byte, non-alphanumerics, unreserved kept, `encodeURIComponent`,
-/// form with `+`, mixed hex case, every other byte), HTML entities (decimal, hex, named) and
-/// JSON (serde-style, `\u` for everything in either case, escaped twice), and the
-/// whitespace-trimmed core. Encodings of values shorter than `MIN_TOKEN_CHARS` that only the
-/// raw match covers are left out.
+/// form with `+`, mixed hex case, every other byte), HTML entities (decimal, hex, named),
+/// JSON (serde-style, `\u` for everything in either case, escaped twice), base64 of a JWT-style
+/// payload as serde, Python, PHP and Go write its JSON, Rust's and Python's debug forms
+/// (`{:?}` of a `String` and of `bytes::Bytes`, `escape_default`, `escape_debug`,
+/// `escape_unicode`, `escape_ascii`, `repr(bytes)`, `ascii(str)`), and the whitespace-trimmed
+/// core. Encodings of values shorter than `MIN_TOKEN_CHARS` that only the raw match covers are
+/// left out.
 #[doc(hidden)]
 pub fn every_encoding(value: &str) -> Vec<(Encoding, String)> {
     let bytes = value.as_bytes();
@@ -46,7 +49,27 @@ pub fn every_encoding(value: &str) -> Vec<(Encoding, String)> {
         ));
         out.push((Encoding::Hex, hex(bytes, false)));
         out.push((Encoding::Hex, hex(bytes, true)));
+        for writer in [Json::Serde, Json::Python, Json::Php, Json::Go] {
+            let payload = format!(r#"{{"sub":"{}","n":1}}"#, json_as(value, writer));
+            out.push((Encoding::Base64, base64(payload.as_bytes(), URL_SAFE)));
+            out.push((
+                Encoding::Base64,
+                padded(base64(payload.as_bytes(), STANDARD)),
+            ));
+        }
     }
+    let literal = Encoding::BackslashEscaped;
+    out.push((literal, format!("{value:?}")));
+    out.push((literal, value.escape_default().to_string()));
+    out.push((literal, value.escape_debug().to_string()));
+    out.push((literal, value.escape_unicode().to_string()));
+    out.push((literal, bytes.escape_ascii().to_string()));
+    out.push((
+        literal,
+        format!("{:?}", bytes::Bytes::copy_from_slice(bytes)),
+    ));
+    out.push((literal, python_repr_bytes(bytes)));
+    out.push((literal, python_ascii(value)));
     let alnum = |b: u8| b.is_ascii_alphanumeric();
     let unreserved = |b: u8| b.is_ascii_alphanumeric() || b"-._~".contains(&b);
     let uri_component = |b: u8| b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b);
@@ -133,6 +156,86 @@ fn percent_mixed_case(bytes: &[u8]) -> String {
     })
 }
 
+/// Python's `repr(bytes)`: `b'…'` (`b"…"` when the bytes hold `'` and no `"`), printable
+/// ASCII as is, `\t`, `\n`, `\r`, `\\`, the quote escaped, every other byte `\xNN`.
+fn python_repr_bytes(bytes: &[u8]) -> String {
+    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
+        b'"'
+    } else {
+        b'\''
+    };
+    let mut out = format!("b{}", char::from(quote));
+    for &b in bytes {
+        let _ = match b {
+            b'\t' => write!(out, "\\t"),
+            b'\n' => write!(out, "\\n"),
+            b'\r' => write!(out, "\\r"),
+            b'\\' => write!(out, "\\\\"),
+            _ if b == quote => write!(out, "\\{}", char::from(b)),
+            0x20..=0x7e => write!(out, "{}", char::from(b)),
+            _ => write!(out, "\\x{b:02x}"),
+        };
+    }
+    out.push(char::from(quote));
+    out
+}
+
+/// Python's `ascii(str)`, without the quotes: non-ASCII as `\xe9`, `\u20ac` or `\U0001f600`,
+/// control characters as `\x01` (or `\t`, `\n`, `\r`), `\\` and `'` escaped.
+fn python_ascii(value: &str) -> String {
+    let mut out = String::new();
+    for c in value.chars() {
+        let code = u32::from(c);
+        let _ = match c {
+            '\t' => write!(out, "\\t"),
+            '\n' => write!(out, "\\n"),
+            '\r' => write!(out, "\\r"),
+            '\\' | '\'' => write!(out, "\\{c}"),
+            ' '..='~' => write!(out, "{c}"),
+            _ if code < 0x100 => write!(out, "\\x{code:02x}"),
+            _ if code < 0x10000 => write!(out, "\\u{code:04x}"),
+            _ => write!(out, "\\U{code:08x}"),
+        };
+    }
+    out
+}
+
+/// A JSON encoder's way of writing a string's contents.
+#[derive(Clone, Copy)]
+enum Json {
+    /// serde_json, JavaScript's `JSON.stringify`: `"`, `\` and controls only.
+    Serde,
+    /// Python's `json.dumps`: also non-ASCII as `\u00e9`.
+    Python,
+    /// PHP's `json_encode`: also non-ASCII as `\u00e9` and `/` as `\/`.
+    Php,
+    /// Go's `json.Marshal`: also `<`, `>`, `&` as `\u003c`, `\u003e`, `\u0026`.
+    Go,
+}
+
+fn json_as(value: &str, writer: Json) -> String {
+    let mut out = String::new();
+    for c in value.chars() {
+        let escape_u = match writer {
+            Json::Serde => false,
+            Json::Python => !c.is_ascii(),
+            Json::Php => !c.is_ascii(),
+            Json::Go => "<>&".contains(c),
+        };
+        match c {
+            '/' if matches!(writer, Json::Php) => out.push_str("\\/"),
+            _ if escape_u => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+            }
+            _ => out.push_str(&json(&c.to_string(), false, false)),
+        }
+    }
+    out
+}
+
 #[derive(Clone, Copy)]
 enum Entity {
     Decimal,
@@ -202,5 +305,13 @@ mod tests {
         assert_eq!(entities("a&/", Entity::Named), "a&amp;&sol;");
         assert_eq!(hex(b"\x01\xab", true), "01AB");
         assert_eq!(wrap("abcdefg", 3, "\n"), "abc\ndef\ng");
+        assert_eq!(
+            python_repr_bytes("it's é".as_bytes()),
+            r#"b"it's \xc3\xa9""#
+        );
+        assert_eq!(python_repr_bytes(b"a'\"\\"), r#"b'a\'"\\'"#);
+        assert_eq!(python_ascii("é€😀\u{1}'"), r"\xe9\u20ac\U0001f600\x01\'");
+        assert_eq!(json_as("a/é<", Json::Php), r"a\/\u00e9<");
+        assert_eq!(json_as("a/é<\"", Json::Go), r#"a/é\u003c\""#);
     }
 }

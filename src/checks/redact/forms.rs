@@ -6,7 +6,7 @@
 use crate::MIN_TOKEN_CHARS;
 
 use super::Encoding;
-use super::eaten::{RawPrefix, swallowable_prefix};
+use super::swallowed_prefix::{RawPrefix, swallowable_prefix};
 
 /// Base64 alphabets: standard and URL-safe.
 pub(super) const STANDARD: &[u8; 64] =
@@ -48,9 +48,9 @@ pub(super) enum Check {
         trail: Option<Partial>,
         required: bool,
     },
-    /// The value without its first characters: a match stands only when they precede it, the
-    /// swallowed ones raw in the original text (see `eaten.rs`). Checked by the finder, which
-    /// knows both texts.
+    /// The value without its first characters: a match stands only when they precede it — in
+    /// the scanned text, or, the ones an unfinished escape swallowed, raw in the original text
+    /// (see `swallowed_prefix.rs`). Checked by the finder, which knows both texts.
     AfterRawPrefix(RawPrefix),
 }
 
@@ -113,45 +113,89 @@ pub(super) fn forms(value: &str) -> Vec<Form> {
         bytes,
         check: Check::None,
     };
-    let mut forms = vec![plain(Encoding::Raw, bytes.to_vec())];
+    let long = value.chars().count() >= MIN_TOKEN_CHARS;
+    // A value whose first characters an unfinished escape could swallow is matched by the rest
+    // alone, checked for those characters before it: one pattern, not two (the value and its
+    // rest), which kept building the matcher for 100 such values within its budget.
+    let (check, matched) = match swallowable_prefix(value).filter(|_| long) {
+        Some(prefix) => (Check::AfterRawPrefix(prefix), &value[prefix.len()..]),
+        None => (Check::None, value),
+    };
+    let mut forms = vec![Form {
+        encoding: Encoding::Raw,
+        bytes: matched.as_bytes().to_vec(),
+        check,
+    }];
     // Form encoding writes a space as `+`; decoding the text cannot tell it from a real `+`,
     // so the value is matched with `+` for its spaces too.
-    if value.contains(' ') {
-        forms.push(plain(
-            Encoding::UrlEncoded,
-            value.replace(' ', "+").into_bytes(),
-        ));
-    }
-    if value.chars().count() < MIN_TOKEN_CHARS {
-        return forms;
-    }
-    if let Some(prefix) = swallowable_prefix(value) {
-        let rest = &value[prefix.len()..];
+    if matched.contains(' ') {
         forms.push(Form {
-            encoding: Encoding::Raw,
-            bytes: rest.as_bytes().to_vec(),
-            check: Check::AfterRawPrefix(prefix),
+            encoding: Encoding::UrlEncoded,
+            bytes: matched.replace(' ', "+").into_bytes(),
+            check,
         });
-        // Form-encoded, as above.
-        if rest.contains(' ') {
-            forms.push(Form {
-                encoding: Encoding::UrlEncoded,
-                bytes: rest.replace(' ', "+").into_bytes(),
-                check: Check::AfterRawPrefix(prefix),
-            });
-        }
+    }
+    if !long {
+        return forms;
     }
     forms.push(plain(Encoding::Hex, hex(bytes, b"0123456789abcdef")));
     forms.push(plain(Encoding::Hex, hex(bytes, b"0123456789ABCDEF")));
-    for alphabet in [STANDARD, URL_SAFE] {
-        for shift in 0..3 {
-            let form = base64_core(bytes, shift, alphabet);
-            if !forms.contains(&form) {
-                forms.push(form);
+    // Base64 of the value, and of each way JSON writes it when that differs (a JWT payload
+    // holding the value): the escapes are inside the base64, where no decoded view reaches.
+    let escapings = json_escapings(value);
+    let texts = std::iter::once(bytes).chain(escapings.iter().map(String::as_bytes));
+    for text in texts {
+        for alphabet in [STANDARD, URL_SAFE] {
+            for shift in 0..3 {
+                let form = base64_core(text, shift, alphabet);
+                if !forms.contains(&form) {
+                    forms.push(form);
+                }
             }
         }
     }
     forms
+}
+
+/// Every way a JSON encoder writes `value` inside a string, when that differs from the value:
+/// `"`, `\` and control characters always escaped (`\n`, `\u0001`); `/` as is or as `\/`
+/// (PHP); non-ASCII as is (serde, JavaScript) or as `\u00e9` (Python's `json.dumps`, PHP); `<`,
+/// `>`, `&` as are or as `\u003c` (Go). Only the choices the value's characters make differ.
+pub(super) fn json_escapings(value: &str) -> Vec<String> {
+    let has_slash = value.contains('/');
+    let has_non_ascii = !value.is_ascii();
+    let has_html = value.contains(['<', '>', '&']);
+    let mut out: Vec<String> = Vec::new();
+    for choice in 0..8u8 {
+        let (slash, ascii, html) = (choice & 1 != 0, choice & 2 != 0, choice & 4 != 0);
+        if (slash && !has_slash) || (ascii && !has_non_ascii) || (html && !has_html) {
+            continue;
+        }
+        let mut escaped = String::with_capacity(value.len() + 8);
+        for c in value.chars() {
+            match c {
+                '"' => escaped.push_str("\\\""),
+                '\\' => escaped.push_str("\\\\"),
+                '\n' => escaped.push_str("\\n"),
+                '\r' => escaped.push_str("\\r"),
+                '\t' => escaped.push_str("\\t"),
+                '\u{8}' => escaped.push_str("\\b"),
+                '\u{c}' => escaped.push_str("\\f"),
+                '/' if slash => escaped.push_str("\\/"),
+                c if c < ' ' || (ascii && !c.is_ascii()) || (html && "<>&".contains(c)) => {
+                    let mut units = [0u16; 2];
+                    for unit in c.encode_utf16(&mut units) {
+                        escaped.push_str(&format!("\\u{unit:04x}"));
+                    }
+                }
+                c => escaped.push(c),
+            }
+        }
+        if escaped != value && !out.contains(&escaped) {
+            out.push(escaped);
+        }
+    }
+    out
 }
 
 fn hex(bytes: &[u8], digits: &[u8; 16]) -> Vec<u8> {
@@ -274,6 +318,17 @@ mod tests {
                 assert!(range.start * 6 <= bits.start && range.end * 6 >= bits.end);
             }
         }
+    }
+
+    #[test]
+    fn json_escapings_are_the_choices_the_value_makes() {
+        assert!(json_escapings("plain-token").is_empty());
+        assert_eq!(json_escapings("a\"b"), ["a\\\"b"]);
+        assert_eq!(
+            json_escapings("a/é"),
+            ["a/é", "a\\/é", "a/\\u00e9", "a\\/\\u00e9"][1..]
+        );
+        assert_eq!(json_escapings("&\u{1}").len(), 2);
     }
 
     #[test]

@@ -1,26 +1,77 @@
 //! Redaction: every value a fixture store ever held (and every value a test registered as
 //! derived from one), in every form a handler might emit it, replaced by `[secret:BINDING]` —
-//! for failure messages, reports and snapshots.
+//! for failure messages, reports and snapshots. The leak scan (`checks/leak.rs`) reports the
+//! same matches, so whatever is redacted is also found, and the other way round.
+//!
+//! # Threat model
+//!
+//! **What it defends against: accidental leaks in tests.** A handler, a log line, an error
+//! message or a debug dump that carries a fixture secret into a response, a failure message, a
+//! report or a snapshot — written by a developer making a mistake, in the forms ordinary code
+//! and libraries produce. It must find a value:
+//!
+//! - raw, and by its whitespace-trimmed core; in a header name also ignoring ASCII case (HTTP
+//!   lower-cases names);
+//! - in base64, standard or URL-safe, padded or not, after other bytes at any alignment,
+//!   wrapped at any line length; and base64 of JSON that escapes it (a JWT payload), in the
+//!   spellings serde, JavaScript, Python, PHP and Go write;
+//! - in hex, either case;
+//! - percent-encoded (any subset of bytes, either hex case, `+` for space);
+//! - as HTML entities (named, decimal, hex), escaped twice too;
+//! - JSON-escaped, nested up to `MAX_ROUNDS` (`views.rs`) deep, next to stray backslashes;
+//! - backslash-escaped as string literals and debug output write it (`\xc3\xa9`, `\u{e9}`,
+//!   `\U0001f600`, `\'`, `\0`: Rust's `{:?}` and `escape_*`, Python's `repr`);
+//! - after an unfinished escape that its first characters complete (`%2` + `canary…`);
+//! - overlapping another value (both are reported).
+//!
+//! Its tests (`tests/it/leak_encodings.rs`) and fuzz target (`fuzz/fuzz_targets/redactor.rs`,
+//! fed by [`every_encoding`]) hold it to each of these.
+//!
+//! **What it deliberately does not, and why.**
+//!
+//! - *An adversary crafting output.* Code under test that wants a secret out can always get
+//!   it out — split over headers or chunks, reversed, interleaved, XOR-ed, escaped in orders no
+//!   library produces, nested deeper than real documents go. Chasing that makes the matcher
+//!   unbounded and slow, and protects no one: this is a test tool, not a data-loss-prevention
+//!   filter. A fuzz finding is a bug to fix when ordinary code could produce the form by
+//!   accident; otherwise it is out of scope (say so in the test that records it).
+//! - *Encryption, hashing, compression.* A value computed from a secret (a signature, a
+//!   digest) is found only once registered with `register_derived`; a compressed body is the
+//!   transport's business (the remote runner asks for identity encoding).
+//! - *Partial leaks* (a token's prefix in a log) unless the env opts in with
+//!   `report_partial_leaks`: runs of a few characters are everywhere in ordinary text.
+//! - *Short values.* Below `MIN_TOKEN_CHARS` a value is matched raw and in the decoded views
+//!   only: its base64 or hex is two to five characters that ordinary text is full of.
+//! - *Other transformations*: case changes outside header names, other bases (base32,
+//!   base58, decimal byte lists such as `{:?}` of a `Vec<u8>`), JSON spellings inside base64
+//!   beyond the listed writers (.NET's `\u0022`), encodings of encodings beyond the decoded
+//!   views (base64 of percent-encoded text). Each would cost patterns or passes on every scan
+//!   for a form tests rarely produce; add one when real code is seen to produce it.
+//!
+//! # How
 //!
 //! Two halves, chosen by measurement (README, Performance): one Aho–Corasick automaton holds
 //! each value raw, in hex and as the base64 characters that depend on it alone at each
-//! alignment (`forms.rs`); escapes that come in unbounded variety — percent-encoding, HTML
-//! entities, JSON escapes, line-wrapped base64 — are decoded out of the text into views that
-//! the same automaton scans (`views.rs`). Matches may overlap, so two values sharing a middle
-//! are both reported and both blanked out.
+//! alignment (`forms.rs`; a value an unfinished escape could swallow the start of is held by its
+//! rest, `swallowed_prefix.rs`); escapes that come in unbounded variety — percent-encoding,
+//! HTML entities, JSON and string-literal escapes, line-wrapped base64 — are decoded out of the
+//! text into views that the same automaton scans (`views.rs`). Matches may overlap, so two
+//! values sharing a middle are both reported and both blanked out. `encodings.rs` writes every
+//! form out, independently of the matcher, for tests and the fuzz target; `env_api.rs` and
+//! `registry.rs` are what a test calls on the env.
 
-mod eaten;
 mod encodings;
 mod env_api;
 mod forms;
 mod registry;
+mod swallowed_prefix;
 mod views;
 
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
@@ -28,7 +79,7 @@ pub use encodings::every_encoding;
 pub(crate) use registry::Registered;
 
 use forms::{Check, forms};
-use views::Views;
+use views::{Escape, Escapes, Views};
 
 /// A form in which a secret value can appear in a response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -47,6 +98,10 @@ pub enum Encoding {
     Hex,
     /// HTML entities: named (`&amp;`), decimal (`&#99;`) or hex (`&#x63;`).
     HtmlEntities,
+    /// Escaped as string literals and debug output write them: Rust's `{:?}` of a `String` or
+    /// of `bytes::Bytes`, `escape_default`, `escape_ascii`, Python's `repr` — `\xc3\xa9`,
+    /// `\u{e9}`, `\U000000e9`, `\'`, `\0`.
+    BackslashEscaped,
 }
 
 impl Encoding {
@@ -59,6 +114,7 @@ impl Encoding {
             Self::JsonEscaped => ":json",
             Self::Hex => ":hex",
             Self::HtmlEntities => ":html",
+            Self::BackslashEscaped => ":escaped",
         }
     }
 }
@@ -72,6 +128,7 @@ impl fmt::Display for Encoding {
             Self::JsonEscaped => "JSON-escaped",
             Self::Hex => "hex",
             Self::HtmlEntities => "HTML entities",
+            Self::BackslashEscaped => "backslash-escaped",
         })
     }
 }
@@ -120,20 +177,6 @@ struct Pattern {
     check: Check,
 }
 
-impl Pattern {
-    fn marker(&self, encoding: Encoding) -> String {
-        if self.kind == ValueKind::Signature {
-            return format!("[signature:{}{}]", self.label, encoding.marker_suffix());
-        }
-        format!(
-            "[secret:{}{}{}]",
-            self.label,
-            self.kind.marker_part(),
-            encoding.marker_suffix()
-        )
-    }
-}
-
 /// One place a secret was found, as byte offsets into the scanned text. Never the value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SecretMatch {
@@ -141,7 +184,31 @@ pub(crate) struct SecretMatch {
     pub(crate) kind: ValueKind,
     pub(crate) encoding: Encoding,
     pub(crate) range: Range<usize>,
-    pattern: usize,
+}
+
+impl SecretMatch {
+    /// `[secret:LABEL]`, `[secret:LABEL:derived:base64]`, …
+    fn marker(&self) -> String {
+        if self.kind == ValueKind::Signature {
+            return format!("[signature:{}{}]", self.label, self.encoding.marker_suffix());
+        }
+        format!(
+            "[secret:{}{}{}]",
+            self.label,
+            self.kind.marker_part(),
+            self.encoding.marker_suffix()
+        )
+    }
+}
+
+/// Values as they appear in a header name, which HTTP lower-cases: each value that holds an
+/// ASCII capital, matched ignoring ASCII case. The automaton is built on the first header name
+/// long enough to hold one, so responses without such a name never pay for it.
+#[derive(Default)]
+struct HeaderNames {
+    values: Vec<(Arc<str>, Arc<str>, ValueKind)>,
+    shortest: usize,
+    automaton: OnceLock<Option<AhoCorasick>>,
 }
 
 /// Replaces every known secret value with `[secret:BINDING]`, in every encoding it knows:
@@ -177,6 +244,7 @@ pub struct Redactor {
     patterns: Vec<Pattern>,
     /// Some value contains `%`, `&` or a backslash: see `Views::of`.
     values_hold_escapes: bool,
+    header_names: Arc<HeaderNames>,
 }
 
 /// The automaton for a redactor could not be built (far more pattern bytes than a test
@@ -195,11 +263,23 @@ impl Redactor {
         // Forms already taken: the first value (longest first) to produce a form labels it.
         let mut seen: HashSet<(Vec<u8>, Check)> = HashSet::new();
         let mut patterns: Vec<Pattern> = Vec::new();
+        let mut header_names = HeaderNames {
+            shortest: usize::MAX,
+            ..HeaderNames::default()
+        };
         for entry in known {
             if entry.value.is_empty() {
                 continue;
             }
             let label: Arc<str> = Arc::from(entry.label.as_str());
+            if entry.value.bytes().any(|b| b.is_ascii_uppercase()) {
+                header_names.shortest = header_names.shortest.min(entry.value.len());
+                header_names.values.push((
+                    Arc::clone(&entry.value),
+                    Arc::clone(&label),
+                    entry.kind,
+                ));
+            }
             for form in forms(&entry.value) {
                 if form.bytes.is_empty() || !seen.insert((form.bytes.clone(), form.check)) {
                     continue;
@@ -235,6 +315,7 @@ impl Redactor {
             values_hold_escapes: known
                 .iter()
                 .any(|entry| entry.value.contains(['%', '&', '\\'])),
+            header_names: Arc::new(header_names),
         })
     }
 
@@ -245,6 +326,7 @@ impl Redactor {
             automaton: Err(Arc::from(error.to_string())),
             patterns: Vec::new(),
             values_hold_escapes: false,
+            header_names: Arc::default(),
         }
     }
 
@@ -261,12 +343,13 @@ impl Redactor {
                     kind: ValueKind::Secret,
                     encoding: Encoding::Raw,
                     range: 0..haystack.len(),
-                    pattern: usize::MAX,
                 }];
             }
         };
         let mut hits = Vec::new();
-        self.find_in(automaton, haystack, haystack, &mut hits, |range| (range, 0));
+        self.find_in(automaton, haystack, haystack, &mut hits, |range| {
+            (range, Escapes::default())
+        });
         let views = Views::of(haystack, self.values_hold_escapes);
         for (index, view) in views.derived.iter().enumerate() {
             self.find_in(automaton, &view.bytes, haystack, &mut hits, |range| {
@@ -283,7 +366,7 @@ impl Redactor {
         text: &[u8],
         original: &[u8],
         hits: &mut Vec<SecretMatch>,
-        to_original: impl Fn(Range<usize>) -> (Range<usize>, u8),
+        to_original: impl Fn(Range<usize>) -> (Range<usize>, Escapes),
     ) {
         for m in automaton.find_overlapping_iter(text) {
             let index = m.pattern().as_usize();
@@ -296,15 +379,14 @@ impl Redactor {
                     .verify(text, m.start(), m.end())
                     .map(&to_original)
             };
-            let Some((range, flags)) = found else {
+            let Some((range, escapes)) = found else {
                 continue;
             };
             hits.push(SecretMatch {
                 label: Arc::clone(&pattern.label),
                 kind: pattern.kind,
-                encoding: encoding_of(pattern.encoding, flags),
+                encoding: encoding_of(pattern.encoding, escapes),
                 range,
-                pattern: index,
             });
         }
     }
@@ -314,10 +396,58 @@ impl Redactor {
         !self.find(text.as_bytes()).is_empty()
     }
 
+    /// Every place a known value appears in a header name: as in any text, and also ignoring
+    /// ASCII case, since HTTP lower-cases names (`x-Canary-Token: 1` arrives as
+    /// `x-canary-token`).
+    pub(crate) fn find_in_header_name(&self, name: &str) -> Vec<SecretMatch> {
+        let mut hits = self.find(name.as_bytes());
+        let folded = &self.header_names;
+        if name.len() < folded.shortest {
+            return hits;
+        }
+        let automaton = folded.automaton.get_or_init(|| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(folded.values.iter().map(|(value, _, _)| value.as_bytes()))
+                .ok()
+        });
+        let Some(automaton) = automaton else {
+            // Too many values to build it: fail closed, as `failed` does.
+            hits.push(SecretMatch {
+                label: Arc::from("*"),
+                kind: ValueKind::Secret,
+                encoding: Encoding::Raw,
+                range: 0..name.len(),
+            });
+            return hits;
+        };
+        for m in automaton.find_overlapping_iter(name) {
+            let (_, label, kind) = &folded.values[m.pattern().as_usize()];
+            hits.push(SecretMatch {
+                label: Arc::clone(label),
+                kind: *kind,
+                encoding: Encoding::Raw,
+                range: m.range(),
+            });
+        }
+        settle(hits)
+    }
+
+    /// A header name with every known value replaced by its marker (see
+    /// [`find_in_header_name`](Self::find_in_header_name)).
+    pub(crate) fn redact_header_name<'a>(&self, name: &'a str) -> Cow<'a, str> {
+        self.replace(name, self.find_in_header_name(name))
+    }
+
     /// `text` with every known value replaced by its marker; overlapping values by both
     /// markers, so no fragment of either is left.
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let hits = self.find(text.as_bytes());
+        self.replace(text, self.find(text.as_bytes()))
+    }
+
+    /// `text` with the matches `hits` (settled) replaced by their markers.
+    fn replace<'a>(&self, text: &'a str, hits: Vec<SecretMatch>) -> Cow<'a, str> {
         if hits.is_empty() {
             return Cow::Borrowed(text);
         }
@@ -333,9 +463,10 @@ impl Redactor {
             while i < hits.len() && hits[i].range.start < range.end {
                 let hit = &hits[i];
                 range.end = range.end.max(char_bounds(text, hit.range.clone()).end);
-                let marker = match self.patterns.get(hit.pattern) {
-                    Some(pattern) => pattern.marker(hit.encoding),
-                    None => "[secret:*:unredactable]".to_owned(),
+                let marker = if &*hit.label == "*" {
+                    "[secret:*:unredactable]".to_owned()
+                } else {
+                    hit.marker()
                 };
                 if !markers.contains(&marker) {
                     markers.push(marker);
@@ -411,15 +542,19 @@ fn settle(mut hits: Vec<SecretMatch>) -> Vec<SecretMatch> {
 }
 
 /// The encoding to report: the pattern's own (base64, hex), or the escapes decoded to find it.
-fn encoding_of(pattern: Encoding, flags: u8) -> Encoding {
+fn encoding_of(pattern: Encoding, escapes: Escapes) -> Encoding {
     if !matches!(pattern, Encoding::Raw | Encoding::UrlEncoded) {
         return pattern;
     }
-    if flags & views::JSON != 0 {
+    // The most specific escape first: `\x…` or `\u{…}` make it a literal even when `\"` (also
+    // JSON's) took part.
+    if escapes.contains(Escape::Literal) {
+        Encoding::BackslashEscaped
+    } else if escapes.contains(Escape::Json) {
         Encoding::JsonEscaped
-    } else if flags & views::ENTITY != 0 {
+    } else if escapes.contains(Escape::Entity) {
         Encoding::HtmlEntities
-    } else if flags & views::PERCENT != 0 {
+    } else if escapes.contains(Escape::Percent) {
         Encoding::UrlEncoded
     } else {
         pattern

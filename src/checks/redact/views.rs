@@ -1,6 +1,6 @@
-//! Decoded views of a scanned text: the text with percent-escapes, HTML entities and JSON
-//! escapes decoded (repeatedly, for nested escaping) and with line breaks removed (for wrapped
-//! base64), each mapping its bytes back to the original text.
+//! Decoded views of a scanned text: the text with percent-escapes, HTML entities, JSON
+//! escapes and string-literal escapes decoded (repeatedly, for nested escaping) and with line
+//! breaks removed (for wrapped base64), each mapping its bytes back to the original text.
 //!
 //! Why decode the text instead of listing every encoded form of every value: "any subset of
 //! bytes percent-encoded", "either hex case", "named, decimal or hex entities" and "base64
@@ -12,36 +12,189 @@
 //! percent and entity variants. Base64 and hex stay patterns: they encode the value rather
 //! than escape the text, and decoding base64 would mean decoding every run of letters at four
 //! alignments.
+//!
+//! The words used here: a [`View`] is made from its parent (the original text or another
+//! view) by one [`Step`]; it is a list of [`Piece`]s, each either copied from the parent or
+//! one escape of the parent decoded; a [`Decoder`] says which [`Escape`]s a step reads.
 
 use std::ops::Range;
 
-/// A byte came from a percent-escape (`%2F`, `%2f`).
-pub(super) const PERCENT: u8 = 1;
-/// A byte came from an HTML entity (`&amp;`, `&#99;`, `&#x63;`).
-pub(super) const ENTITY: u8 = 2;
-/// A byte came from a JSON escape (`\"`, `\u0063`).
-pub(super) const JSON: u8 = 4;
+/// One kind of escape a decoder reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Escape {
+    /// `%2F`, `%2f`; the bytes of a UTF-8 character together (`%C3%A9`).
+    Percent,
+    /// `&amp;`, `&#99;`, `&#x63;`.
+    Entity,
+    /// JSON's: `\"`, `\\`, `\/`, `\n`, `\u0063`.
+    Json,
+    /// A string literal's that JSON lacks: `\xc3`, `\u{e9}`, `\U000000e9`, `\'`, `\0` (Rust's
+    /// `{:?}` and `escape_*`, Python's `repr`). Read by the same decoder as JSON's, since both
+    /// start with a backslash.
+    Literal,
+}
 
-/// Not an escape kind but a way to read JSON escapes, only in a decoder's set: in a run of
-/// backslashes before an escape, the last backslash starts the escape and the others are text.
-/// A run's pairs halve each round (`\\\\\\\\u0063` needs three rounds to become `c`), so
-/// a value's `\u` escape after stray backslashes — an odd number of them shifts every pairing —
-/// would need more rounds than [`MAX_ROUNDS`] (found by the redactor's fuzz target: 31 strays).
-const LAST_OF_RUN: u8 = 8;
+/// Which escapes produced a stretch of a view (none: copied as it was).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Escapes {
+    percent: bool,
+    entity: bool,
+    json: bool,
+    literal: bool,
+}
+
+impl Escapes {
+    fn with(mut self, escape: Escape) -> Self {
+        *self.flag(escape) = true;
+        self
+    }
+
+    fn union(self, other: Self) -> Self {
+        Self {
+            percent: self.percent || other.percent,
+            entity: self.entity || other.entity,
+            json: self.json || other.json,
+            literal: self.literal || other.literal,
+        }
+    }
+
+    pub(super) fn contains(mut self, escape: Escape) -> bool {
+        *self.flag(escape)
+    }
+
+    fn flag(&mut self, escape: Escape) -> &mut bool {
+        match escape {
+            Escape::Percent => &mut self.percent,
+            Escape::Entity => &mut self.entity,
+            Escape::Json => &mut self.json,
+            Escape::Literal => &mut self.literal,
+        }
+    }
+}
+
+/// How a decoder reads a run of backslashes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backslashes {
+    /// Left to right, as JSON does: `\\` is one backslash, so a run's pairs halve each round.
+    Paired,
+    /// The last backslash of a run before an escape starts the escape; the others are text. A
+    /// run's pairs halve each round (`\\\\\\\\u0063` needs three rounds to become `c`), so a
+    /// value's `\u` escape after stray backslashes — an odd number of them shifts every
+    /// pairing — would need more rounds than [`MAX_ROUNDS`] (found by the redactor's fuzz
+    /// target: 31 strays).
+    LastOfRun,
+}
+
+/// Which escapes one chain of views decodes, and how it reads backslashes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Decoder {
+    percent: bool,
+    entities: bool,
+    /// JSON's and string literals' escapes, read this way; `None`: not decoded.
+    backslashes: Option<Backslashes>,
+}
+
+impl Decoder {
+    /// Every escape kind at once, for escapes nested in other escapes (JSON in an HTML
+    /// attribute).
+    const EVERY_KIND: Self = Self {
+        percent: true,
+        entities: true,
+        backslashes: Some(Backslashes::Paired),
+    };
+    const NONE: Self = Self {
+        percent: false,
+        entities: false,
+        backslashes: None,
+    };
+    const PERCENT: Self = Self {
+        percent: true,
+        ..Self::NONE
+    };
+    const ENTITIES: Self = Self {
+        entities: true,
+        ..Self::NONE
+    };
+    const BACKSLASHES: Self = Self {
+        backslashes: Some(Backslashes::Paired),
+        ..Self::NONE
+    };
+    const LAST_BACKSLASH_OF_RUN: Self = Self {
+        backslashes: Some(Backslashes::LastOfRun),
+        ..Self::NONE
+    };
+
+    /// The kinds `text` could hold, from the bytes that start them.
+    fn present_in(text: &[u8]) -> Self {
+        let mut present = Self::NONE;
+        for at in memchr::memchr3_iter(b'%', b'&', b'\\', text) {
+            match text[at] {
+                b'%' => present.percent = true,
+                b'&' => present.entities = true,
+                _ => present.backslashes = Some(Backslashes::Paired),
+            }
+            if present == Self::EVERY_KIND {
+                break;
+            }
+        }
+        present
+    }
+}
 
 /// How many times a decoder is applied to its own output: JSON carried in a JSON string
 /// carried in a third document is as deep as real responses go.
 const MAX_ROUNDS: usize = 4;
 
-/// One stretch of a view: either bytes copied from its parent one for one (`flags == 0`), or
-/// the bytes one escape sequence of the parent decoded to.
-#[derive(Debug, Clone, Copy)]
-struct Piece {
-    view_start: usize,
-    view_len: usize,
-    parent_start: usize,
-    parent_len: usize,
-    flags: u8,
+/// One stretch of a view.
+#[derive(Debug, Clone)]
+enum Piece {
+    /// Bytes copied from the parent one for one, from `parent_start` on.
+    Copied {
+        view: Range<usize>,
+        parent_start: usize,
+    },
+    /// The bytes that one escape sequence of the parent, at `parent`, decoded to.
+    Decoded {
+        view: Range<usize>,
+        parent: Range<usize>,
+        escape: Escape,
+    },
+}
+
+impl Piece {
+    fn view(&self) -> &Range<usize> {
+        match self {
+            Self::Copied { view, .. } | Self::Decoded { view, .. } => view,
+        }
+    }
+
+    /// Where view byte `at` (in this piece) starts in the parent, or — `end` — where it ends.
+    /// A decoded byte maps to its whole escape.
+    fn to_parent(&self, at: usize, end: bool) -> usize {
+        match self {
+            Self::Copied { view, parent_start } => {
+                parent_start + (at - view.start) + usize::from(end)
+            }
+            Self::Decoded { parent, .. } if end => parent.end,
+            Self::Decoded { parent, .. } => parent.start,
+        }
+    }
+
+    fn escapes(&self) -> Escapes {
+        match self {
+            Self::Copied { .. } => Escapes::default(),
+            Self::Decoded { escape, .. } => Escapes::default().with(*escape),
+        }
+    }
+}
+
+/// How a view was made from its parent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// One round of a decoder.
+    Decoded(Decoder),
+    /// Line breaks removed: base64 (or hex) wrapped at any line length.
+    LineBreaksRemoved,
 }
 
 /// A derived text and how its bytes map to its parent's.
@@ -49,14 +202,14 @@ pub(super) struct View {
     pub(super) bytes: Vec<u8>,
     /// Index of the parent in [`Views::derived`], or `None` for the original text.
     parent: Option<usize>,
+    step: Step,
+    /// Sorted, covering the view.
     pieces: Vec<Piece>,
 }
 
 /// The original text and every view derived from it.
 pub(super) struct Views {
     pub(super) derived: Vec<View>,
-    /// How many of the first views are the chain with every kind decoded together.
-    all_kinds: usize,
 }
 
 impl Views {
@@ -66,54 +219,58 @@ impl Views {
     pub(super) fn of(text: &[u8], values_hold_escapes: bool) -> Self {
         let mut views = Self {
             derived: Vec::new(),
-            all_kinds: 0,
         };
-        let kinds = escape_kinds(text);
-        if kinds != 0 {
-            // All decoders together, for escapes nested in other escapes (JSON in an HTML
-            // attribute); then each alone, for values that themselves hold escape syntax of
-            // another kind (`%41` in a JSON-escaped value must stay `%41`).
-            let mut sets = vec![PERCENT | ENTITY | JSON];
-            if kinds & JSON != 0 && memchr::memmem::find(text, b"\\\\").is_some() {
-                sets.push(JSON | LAST_OF_RUN);
+        let present = Decoder::present_in(text);
+        if present != Decoder::NONE {
+            // Every kind together; then each alone, for values that themselves hold escape
+            // syntax of another kind (`%41` in a JSON-escaped value must stay `%41`).
+            let mut decoders = vec![Decoder::EVERY_KIND];
+            if present.backslashes.is_some() && memchr::memmem::find(text, b"\\\\").is_some() {
+                decoders.push(Decoder::LAST_BACKSLASH_OF_RUN);
             }
             if values_hold_escapes {
-                sets.extend(
-                    [PERCENT, ENTITY, JSON]
+                let alone = [
+                    (present.percent, Decoder::PERCENT),
+                    (present.entities, Decoder::ENTITIES),
+                    (present.backslashes.is_some(), Decoder::BACKSLASHES),
+                ];
+                // A kind alone in the text: its own chain would repeat the first.
+                decoders.extend(
+                    alone
                         .into_iter()
-                        // A kind alone in the text: its own chain would repeat the first.
-                        .filter(|k| kinds & k != 0 && kinds != *k),
+                        .filter(|&(there, decoder)| there && present != decoder)
+                        .map(|(_, decoder)| decoder),
                 );
             }
-            for (chain, set) in sets.into_iter().enumerate() {
+            for decoder in decoders {
                 let mut parent = None;
                 for _ in 0..MAX_ROUNDS {
                     let input = views.bytes(text, parent);
                     let made = parent.map(|i| &views.derived[i].pieces[..]);
-                    let Some((bytes, pieces)) = decode(input, set, made) else {
+                    let Some((bytes, pieces)) = decode(input, decoder, made) else {
                         break;
                     };
                     parent = Some(views.push(View {
                         bytes,
                         parent,
+                        step: Step::Decoded(decoder),
                         pieces,
                     }));
-                    if chain == 0 {
-                        views.all_kinds = views.derived.len();
-                    }
                 }
             }
         }
         // Base64 (or hex) wrapped at any line length: the text, and its views with every
         // kind decoded (MIME inside a JSON string), without line breaks.
-        let wrapped: Vec<Option<usize>> = std::iter::once(None)
-            .chain((0..views.all_kinds).map(Some))
-            .collect();
+        let every_kind = (0..views.derived.len())
+            .filter(|&i| views.derived[i].step == Step::Decoded(Decoder::EVERY_KIND));
+        let wrapped: Vec<Option<usize>> =
+            std::iter::once(None).chain(every_kind.map(Some)).collect();
         for parent in wrapped {
             if let Some((bytes, pieces)) = strip_line_breaks(views.bytes(text, parent)) {
                 views.push(View {
                     bytes,
                     parent,
+                    step: Step::LineBreaksRemoved,
                     pieces,
                 });
             }
@@ -136,67 +293,42 @@ impl Views {
 
     /// `range` of view `index` as a range of the original text, and which escapes produced
     /// it. The range grows to whole escape sequences, so redacting it leaves no fragment.
-    pub(super) fn to_original(&self, index: usize, range: Range<usize>) -> (Range<usize>, u8) {
+    pub(super) fn to_original(&self, index: usize, range: Range<usize>) -> (Range<usize>, Escapes) {
         let mut range = range;
-        let mut flags = 0;
+        let mut escapes = Escapes::default();
         let mut current = Some(index);
         while let Some(i) = current {
             let view = &self.derived[i];
-            let (mapped, piece_flags) = view.to_parent(range);
+            let (mapped, by) = view.to_parent(range);
             range = mapped;
-            flags |= piece_flags;
+            escapes = escapes.union(by);
             current = view.parent;
         }
-        (range, flags)
+        (range, escapes)
     }
 }
 
 impl View {
-    fn to_parent(&self, range: Range<usize>) -> (Range<usize>, u8) {
+    fn to_parent(&self, range: Range<usize>) -> (Range<usize>, Escapes) {
         if range.is_empty() {
-            return (range, 0);
+            return (range, Escapes::default());
         }
         let first = self.piece_at(range.start);
         let last = self.piece_at(range.end - 1);
-        let map = |piece: &Piece, at: usize, end: bool| {
-            if piece.flags == 0 {
-                piece.parent_start + (at - piece.view_start) + usize::from(end)
-            } else if end {
-                piece.parent_start + piece.parent_len
-            } else {
-                piece.parent_start
-            }
-        };
-        let start = map(&self.pieces[first], range.start, false);
-        let end = map(&self.pieces[last], range.end - 1, true);
-        let flags = self.pieces[first..=last]
+        let start = self.pieces[first].to_parent(range.start, false);
+        let end = self.pieces[last].to_parent(range.end - 1, true);
+        let escapes = self.pieces[first..=last]
             .iter()
-            .fold(0, |acc, piece| acc | piece.flags);
-        (start..end, flags)
+            .fold(Escapes::default(), |acc, piece| acc.union(piece.escapes()));
+        (start..end, escapes)
     }
 
-    /// The piece holding view byte `at` (pieces are sorted and cover the view).
+    /// The piece holding view byte `at`.
     fn piece_at(&self, at: usize) -> usize {
         self.pieces
-            .partition_point(|p| p.view_start + p.view_len <= at)
+            .partition_point(|p| p.view().end <= at)
             .min(self.pieces.len() - 1)
     }
-}
-
-/// Which escape kinds `text` could hold, from the bytes that start them.
-fn escape_kinds(text: &[u8]) -> u8 {
-    let mut kinds = 0;
-    for at in memchr::memchr3_iter(b'%', b'&', b'\\', text) {
-        kinds |= match text[at] {
-            b'%' => PERCENT,
-            b'&' => ENTITY,
-            _ => JSON,
-        };
-        if kinds == PERCENT | ENTITY | JSON {
-            break;
-        }
-    }
-    kinds
 }
 
 /// Collects a view: copied runs and decoded pieces, in order.
@@ -217,33 +349,35 @@ impl Builder {
         if range.is_empty() {
             return;
         }
-        self.pieces.push(Piece {
-            view_start: self.bytes.len(),
-            view_len: range.len(),
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(&parent[range.clone()]);
+        self.pieces.push(Piece::Copied {
+            view: start..self.bytes.len(),
             parent_start: range.start,
-            parent_len: range.len(),
-            flags: 0,
         });
-        self.bytes.extend_from_slice(&parent[range]);
     }
 
-    fn decoded(&mut self, decoded: &[u8], parent: Range<usize>, flags: u8) {
-        self.pieces.push(Piece {
-            view_start: self.bytes.len(),
-            view_len: decoded.len(),
-            parent_start: parent.start,
-            parent_len: parent.len(),
-            flags,
-        });
+    fn decoded(&mut self, decoded: &[u8], parent: Range<usize>, escape: Escape) {
+        let start = self.bytes.len();
         self.bytes.extend_from_slice(decoded);
+        self.pieces.push(Piece::Decoded {
+            view: start..self.bytes.len(),
+            parent,
+            escape,
+        });
     }
 }
 
-/// `input` with every escape of the kinds in `set` decoded once, or `None` if it has none.
+/// `input` with every escape `decoder` reads decoded once, or `None` if it has none.
 /// `made`: how the previous round made `input` (`None` for the original text).
-fn decode(input: &[u8], set: u8, made: Option<&[Piece]>) -> Option<(Vec<u8>, Vec<Piece>)> {
-    let pick = |kind: u8, byte: u8| if set & kind != 0 { byte } else { 0 };
-    let needles = (pick(PERCENT, b'%'), pick(ENTITY, b'&'), pick(JSON, b'\\'));
+fn decode(input: &[u8], decoder: Decoder, made: Option<&[Piece]>) -> Option<(Vec<u8>, Vec<Piece>)> {
+    // Byte 0 stands for "not read by this decoder": `memchr3` takes exactly three needles.
+    let needle = |read: bool, byte: u8| if read { byte } else { 0 };
+    let needles = (
+        needle(decoder.percent, b'%'),
+        needle(decoder.entities, b'&'),
+        needle(decoder.backslashes.is_some(), b'\\'),
+    );
     let mut out = Builder::new(input.len());
     let mut inert = Inert {
         pieces: made.unwrap_or_default(),
@@ -253,25 +387,25 @@ fn decode(input: &[u8], set: u8, made: Option<&[Piece]>) -> Option<(Vec<u8>, Vec
     let mut at = 0;
     while let Some(found) = memchr::memchr3(needles.0, needles.1, needles.2, &input[at..]) {
         let start = at + found;
-        // Byte 0 stands for "decoder off": it must not count as a hit.
+        // A 0 byte in the text is not a needle.
         if input[start] == 0 || (input[start] == b'\\' && inert.holds(start)) {
             at = start + 1;
             continue;
         }
         let mut buf = [0u8; 4];
-        // Where the escape starts: `start`, or the last backslash of a run (`LAST_OF_RUN`).
+        // Where the escape starts: `start`, or the last backslash of a run.
         let mut start = start;
         let decoded = match input[start] {
-            b'%' => percent_at(input, start, &mut buf).map(|(n, len)| (n, len, PERCENT)),
-            b'&' => entity_at(input, start, &mut buf).map(|(n, len)| (n, len, ENTITY)),
-            _ if set & LAST_OF_RUN != 0 => {
+            b'%' => percent_at(input, start, &mut buf).map(|(n, len)| (n, len, Escape::Percent)),
+            b'&' => entity_at(input, start, &mut buf).map(|(n, len)| (n, len, Escape::Entity)),
+            _ if decoder.backslashes == Some(Backslashes::LastOfRun) => {
                 let run = input[start..].iter().take_while(|&&b| b == b'\\').count();
                 let last = start + run - 1;
                 if run == 1 {
-                    json_at(input, start, &mut buf).map(|(n, len)| (n, len, JSON))
-                } else if let Some((n, len)) = json_at(input, last, &mut buf) {
+                    backslash_at(input, start, &mut buf)
+                } else if let Some(decoded) = backslash_at(input, last, &mut buf) {
                     start = last;
-                    Some((n, len, JSON))
+                    Some(decoded)
                 } else {
                     // A run before no escape is text here (the other chains pair it): skip it
                     // whole, so a long run is read once, not once per backslash.
@@ -279,12 +413,12 @@ fn decode(input: &[u8], set: u8, made: Option<&[Piece]>) -> Option<(Vec<u8>, Vec
                     continue;
                 }
             }
-            _ => json_at(input, start, &mut buf).map(|(n, len)| (n, len, JSON)),
+            _ => backslash_at(input, start, &mut buf),
         };
         match decoded {
-            Some((n, len, flags)) => {
+            Some((n, len, escape)) => {
                 out.copy(input, copied_from..start);
-                out.decoded(&buf[..n], start..start + len, flags);
+                out.decoded(&buf[..n], start..start + len, escape);
                 at = start + len;
                 copied_from = at;
             }
@@ -298,12 +432,13 @@ fn decode(input: &[u8], set: u8, made: Option<&[Piece]>) -> Option<(Vec<u8>, Vec
     Some((out.bytes, out.pieces))
 }
 
-/// Backslashes that a `\uXXXX` escape produced in the previous round: text, not the start of
-/// another escape. JSON nested in JSON doubles its backslashes (`\\u0063`), so a nested
-/// escape starts with a backslash that `\\` produced; one that came from `\u005C` is the
-/// value's own backslash. Without this rule, a value ending in `\` written as `\u005C` and
-/// followed by `/` became `\/` and then `/` in the next round, and a stray backslash on each
-/// side of a `\u`-escaped value hid it from every view (found by the redactor's fuzz target).
+/// Backslashes that a longer escape (`\u005C`, `\x5c`) produced in the previous round: text,
+/// not the start of another escape. JSON nested in JSON doubles its backslashes
+/// (`\\u0063`), so a nested escape starts with a backslash that `\\` produced; one that came
+/// from `\u005C` is the value's own backslash. Without this rule, a value ending in `\`
+/// written as `\u005C` and followed by `/` became `\/` and then `/` in the next round, and a
+/// stray backslash on each side of a `\u`-escaped value hid it from every view (found by the
+/// redactor's fuzz target).
 struct Inert<'p> {
     pieces: &'p [Piece],
     /// The first piece that may still hold a later byte (bytes are asked in order).
@@ -313,8 +448,13 @@ struct Inert<'p> {
 impl Inert<'_> {
     fn holds(&mut self, at: usize) -> bool {
         while let Some(piece) = self.pieces.get(self.next) {
-            if piece.view_start + piece.view_len > at {
-                return piece.view_start <= at && piece.flags == JSON && piece.parent_len > 2;
+            if piece.view().end > at {
+                return piece.view().start <= at
+                    && matches!(
+                        piece,
+                        Piece::Decoded { parent, escape: Escape::Json | Escape::Literal, .. }
+                            if parent.len() > 2
+                    );
             }
             self.next += 1;
         }
@@ -442,6 +582,69 @@ fn named_entity(name: &[u8]) -> Option<char> {
         .map(|&(_, c)| c)
 }
 
+/// A backslash escape at `at`, JSON's or a string literal's, decoded into `buf`: `(bytes
+/// decoded, bytes read, which kind)`.
+fn backslash_at(input: &[u8], at: usize, buf: &mut [u8; 4]) -> Option<(usize, usize, Escape)> {
+    if let Some((n, len)) = json_at(input, at, buf) {
+        return Some((n, len, Escape::Json));
+    }
+    literal_at(input, at, buf).map(|(n, len)| (n, len, Escape::Literal))
+}
+
+/// The escapes of Rust's and Python's string and byte-string literals that JSON lacks: `\'`,
+/// `\0`, `\u{…}` (1–6 hex digits), `\UXXXXXXXX`, and `\xNN` (either hex case) — bytes of a
+/// UTF-8 character together (`\xc3\xa9`, as `{:?}` of `bytes::Bytes` and Python's
+/// `repr(bytes)` write it), or alone a code point below 256 (`\xe9`, as Python's `ascii()`).
+fn literal_at(input: &[u8], at: usize, buf: &mut [u8; 4]) -> Option<(usize, usize)> {
+    let hex_value = |digits: &[u8]| -> Option<u32> {
+        digits
+            .iter()
+            .try_fold(0u32, |acc, &b| Some(acc << 4 | hex_digit(b)?))
+    };
+    let (c, len) = match *input.get(at + 1)? {
+        b'\'' => ('\'', 2),
+        b'0' => ('\0', 2),
+        b'u' if input.get(at + 2) == Some(&b'{') => {
+            let digits = input.get(at + 3..input.len().min(at + 10))?;
+            let end = digits.iter().position(|&b| b == b'}')?;
+            if end == 0 || end > 6 {
+                return None;
+            }
+            (char::from_u32(hex_value(&digits[..end])?)?, end + 4)
+        }
+        b'U' => (char::from_u32(hex_value(input.get(at + 2..at + 10)?)?)?, 10),
+        b'x' => {
+            let byte_at = |at: usize| -> Option<u8> {
+                if input.get(at..at + 2)? != b"\\x" {
+                    return None;
+                }
+                u8::try_from(hex_value(input.get(at + 2..at + 4)?)?).ok()
+            };
+            let lead = byte_at(at)?;
+            let width = match lead {
+                0xC2..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                0xF0..=0xF4 => 4,
+                _ => 1,
+            };
+            buf[0] = lead;
+            let whole = (1..width).all(|i| match byte_at(at + 4 * i) {
+                Some(byte @ 0x80..=0xBF) => {
+                    buf[i] = byte;
+                    true
+                }
+                _ => false,
+            });
+            if width > 1 && whole && std::str::from_utf8(&buf[..width]).is_ok() {
+                return Some((width, 4 * width));
+            }
+            (char::from(lead), 4)
+        }
+        _ => return None,
+    };
+    Some((c.encode_utf8(buf).len(), len))
+}
+
 /// `\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`, `\uXXXX` (either hex case, surrogate
 /// pairs joined): one character.
 fn json_at(input: &[u8], at: usize, buf: &mut [u8; 4]) -> Option<(usize, usize)> {
@@ -501,8 +704,13 @@ fn strip_line_breaks(input: &[u8]) -> Option<(Vec<u8>, Vec<Piece>)> {
 mod tests {
     use super::*;
 
-    fn decoded(text: &str, set: u8) -> String {
-        String::from_utf8(decode(text.as_bytes(), set, None).unwrap().0).unwrap()
+    const PERCENT: Decoder = Decoder::PERCENT;
+    const ENTITY: Decoder = Decoder::ENTITIES;
+    const JSON: Decoder = Decoder::BACKSLASHES;
+    const LAST_OF_RUN: Decoder = Decoder::LAST_BACKSLASH_OF_RUN;
+
+    fn decoded(text: &str, decoder: Decoder) -> String {
+        String::from_utf8(decode(text.as_bytes(), decoder, None).unwrap().0).unwrap()
     }
 
     #[test]
@@ -511,7 +719,13 @@ mod tests {
         assert_eq!(decoded("&#99;&#x63;&#X63;&amp;&sol;", ENTITY), "ccc&/");
         assert_eq!(decoded(r#"\u0063\u00E9\"\\\ud83d\ude00"#, JSON), "cé\"\\😀");
         assert_eq!(decoded(r"\\u0063", JSON), r"\u0063");
-        assert!(decode(b"100% &nope; \\x", PERCENT | ENTITY | JSON, None).is_none());
+        assert_eq!(
+            decoded(r"b\xc3\xA9\x01\xe9\u{e9}\u{1F600}\U0001f600\'\0", JSON),
+            "bé\u{1}é\u{e9}😀😀'\0"
+        );
+        // A lone `\x` before non-hex, an empty or over-long `\u{}` are text.
+        assert!(decode(br"\xZ1 \u{} \u{1234567}", JSON, None).is_none());
+        assert!(decode(b"100% &nope; \\x", Decoder::EVERY_KIND, None).is_none());
         // A sign is not a hex digit (`from_str_radix` would take it).
         assert!(decode(b"&#x+41; &#x-41;", ENTITY, None).is_none());
     }
@@ -519,9 +733,9 @@ mod tests {
     #[test]
     fn reads_the_last_backslash_of_a_run_as_the_escape_when_asked() {
         assert_eq!(decoded(r"\\\\u0063", JSON), r"\\u0063");
-        assert_eq!(decoded(r"\\\\u0063", JSON | LAST_OF_RUN), r"\\\c");
-        assert_eq!(decoded(r"a\u0063\n", JSON | LAST_OF_RUN), "ac\n");
-        assert!(decode(br"\\\\x", JSON | LAST_OF_RUN, None).is_none());
+        assert_eq!(decoded(r"\\\\u0063", LAST_OF_RUN), r"\\\c");
+        assert_eq!(decoded(r"a\u0063\n", LAST_OF_RUN), "ac\n");
+        assert!(decode(br"\\\\x", LAST_OF_RUN, None).is_none());
     }
 
     #[test]
@@ -533,8 +747,9 @@ mod tests {
             .iter()
             .position(|v| v.bytes == b"xxAByy")
             .unwrap();
-        assert_eq!(views.to_original(index, 2..4), (2..8, PERCENT));
-        assert_eq!(views.to_original(index, 4..6), (8..10, 0));
+        let percent = Escapes::default().with(Escape::Percent);
+        assert_eq!(views.to_original(index, 2..4), (2..8, percent));
+        assert_eq!(views.to_original(index, 4..6), (8..10, Escapes::default()));
     }
 
     #[test]
@@ -542,7 +757,7 @@ mod tests {
         let views = Views::of(b"ab\r\ncd", true);
         let last = views.derived.len() - 1;
         assert_eq!(views.derived[last].bytes, b"abcd");
-        assert_eq!(views.to_original(last, 1..3), (1..5, 0));
+        assert_eq!(views.to_original(last, 1..3), (1..5, Escapes::default()));
     }
 
     #[test]
