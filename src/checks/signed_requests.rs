@@ -64,3 +64,13 @@ pub(crate) fn signatures(
     }
     known
 }
+
+/// What `TestRequest::signed` computed for a request, hidden as
+/// `[signature:TestRequest::signed]` whatever key signed it.
+pub(crate) fn computed(computed: &[Arc<str>]) -> impl Iterator<Item = Known> + '_ {
+    computed.iter().map(|value| Known {
+        label: "TestRequest::signed".to_owned(),
+        value: value.clone(),
+        kind: ValueKind::Signature,
+    })
+}

@@ -42,7 +42,17 @@ pub struct TestRequest {
     body: Bytes,
     clock: Option<TestClock>,
     error: Option<RequestError>,
+    /// `signed(signature, key)`: the signature is computed when the request is built, over
+    /// its final body at its clock, so the calls may come in any order.
+    #[cfg(feature = "webhooks")]
+    signing: Option<(crate::matrix::Signature, std::sync::Arc<str>)>,
 }
+
+/// The signatures [`TestRequest::signed`] computed, in the built request's extensions: what a
+/// response snapshot and a failure message of that request hide (`[signature:…]`).
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone)]
+pub(crate) struct ComputedSignatures(pub(crate) Vec<std::sync::Arc<str>>);
 
 /// Why a [`TestRequest`] cannot be built. Names the header or URI, never a header value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -107,6 +117,8 @@ impl TestRequest {
             body: Bytes::new(),
             clock: None,
             error,
+            #[cfg(feature = "webhooks")]
+            signing: None,
         }
     }
 
@@ -243,6 +255,33 @@ impl TestRequest {
         headers
     }
 
+    /// Signs the request as `signature`'s scheme does (GitHub, Stripe, Slack or your own
+    /// `Signature::hmac_sha256`), keyed with `key`, over the request's final body at its
+    /// [`TestClock`] (set with [`at`](Self::at); [`TestClock::DEFAULT`] without one) — the
+    /// signature header, and the timestamp where the scheme puts it, are added when the
+    /// request is built, so `.signed(…)` may come before or after `.body(…)` and `.at(…)`.
+    /// Feature `webhooks`.
+    ///
+    /// Response snapshots and failure messages of the request hide the signature, whatever
+    /// key made it (`[signature:…]`).
+    ///
+    /// ```
+    /// use devflare_test::prelude::*;
+    ///
+    /// let request = TestRequest::post("/hooks/stripe")
+    ///     .json(r#"{"type":"invoice.paid"}"#)
+    ///     .at(TestClock::at(1_700_000_000))
+    ///     .signed(Signature::stripe(), "whsec_test")
+    ///     .build();
+    /// let header = request.headers()["stripe-signature"].to_str().unwrap();
+    /// assert!(header.starts_with("t=1700000000,v1="));
+    /// ```
+    #[cfg(feature = "webhooks")]
+    pub fn signed(mut self, signature: crate::matrix::Signature, key: impl AsRef<str>) -> Self {
+        self.signing = Some((signature, std::sync::Arc::from(key.as_ref())));
+        self
+    }
+
     /// The request.
     ///
     /// # Errors
@@ -257,6 +296,21 @@ impl TestRequest {
     pub(crate) fn try_build_ref(&self) -> Result<Request<Bytes>, RequestError> {
         if let Some(error) = &self.error {
             return Err(error.clone());
+        }
+        #[cfg(feature = "webhooks")]
+        if let Some((signature, key)) = &self.signing {
+            let now = self.clock.unwrap_or_default().unix_secs();
+            let computed = signature.sign(key.as_bytes(), now, &self.body);
+            let sent = format!("{}{computed}", signature.prefix_text());
+            let mut unsigned = self.clone();
+            unsigned.signing = None;
+            let mut request = signature
+                .present(unsigned, Some(&sent), now)
+                .try_build_ref()?;
+            request
+                .extensions_mut()
+                .insert(ComputedSignatures(vec![std::sync::Arc::from(computed)]));
+            return Ok(request);
         }
         if !(self.uri.starts_with('/') || self.uri == "*" || self.uri.contains("://")) {
             // `health` would parse as an authority and reach the handler with an empty path.

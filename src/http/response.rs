@@ -25,6 +25,9 @@ pub(crate) struct RequestSummary {
     /// The body, never shown: the valid signatures of it are hidden (feature `webhooks`).
     #[cfg_attr(not(feature = "webhooks"), allow(dead_code))]
     pub(crate) body: Bytes,
+    /// What `TestRequest::signed` computed for this request: hidden too.
+    #[cfg(feature = "webhooks")]
+    pub(crate) signed_with: Vec<std::sync::Arc<str>>,
 }
 
 impl RequestSummary {
@@ -34,6 +37,12 @@ impl RequestSummary {
             uri: request.uri().to_string(),
             headers: request.headers().clone(),
             body: request.body().clone(),
+            #[cfg(feature = "webhooks")]
+            signed_with: request
+                .extensions()
+                .get::<super::request::ComputedSignatures>()
+                .map(|computed| computed.0.clone())
+                .unwrap_or_default(),
         }
     }
 }
@@ -142,11 +151,15 @@ impl CapturedResponse {
     pub(crate) fn redactor(&self) -> Redactor {
         #[cfg(feature = "webhooks")]
         {
-            let signatures = crate::checks::signed_requests::signatures(
-                &self.env.known_values(),
+            let known = self.env.known_values();
+            let mut signatures = crate::checks::signed_requests::signatures(
+                &known,
                 &self.request.headers,
                 &self.request.body,
             );
+            signatures.extend(crate::checks::signed_requests::computed(
+                &self.request.signed_with,
+            ));
             self.env.redactor_with(signatures)
         }
         #[cfg(not(feature = "webhooks"))]

@@ -162,3 +162,75 @@ fn an_assertion_failure_quoting_the_signature_hides_it() {
     assert!(message.contains("[signature:WEBHOOK_SECRET]"), "{message}");
     assert!(!message.contains(&signature), "{message}");
 }
+
+/// `TestRequest::signed` signs as each scheme does, over the final body at the request's clock,
+/// whatever the order of the calls.
+#[test]
+fn a_test_request_signs_itself_for_every_scheme() {
+    let key = "whsec-key-4b1d";
+    let at = TestClock::at(1_700_000_000);
+    let github = TestRequest::post("/hook")
+        .signed(Signature::github(), key)
+        .body(BODY)
+        .build();
+    assert_eq!(
+        github.headers()["x-hub-signature-256"],
+        format!("sha256={}", hex(&mac(key, BODY))).as_str()
+    );
+    let stripe = TestRequest::post("/hook")
+        .signed(Signature::stripe(), key)
+        .at(at)
+        .body(BODY)
+        .build();
+    assert_eq!(
+        stripe.headers()["stripe-signature"],
+        format!(
+            "t=1700000000,v1={}",
+            hex(&mac(key, &format!("1700000000.{BODY}")))
+        )
+        .as_str()
+    );
+    let slack = TestRequest::post("/hook")
+        .body(BODY)
+        .at(at)
+        .signed(Signature::slack(), key)
+        .build();
+    assert_eq!(slack.headers()["x-slack-request-timestamp"], "1700000000");
+    assert_eq!(
+        slack.headers()["x-slack-signature"],
+        format!("v0={}", hex(&mac(key, &format!("v0:1700000000:{BODY}")))).as_str()
+    );
+    let custom = TestRequest::post("/hook")
+        .body(BODY)
+        .signed(
+            Signature::hmac_sha256("X-Shopify-Hmac-Sha256").base64(),
+            key,
+        )
+        .build();
+    assert_eq!(
+        custom.headers()["x-shopify-hmac-sha256"],
+        base64(&mac(key, BODY)).as_str()
+    );
+}
+
+/// A signature `TestRequest::signed` made is hidden in the snapshot of its response even for a
+/// scheme and a key the env knows nothing of.
+#[test]
+fn a_signature_made_by_signed_is_hidden_in_snapshots_whatever_its_key() {
+    let env = env();
+    let key = "not-a-fixture-value-9e2";
+    let scheme = Signature::hmac_sha256("X-Custom-Sig").signs([
+        devflare_test::matrix::SignedPart::Text("v9|".into()),
+        devflare_test::matrix::SignedPart::Body,
+    ]);
+    let response = echoing_client(&env)
+        .send_blocking(TestRequest::post("/hook").body(BODY).signed(scheme, key));
+    let signature = hex(&mac(key, &format!("v9|{BODY}")));
+    let snapshot = response.to_snapshot();
+    assert!(!snapshot.contains(&signature), "{snapshot}");
+    assert!(
+        snapshot.contains("[signature:TestRequest::signed]"),
+        "{snapshot}"
+    );
+    assert!(!format!("{response:?}").contains(&signature));
+}
