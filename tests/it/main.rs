@@ -23,4 +23,5 @@ mod read_log_asserts;
 #[cfg(feature = "remote")]
 mod remote;
 mod snap_files;
+#[cfg(feature = "snapshots")]
 mod snapshots;
