@@ -148,6 +148,7 @@ pub struct ReadmeDoctests;
 pub mod __private {
     use crate::{SecretsEnv, SecretsEnvBuilder};
 
+    #[cfg(feature = "snapshots")]
     pub use insta;
     pub use serde_json;
 

@@ -60,6 +60,7 @@ macro_rules! assert_read_log_snapshot {
 }
 
 /// Not public API: the base of the snapshot macros.
+#[cfg(feature = "snapshots")]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __redacted_snapshot {
@@ -75,4 +76,17 @@ macro_rules! __redacted_snapshot {
         let redacted = $render(&$value);
         $crate::__private::insta::assert_snapshot!(redacted);
     }};
+}
+
+/// Not public API: the base of the snapshot macros without the `snapshots` feature (no insta).
+#[cfg(not(feature = "snapshots"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __redacted_snapshot {
+    ($($args:tt)*) => {
+        ::core::compile_error!(
+            "the snapshot macros need devflare-test's `snapshots` feature (it compiles insta): \
+             in Cargo.toml, write `devflare-test = { version = \"0.1\", features = [\"snapshots\"] }`"
+        )
+    };
 }

@@ -28,4 +28,5 @@ mod remote;
 #[cfg(feature = "webhooks")]
 mod signed_snapshots;
 mod snap_files;
+#[cfg(feature = "snapshots")]
 mod snapshots;

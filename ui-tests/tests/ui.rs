@@ -1,4 +1,5 @@
-//! Misuse of `secrets_env!` and `typed_env!` is a compile error that says what to write, with
+//! Misuse of `secrets_env!` and `typed_env!`, and the snapshot macros without the `snapshots`
+//! feature, are compile errors that say what to write, with
 //! the compiler's full output in `tests/*/*.stderr` (regenerate with
 //! `TRYBUILD=overwrite cargo test -p devflare-ui-tests`, then review the diff).
 //!
@@ -20,6 +21,7 @@ fn macro_misuse_fails_to_compile_with_a_clear_message() {
     cases.compile_fail("tests/secrets_env/*.rs");
     cases.compile_fail("tests/typed_env/*.rs");
     cases.compile_fail("tests/features/*.rs");
+    cases.compile_fail("tests/snapshots/*.rs");
 }
 
 /// The README quotes compile errors; each quoted `error: …` line must be one the compiler
@@ -29,7 +31,12 @@ fn every_compile_error_the_readme_quotes_is_what_the_compiler_prints() {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = fs::read_to_string(manifest.join("../README.md")).unwrap();
     let mut printed = Vec::new();
-    for folder in ["tests/secrets_env", "tests/typed_env", "tests/features"] {
+    for folder in [
+        "tests/secrets_env",
+        "tests/typed_env",
+        "tests/features",
+        "tests/snapshots",
+    ] {
         for entry in fs::read_dir(manifest.join(folder)).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "stderr") {

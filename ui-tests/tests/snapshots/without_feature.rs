@@ -1,0 +1,8 @@
+// The snapshot macros without devflare-test's `snapshots` feature: a compile error that says
+// which feature to enable (insta is not compiled).
+use devflare_test::prelude::*;
+
+fn main() {
+    let env = secrets_env! { API_TOKEN => "test-token" };
+    assert_read_log_snapshot!(env.read_log(), @"API_TOKEN: not used");
+}
