@@ -20,6 +20,7 @@ mod http_helpers;
 mod leak_encodings;
 mod leak_scan;
 mod matrix;
+mod matrix_judgements;
 mod matrix_probes;
 mod outbound;
 mod read_log_asserts;

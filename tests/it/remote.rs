@@ -538,3 +538,37 @@ fn an_encoded_body_fails_its_scenario_instead_of_being_scanned_as_noise() {
         );
     }
 }
+
+/// Waivers are the runner's business no more than judging is: `check_remote` applies them as
+/// `check` does, and says so in the same report.
+#[test]
+fn a_waiver_applies_to_the_remote_matrix_too() {
+    let secret = canaries::value("API_TOKEN");
+    let base = serve(secret, true, 64);
+    let report = ProtectedRoute::get("/internal/stats", "API_TOKEN")
+        .allow(
+            Scenario::OtherChannel(Channel::QueryToken),
+            "the legacy dashboard sends ?token=",
+        )
+        .allow(Scenario::WrongToken, "stale on purpose")
+        .check_remote(&base, secret)
+        .unwrap();
+    report.assert_passed();
+    let row = report
+        .result(Scenario::OtherChannel(Channel::QueryToken))
+        .unwrap();
+    assert!(row.waived(), "{report}");
+    let text = report.to_string();
+    assert!(
+        text.contains("waived: the legacy dashboard sends ?token="),
+        "{text}"
+    );
+    assert!(
+        report
+            .warnings()
+            .iter()
+            .any(|w| w.contains("wrong token") && w.contains("passed")),
+        "{text}"
+    );
+    assert!(!text.contains(secret));
+}

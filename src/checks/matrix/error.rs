@@ -6,6 +6,7 @@ use http::{HeaderName, HeaderValue};
 
 use super::plan::cookie_safe;
 use super::route::{Kind, ProtectedRoute};
+use super::scenario::Scenario;
 use crate::SecretsEnv;
 use crate::suggest::closest;
 
@@ -123,6 +124,16 @@ pub enum MatrixError {
         /// The host named by the base URL.
         host: String,
     },
+    /// A scenario was waived with an empty reason: a waiver must say why the failure is
+    /// accepted, for whoever reads the report next.
+    #[error(
+        "the waiver of scenario `{scenario}` has an empty reason: say why its failure is accepted, e.g. `.allow({}, \"the legacy client needs it until …\")`",
+        scenario.rust_path()
+    )]
+    EmptyWaiverReason {
+        /// The scenario waived.
+        scenario: Scenario,
+    },
     /// `check_remote` could not build the env holding the binding's value.
     #[error("cannot build an env holding binding `{binding}` for `check_remote`: {reason}")]
     RemoteEnv {
@@ -139,6 +150,15 @@ pub const MIN_TOKEN_CHARS: usize = 4;
 
 /// Checks what the matrix needs and returns the binding's current value.
 pub(crate) fn preflight(route: &ProtectedRoute, env: &SecretsEnv) -> Result<Arc<str>, MatrixError> {
+    if let Some((scenario, _)) = route
+        .waivers
+        .iter()
+        .find(|(_, reason)| reason.trim().is_empty())
+    {
+        return Err(MatrixError::EmptyWaiverReason {
+            scenario: *scenario,
+        });
+    }
     route.base_request().try_build()?;
     let header_name = |name: &str| {
         HeaderName::from_bytes(name.as_bytes())

@@ -1,11 +1,15 @@
-//! Judging: what a scenario got against what it must get. Pure, so any runner reuses it.
+//! Judging: what a scenario got against what it must get, then the whole matrix reviewed
+//! (a route that does not exist, a hint made exact, the route's waivers). Pure, so any runner
+//! reuses it.
 
 use http::StatusCode;
 
 use super::plan::Condition;
-use super::report::{Problem, StatusWhy, Verdict};
-use super::scenario::Outcome;
+use super::report::{MatrixReport, Problem, ScenarioResult, StatusWhy, Verdict};
+use super::route::ProtectedRoute;
+use super::scenario::{Outcome, Scenario};
 use super::status::StatusExpectation;
+use crate::Redactor;
 use crate::checks::leak::Leak;
 
 /// What a runner observed for one scenario.
@@ -67,5 +71,117 @@ fn why(outcome: Outcome, condition: Condition, status: StatusCode) -> StatusWhy 
             Condition::BindingUnbound => StatusWhy::UnboundTreatedAsEmpty,
             _ => StatusWhy::MissingSecretTreatedAsEmpty,
         },
+    }
+}
+
+/// The report once every scenario is judged, reviewed as a whole, whichever runner made it:
+/// - the upper-case-hex row says it found the right MAC in another case, and how to waive it;
+/// - a route that answered the same 404 or 405 to every scenario, the right credential too,
+///   fails with one problem ("does the route exist?") instead of hints that point elsewhere
+///   and scenarios that "pass" on a 404;
+/// - the route's waivers turn failures into `Waived`, and each waiver that waived nothing
+///   into a warning.
+pub(crate) fn review(
+    route: &ProtectedRoute,
+    mut report: MatrixReport,
+    redactor: &Redactor,
+) -> MatrixReport {
+    name_upper_case_hex(&mut report.results);
+    route_not_found(&mut report.results, &report.route);
+    apply_waivers(route, &mut report, redactor);
+    report
+}
+
+fn name_upper_case_hex(results: &mut [ScenarioResult]) {
+    let Some(row) = results
+        .iter_mut()
+        .find(|r| r.scenario == Scenario::SignatureUpperCaseHex)
+    else {
+        return;
+    };
+    if let Verdict::Fail(problems) = &mut row.verdict {
+        for problem in problems {
+            if let Problem::Status { why, .. } = problem
+                && *why == StatusWhy::WrongCredentialAccepted
+            {
+                *why = StatusWhy::RightMacInUpperCaseHex;
+            }
+        }
+    }
+}
+
+fn route_not_found(results: &mut [ScenarioResult], route: &str) {
+    let Some(status) = results
+        .iter()
+        .find(|r| r.scenario == Scenario::RightCredential && r.failed())
+        .and_then(|r| r.status)
+        .filter(|s| matches!(s.as_u16(), 404 | 405))
+    else {
+        return;
+    };
+    if results
+        .iter()
+        .any(|r| r.status.is_some_and(|s| s != status))
+    {
+        return;
+    }
+    for row in results.iter_mut().filter(|r| r.status.is_some()) {
+        // Leaks and handler failures stay: they are true whatever the route.
+        let mut problems: Vec<Problem> = row
+            .problems()
+            .iter()
+            .filter(|p| !matches!(p, Problem::Status { .. }))
+            .cloned()
+            .collect();
+        if row.scenario == Scenario::RightCredential {
+            problems.insert(
+                0,
+                Problem::RouteNotFound {
+                    status,
+                    route: route.to_owned(),
+                },
+            );
+        }
+        row.verdict = if problems.is_empty() {
+            Verdict::NotApplicable(format!(
+                "not judged: every scenario answered {}",
+                status.as_u16()
+            ))
+        } else {
+            Verdict::Fail(problems)
+        };
+    }
+}
+
+fn apply_waivers(route: &ProtectedRoute, report: &mut MatrixReport, redactor: &Redactor) {
+    for (scenario, reason) in &route.waivers {
+        let reason = redactor.redact(reason).into_owned();
+        let call = format!("`.allow({}, …)`", scenario.rust_path());
+        let Some(row) = report.results.iter_mut().find(|r| r.scenario == *scenario) else {
+            report.warnings.push(format!(
+                "the waiver of `{scenario}` waives nothing: the scenario does not run for this \
+                 route (remove {call}; reason given: {reason})"
+            ));
+            continue;
+        };
+        match std::mem::replace(&mut row.verdict, Verdict::Pass) {
+            Verdict::Fail(problems) => row.verdict = Verdict::Waived { reason, problems },
+            Verdict::NotApplicable(why) => {
+                report.warnings.push(format!(
+                    "the waiver of `{}` waives nothing: the scenario is not applicable ({why}); \
+                     remove {call} if it stays so (reason given: {reason})",
+                    row.name
+                ));
+                row.verdict = Verdict::NotApplicable(why);
+            }
+            verdict => {
+                report.warnings.push(format!(
+                    "the waiver of `{}` is stale: the scenario passed, so {call} waives \
+                     nothing — remove it (reason given: {reason})",
+                    row.name
+                ));
+                row.verdict = verdict;
+            }
+        }
     }
 }

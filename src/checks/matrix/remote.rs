@@ -134,13 +134,14 @@ impl ProtectedRoute {
             .iter()
             .map(|planned| self.send_remote(&agent, &base, planned, &secret, &redactor))
             .collect();
-        Ok(MatrixReport {
+        let report = MatrixReport {
             route: route_line(&self.method, &self.uri, &redactor, &[]),
             binding: self.binding.clone(),
             shape: self.shape(),
             results,
             warnings: self.warnings(),
-        })
+        };
+        Ok(super::judge::review(self, report, &redactor))
     }
 
     /// `base_url` without its trailing `/`, once it is known to be `http://` to a host the

@@ -32,6 +32,9 @@ pub enum StatusWhy {
     FailingStoreTreatedAsEmpty,
     /// An empty credential (or empty-key signature) got in with the binding unbound.
     UnboundTreatedAsEmpty,
+    /// The right signature in upper-case hex got in: not a wrong credential, but a form
+    /// no provider sends (they send lower case), which the matrix asks to be refused.
+    RightMacInUpperCaseHex,
 }
 
 impl fmt::Display for StatusWhy {
@@ -53,6 +56,13 @@ impl fmt::Display for StatusWhy {
             }
             Self::UnboundTreatedAsEmpty => {
                 "access granted without the binding: is an unbound binding treated as \"\"?"
+            }
+            Self::RightMacInUpperCaseHex => {
+                "the right MAC in upper-case hex was accepted — not a wrong credential: the \
+                 providers send lower case, and the matrix asks for exactly that form \
+                 (stricter than they are); if accepting either case is intended (`hex::decode` \
+                 does), waive it: \
+                 `.allow(Scenario::SignatureUpperCaseHex, \"hex::decode accepts either case\")`"
             }
         })
     }
@@ -94,6 +104,14 @@ pub enum Problem {
         /// The binding.
         binding: String,
     },
+    /// Every scenario that got an answer got this 404 or 405, the right credential too: the
+    /// route does not exist at this method and path, and no scenario checked anything.
+    RouteNotFound {
+        /// The status every scenario got.
+        status: StatusCode,
+        /// The method and path, as the report shows the route (values redacted).
+        route: String,
+    },
 }
 
 impl fmt::Display for Problem {
@@ -118,6 +136,18 @@ impl fmt::Display for Problem {
                 "a request without any credential got in and the handler never read \
                  `{binding}`: is the route protected at all (or is the path wrong)?"
             ),
+            Self::RouteNotFound { status, route } => write!(
+                f,
+                "every scenario answered {}: does the route exist? (method and path: {route}) \
+                 — a router answers {} to a wrong {}, so no scenario could check anything",
+                status.as_u16(),
+                status.as_u16(),
+                if *status == StatusCode::METHOD_NOT_ALLOWED {
+                    "method"
+                } else {
+                    "path or method"
+                }
+            ),
         }
     }
 }
@@ -131,8 +161,18 @@ pub enum Verdict {
     /// It did not: each problem.
     Fail(Vec<Problem>),
     /// The scenario cannot be built for this credential (the other case of an all-digit
-    /// token is the token itself): why.
+    /// token is the token itself), or could not be judged (the route answered 404 to
+    /// everything): why.
     NotApplicable(String),
+    /// It did not, but the route waives this scenario
+    /// ([`ProtectedRoute::allow`](super::ProtectedRoute::allow)): not counted as a failure,
+    /// shown with its reason and what was wrong.
+    Waived {
+        /// The reason the route gave (values redacted).
+        reason: String,
+        /// What was wrong.
+        problems: Vec<Problem>,
+    },
 }
 
 /// One scenario's result.
@@ -166,10 +206,15 @@ impl ScenarioResult {
         matches!(self.verdict, Verdict::Fail(_))
     }
 
-    /// The problems (empty unless it failed).
+    /// Whether this scenario would have failed but is waived.
+    pub fn waived(&self) -> bool {
+        matches!(self.verdict, Verdict::Waived { .. })
+    }
+
+    /// The problems: what failed, or what a waiver accepted (empty otherwise).
     pub fn problems(&self) -> &[Problem] {
         match &self.verdict {
-            Verdict::Fail(problems) => problems,
+            Verdict::Fail(problems) | Verdict::Waived { problems, .. } => problems,
             _ => &[],
         }
     }
@@ -202,6 +247,12 @@ impl MatrixReport {
         self.results.iter().filter(|r| r.failed()).collect()
     }
 
+    /// The scenarios that failed but are waived
+    /// ([`ProtectedRoute::allow`](super::ProtectedRoute::allow)).
+    pub fn waived(&self) -> Vec<&ScenarioResult> {
+        self.results.iter().filter(|r| r.waived()).collect()
+    }
+
     /// Whether no scenario failed.
     pub fn passed(&self) -> bool {
         !self.results.iter().any(ScenarioResult::failed)
@@ -213,12 +264,13 @@ impl MatrixReport {
     }
 
     /// What the matrix could not check and why it matters, though no scenario failed for it
-    /// (a timestamp the signature does not cover). Printed as `warning: …` lines.
+    /// (a timestamp the signature does not cover, a waiver that waived nothing). Printed as
+    /// `warning: …` lines.
     pub fn warnings(&self) -> &[String] {
         &self.warnings
     }
 
-    /// `Ok` when every scenario passed or was not applicable.
+    /// `Ok` when every scenario passed, was not applicable or is waived.
     ///
     /// # Errors
     ///
@@ -276,7 +328,7 @@ impl fmt::Display for MatrixReport {
             "credential: binding {} as `{}`",
             self.binding, self.shape
         )?;
-        let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+        let (mut passed, mut failed, mut waived, mut skipped) = (0, 0, 0, 0);
         for r in &self.results {
             let mark = match &r.verdict {
                 Verdict::Pass => {
@@ -287,12 +339,16 @@ impl fmt::Display for MatrixReport {
                     failed += 1;
                     "FAIL"
                 }
+                Verdict::Waived { .. } => {
+                    waived += 1;
+                    "waiv"
+                }
                 Verdict::NotApplicable(_) => {
                     skipped += 1;
                     "n/a "
                 }
             };
-            let got = match (&r.verdict, r.status) {
+            let mut got = match (&r.verdict, r.status) {
                 (Verdict::NotApplicable(why), _) => format!("not applicable: {why}"),
                 (_, Some(status)) => format!(
                     "{} (expect {}), reads: {}",
@@ -302,6 +358,9 @@ impl fmt::Display for MatrixReport {
                 ),
                 (_, None) => format!("no response (expect {})", r.expected),
             };
+            if let Verdict::Waived { reason, .. } = &r.verdict {
+                let _ = write!(got, ", waived: {reason}");
+            }
             writeln!(f, "  {mark} {:<40} {:<64} {got}", r.name, r.credential)?;
             for problem in r.problems() {
                 writeln!(f, "       ↳ {problem}")?;
@@ -310,9 +369,15 @@ impl fmt::Display for MatrixReport {
         for warning in &self.warnings {
             writeln!(f, "warning: {warning}")?;
         }
+        // The waived count only when there are any: reports without waivers read as before.
+        let waived = if waived > 0 {
+            format!(", {waived} waived")
+        } else {
+            String::new()
+        };
         write!(
             f,
-            "result: {passed} passed, {failed} failed, {skipped} not applicable"
+            "result: {passed} passed, {failed} failed{waived}, {skipped} not applicable"
         )
     }
 }

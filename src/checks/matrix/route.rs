@@ -7,7 +7,7 @@ use bytes::Bytes;
 use http::{Method, StatusCode};
 
 use super::custom::CustomCredential;
-use super::scenario::{Channel, Outcome};
+use super::scenario::{Channel, Outcome, Scenario};
 #[cfg(feature = "webhooks")]
 use super::signature::Signature;
 use super::status::StatusExpectation;
@@ -118,6 +118,9 @@ pub struct ProtectedRoute {
     pub(crate) rejected: StatusExpectation,
     pub(crate) accepted: StatusExpectation,
     pub(crate) fails_closed: StatusExpectation,
+    /// Scenarios whose failure is accepted, each with the reason given (in order; one per
+    /// scenario, the last given wins).
+    pub(crate) waivers: Vec<(Scenario, String)>,
     /// Timeouts and the cleartext opt-in of `check_remote`.
     #[cfg(feature = "remote")]
     pub(crate) remote: super::remote::RemoteSettings,
@@ -146,6 +149,7 @@ impl ProtectedRoute {
             rejected: StatusExpectation::ClientError,
             accepted: StatusExpectation::Success,
             fails_closed: StatusExpectation::ServerError,
+            waivers: Vec::new(),
             #[cfg(feature = "remote")]
             remote: super::remote::RemoteSettings::default(),
         }
@@ -286,6 +290,34 @@ impl ProtectedRoute {
         self
     }
 
+    /// Accepts that `scenario` fails on this route, for `reason` (required, non-empty: an
+    /// empty one is [`MatrixError::EmptyWaiverReason`](super::MatrixError::EmptyWaiverReason)
+    /// from `check`).
+    ///
+    /// The scenario still runs and is judged as usual; if it would fail, the report shows it
+    /// as `waived: <reason>` with what was wrong, counts it apart from passes and failures,
+    /// and the matrix passes. A waiver that waives nothing — the scenario passed, was not
+    /// applicable or does not run for this route — is a `warning:` line, so waivers do not
+    /// outlive their reason silently. Waivers apply to [`check`](Self::check) and
+    /// `check_remote` alike. Given twice for one scenario, the last reason counts.
+    ///
+    /// ```
+    /// use devflare_test::prelude::*;
+    /// use devflare_test::matrix::Channel;
+    ///
+    /// let route = ProtectedRoute::get("/internal/stats", "API_TOKEN").allow(
+    ///     Scenario::OtherChannel(Channel::QueryToken),
+    ///     "the legacy dashboard sends ?token= until it is retired (TICKET-123)",
+    /// );
+    /// # let _ = route;
+    /// ```
+    pub fn allow(mut self, scenario: Scenario, reason: impl Into<String>) -> Self {
+        let reason = reason.into();
+        self.waivers.retain(|(waived, _)| *waived != scenario);
+        self.waivers.push((scenario, reason));
+        self
+    }
+
     /// The binding that holds the secret.
     pub fn binding(&self) -> &str {
         &self.binding
@@ -375,6 +407,10 @@ impl fmt::Debug for ProtectedRoute {
             .field("binding", &self.binding)
             .field("credential", &self.shape())
             .field("adversarial", &self.adversarial)
+            .field(
+                "waived",
+                &self.waivers.iter().map(|(s, _)| *s).collect::<Vec<_>>(),
+            )
             .finish_non_exhaustive()
     }
 }

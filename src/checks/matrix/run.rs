@@ -187,13 +187,14 @@ impl ProtectedRoute {
             .filter_map(|p| p.request.as_ref().ok())
             .flat_map(credential_parts)
             .collect();
-        MatrixReport {
+        let report = MatrixReport {
             route: route_line(&self.method, &self.uri, redactor, &derived),
             binding: self.binding.clone(),
             shape: self.shape(),
             results,
             warnings: self.warnings(),
-        }
+        };
+        super::judge::review(self, report, redactor)
     }
 }
 

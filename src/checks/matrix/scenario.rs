@@ -247,6 +247,15 @@ impl Scenario {
         }
     }
 
+    /// The scenario as Rust names it, for hints that show the call to write:
+    /// `Scenario::OtherChannel(Channel::QueryToken)`.
+    pub(crate) fn rust_path(self) -> String {
+        match self {
+            Self::OtherChannel(channel) => format!("Scenario::OtherChannel(Channel::{channel:?})"),
+            other => format!("Scenario::{other:?}"),
+        }
+    }
+
     /// Whether this scenario is one of the adversarial ones (on by default, off with
     /// [`ProtectedRoute::without_adversarial`](super::ProtectedRoute::without_adversarial)).
     pub fn is_adversarial(self) -> bool {
