@@ -101,13 +101,13 @@ pub use env::{
     SecretsEnv,
 };
 pub use error::{Error, Origin, SecretError};
+#[cfg(not(feature = "webhooks"))]
+#[doc(hidden)]
+pub use feature_hints::Signature;
 pub use outbound::{
     EgressReason, EgressViolation, FakeFetcher, FakeResponse, FakeUpstream, FetchError,
     OutboundRequest, RequestPart, UpstreamError, UpstreamFailure,
 };
-#[cfg(not(feature = "webhooks"))]
-#[doc(hidden)]
-pub use feature_hints::Signature;
 pub use runtime::block_on;
 pub use sources::validate;
 pub use sources::{EmbeddedFile, SecretsEnvBuilder};

@@ -190,7 +190,11 @@ impl SecretMatch {
     /// `[secret:LABEL]`, `[secret:LABEL:derived:base64]`, …
     fn marker(&self) -> String {
         if self.kind == ValueKind::Signature {
-            return format!("[signature:{}{}]", self.label, self.encoding.marker_suffix());
+            return format!(
+                "[signature:{}{}]",
+                self.label,
+                self.encoding.marker_suffix()
+            );
         }
         format!(
             "[secret:{}{}{}]",
