@@ -248,6 +248,9 @@ pub struct Redactor {
     patterns: Vec<Pattern>,
     /// Some value contains `%`, `&` or a backslash: see `Views::of`.
     values_hold_escapes: bool,
+    /// The length of the shortest pattern: a shorter text holds none (nor does any view of
+    /// it, each a decoding of escapes, never longer than what it decodes).
+    shortest: usize,
     header_names: Arc<HeaderNames>,
 }
 
@@ -315,6 +318,7 @@ impl Redactor {
         };
         Ok(Self {
             automaton: Ok(automaton),
+            shortest: needles.iter().map(Vec::len).min().unwrap_or(0),
             patterns,
             values_hold_escapes: known
                 .iter()
@@ -330,6 +334,7 @@ impl Redactor {
             automaton: Err(Arc::from(error.to_string())),
             patterns: Vec::new(),
             values_hold_escapes: false,
+            shortest: 0,
             header_names: Arc::default(),
         }
     }
@@ -338,6 +343,8 @@ impl Redactor {
     /// another, overlapping ones all kept.
     pub(crate) fn find(&self, haystack: &[u8]) -> Vec<SecretMatch> {
         let automaton = match &self.automaton {
+            // A status code, a short header value: too short for any pattern, in any view.
+            Ok(Some(_)) if haystack.len() < self.shortest => return Vec::new(),
             Ok(Some(automaton)) => automaton,
             Ok(None) => return Vec::new(),
             Err(_) if haystack.is_empty() => return Vec::new(),
@@ -496,6 +503,10 @@ impl Redactor {
 /// Removes duplicates (the same place found in several views), matches inside another, and
 /// partial matches that touch a whole match of the same label. Sorts by position.
 fn settle(mut hits: Vec<SecretMatch>) -> Vec<SecretMatch> {
+    if hits.len() < 2 {
+        // Nothing to sort, drop or merge (a lone match has no neighbour).
+        return hits;
+    }
     // Earlier views come first and are kept: their encoding is the more direct one.
     hits.sort_by_key(|hit| (hit.range.start, std::cmp::Reverse(hit.range.end)));
     let mut kept: Vec<SecretMatch> = Vec::with_capacity(hits.len());
