@@ -78,7 +78,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 pub use encodings::every_encoding;
 pub(crate) use registry::Registered;
 
-use forms::{Check, forms};
+use forms::{Check, Form, forms};
 use views::{Escape, Escapes, Views};
 
 /// A form in which a secret value can appear in a response.
@@ -266,14 +266,12 @@ pub struct RedactorError {
 impl Redactor {
     /// A redactor for `known` values; duplicates and empty values are skipped.
     pub(crate) fn new(known: &[Known]) -> Result<Self, RedactorError> {
-        let mut needles: Vec<Vec<u8>> = Vec::new();
-        // Forms already taken: the first value (longest first) to produce a form labels it.
-        let mut seen: HashSet<(Vec<u8>, Check)> = HashSet::new();
-        let mut patterns: Vec<Pattern> = Vec::new();
         let mut header_names = HeaderNames {
             shortest: usize::MAX,
             ..HeaderNames::default()
         };
+        // Every form of every value, with the value's label and kind, in order.
+        let mut all: Vec<(Arc<str>, ValueKind, Form)> = Vec::new();
         for entry in known {
             if entry.value.is_empty() {
                 continue;
@@ -287,18 +285,28 @@ impl Redactor {
                     entry.kind,
                 ));
             }
-            for form in forms(&entry.value) {
-                if form.bytes.is_empty() || !seen.insert((form.bytes.clone(), form.check)) {
-                    continue;
-                }
-                needles.push(form.bytes);
-                patterns.push(Pattern {
-                    label: Arc::clone(&label),
-                    kind: entry.kind,
-                    encoding: form.encoding,
-                    check: form.check,
-                });
+            let forms = forms(&entry.value);
+            all.reserve(forms.len());
+            for form in forms {
+                all.push((Arc::clone(&label), entry.kind, form));
             }
+        }
+        // Forms already taken: the first value (longest first) to produce a form labels it.
+        // Borrowed from `all`, so no form is copied to be remembered or matched.
+        let mut seen: HashSet<(&[u8], Check)> = HashSet::with_capacity(all.len());
+        let mut needles: Vec<&[u8]> = Vec::with_capacity(all.len());
+        let mut patterns: Vec<Pattern> = Vec::with_capacity(all.len());
+        for (label, kind, form) in &all {
+            if form.bytes.is_empty() || !seen.insert((&form.bytes, form.check)) {
+                continue;
+            }
+            needles.push(&form.bytes);
+            patterns.push(Pattern {
+                label: Arc::clone(label),
+                kind: *kind,
+                encoding: form.encoding,
+                check: form.check,
+            });
         }
         let automaton = if needles.is_empty() {
             None
@@ -318,7 +326,7 @@ impl Redactor {
         };
         Ok(Self {
             automaton: Ok(automaton),
-            shortest: needles.iter().map(Vec::len).min().unwrap_or(0),
+            shortest: needles.iter().map(|needle| needle.len()).min().unwrap_or(0),
             patterns,
             values_hold_escapes: known
                 .iter()
