@@ -90,10 +90,23 @@ pub(crate) fn scan(
             leaks.push(leak);
         }
     };
-    for hit in redactor.find(status.to_string().as_bytes()) {
+    // The status's digits written in place: no allocation per response.
+    let mut digits = [0u8; 5];
+    let mut start = digits.len();
+    let mut rest = status;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for hit in redactor.find(&digits[start..]) {
         push(&hit, LeakLocation::Status);
     }
-    let mut names: Vec<&str> = headers.keys().map(http::HeaderName::as_str).collect();
+    let mut names: Vec<&str> = Vec::with_capacity(headers.keys_len());
+    names.extend(headers.keys().map(http::HeaderName::as_str));
     names.sort_unstable();
     for name in names {
         // A name is shown redacted: it may hold a secret itself (`x-<secret>: 1`).
@@ -117,4 +130,38 @@ pub(crate) fn scan(
         push(&hit, LeakLocation::Body { offset });
     }
     leaks
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::checks::redact::Known;
+
+    fn redactor(value: &str) -> Redactor {
+        Redactor::new(&[Known {
+            label: "CODE".to_owned(),
+            value: Arc::from(value),
+            kind: ValueKind::Secret,
+        }])
+        .unwrap()
+    }
+
+    fn status_leaks(value: &str, status: u16) -> usize {
+        scan(&redactor(value), status, &HeaderMap::new(), b"")
+            .iter()
+            .filter(|leak| leak.location == LeakLocation::Status)
+            .count()
+    }
+
+    #[test]
+    fn a_secret_made_of_digits_is_found_in_the_status_code() {
+        assert_eq!(status_leaks("401", 401), 1);
+        assert_eq!(status_leaks("01", 401), 1);
+        assert_eq!(status_leaks("0", 200), 1);
+        assert_eq!(status_leaks("7", 200), 0);
+        // A value longer than any status: no status holds it.
+        assert_eq!(status_leaks("4010", 401), 0);
+    }
 }

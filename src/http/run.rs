@@ -154,6 +154,9 @@ pub struct TestClient<H> {
     /// The last redactor built, with the values it was built for: building one is the
     /// costly part of a leak scan, and a client's values rarely change between requests.
     redactor: Mutex<Option<(RedactionInputs, Redactor)>>,
+    /// What the last matrix run on this client hid (the matcher for its computed
+    /// signatures), reused by the next run that computes the same.
+    matrix_hidden: crate::checks::matrix::HiddenCache,
 }
 
 /// What an env's redactor is built from: its values, and what the test registered (derived
@@ -182,6 +185,7 @@ impl<F> TestClient<FnHandler<F>> {
             env: env.clone(),
             handler: FnHandler(handler),
             redactor: Mutex::default(),
+            matrix_hidden: Default::default(),
         }
     }
 }
@@ -208,6 +212,7 @@ impl<M, S> TestClient<ServiceHandler<M, S>> {
                 service,
             },
             redactor: Mutex::default(),
+            matrix_hidden: Default::default(),
         }
     }
 }
@@ -219,6 +224,7 @@ impl<H: Handler> TestClient<H> {
             env: env.clone(),
             handler,
             redactor: Mutex::default(),
+            matrix_hidden: Default::default(),
         }
     }
 
@@ -245,6 +251,11 @@ impl<H: Handler> TestClient<H> {
                 redactor
             }
         }
+    }
+
+    /// The matrix's cache of what a plan hides (see `HiddenCache`).
+    pub(crate) fn matrix_hidden(&self) -> &crate::checks::matrix::HiddenCache {
+        &self.matrix_hidden
     }
 
     /// Sends a request and captures the response.

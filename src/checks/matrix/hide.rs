@@ -2,7 +2,7 @@
 //! credential as sent (raw, Debug-quoted, JSON-escaped, percent-encoded, base64), and every
 //! credential the plan computed from the secret (valid signatures), wherever it shows up.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::error::MIN_TOKEN_CHARS;
 use crate::Redactor;
@@ -25,6 +25,57 @@ pub(crate) struct Hidden {
     numbers_public: bool,
 }
 
+/// What a [`Hidden`] is built from: the binding, the computed credentials (sorted longest
+/// first, without duplicates), the public words, and whether numbers are public.
+type HiddenInputs = (String, Vec<String>, Vec<String>, bool);
+
+/// The last [`Hidden`] a client's matrix built, with what it was built from: building the
+/// matcher for the computed signatures is most of a signed matrix's planning, and a route
+/// checked again with the same secret, clock and body computes the same signatures. A
+/// different input builds a new one (and replaces it), so reuse never changes what is hidden.
+#[derive(Default)]
+pub(crate) struct HiddenCache(Mutex<Option<(HiddenInputs, Arc<Hidden>)>>);
+
+impl HiddenCache {
+    /// The [`Hidden`] for these inputs (see [`Hidden::new`]): the cached one when they are
+    /// the same as last time.
+    pub(crate) fn get(
+        &self,
+        binding: &str,
+        mut computed: Vec<String>,
+        public: Vec<String>,
+        numbers_public: bool,
+    ) -> Arc<Hidden> {
+        sort_computed(&mut computed);
+        let mut cache = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(((b, c, p, n), hidden)) = &*cache
+            && b == binding
+            && *c == computed
+            && *p == public
+            && *n == numbers_public
+        {
+            return Arc::clone(hidden);
+        }
+        let hidden = Arc::new(Hidden::new(
+            binding,
+            computed.clone(),
+            public.clone(),
+            numbers_public,
+        ));
+        *cache = Some((
+            (binding.to_owned(), computed, public, numbers_public),
+            Arc::clone(&hidden),
+        ));
+        hidden
+    }
+}
+
+/// Longest first (a value that contains another is named whole), without duplicates.
+fn sort_computed(computed: &mut Vec<String>) {
+    computed.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    computed.dedup();
+}
+
 impl Hidden {
     pub(crate) fn new(
         binding: &str,
@@ -32,8 +83,7 @@ impl Hidden {
         public: Vec<String>,
         numbers_public: bool,
     ) -> Self {
-        computed.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        computed.dedup();
+        sort_computed(&mut computed);
         let known: Vec<Known> = computed
             .into_iter()
             .map(|value| Known {
@@ -237,4 +287,56 @@ fn percent_decode(text: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn computed(values: &[&str]) -> Vec<String> {
+        values.iter().map(|v| (*v).to_owned()).collect()
+    }
+
+    #[test]
+    fn the_same_inputs_reuse_the_hidden_built_last() {
+        let cache = HiddenCache::default();
+        let public = vec!["sha256=".to_owned()];
+        let first = cache.get(
+            "HOOK",
+            computed(&["aaaa1111bbbb2222", "cccc3333dddd4444"]),
+            public.clone(),
+            true,
+        );
+        // The same values in another order, with a duplicate: the same inputs once sorted.
+        let again = cache.get(
+            "HOOK",
+            computed(&["cccc3333dddd4444", "aaaa1111bbbb2222", "cccc3333dddd4444"]),
+            public,
+            true,
+        );
+        assert!(Arc::ptr_eq(&first, &again));
+    }
+
+    #[test]
+    fn other_inputs_build_a_hidden_of_their_own() {
+        let cache = HiddenCache::default();
+        let public = || vec!["sha256=".to_owned()];
+        let old = cache.get("HOOK", computed(&["aaaa1111bbbb2222"]), public(), true);
+        let new = cache.get("HOOK", computed(&["eeee5555ffff6666"]), public(), true);
+        assert!(!Arc::ptr_eq(&old, &new));
+        let shown = new
+            .computed
+            .as_ref()
+            .unwrap()
+            .redact("x eeee5555ffff6666 aaaa1111bbbb2222");
+        assert_eq!(shown, "x [secret:HOOK:derived] aaaa1111bbbb2222");
+        let relabelled = cache.get("OTHER", computed(&["eeee5555ffff6666"]), public(), true);
+        assert!(!Arc::ptr_eq(&new, &relabelled));
+        let not_numbers = cache.get("OTHER", computed(&["eeee5555ffff6666"]), public(), false);
+        assert!(!Arc::ptr_eq(&relabelled, &not_numbers));
+        assert!(!not_numbers.is_public("1749297600"));
+        let other_words = cache.get("OTHER", computed(&["eeee5555ffff6666"]), vec![], false);
+        assert!(!Arc::ptr_eq(&not_numbers, &other_words));
+        assert!(!other_words.is_public("sha256="));
+    }
 }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::error::MIN_TOKEN_CHARS;
-use super::hide::{Hidden, credential_parts, scrub, scrubber};
+use super::hide::{Hidden, HiddenCache, credential_parts, scrub, scrubber};
 use super::report::{ScenarioResult, Verdict};
 use super::route::{Kind, ProtectedRoute};
 use super::scenario::{Channel, Outcome, Scenario};
@@ -272,8 +272,9 @@ impl Planner<'_> {
     }
 }
 
-/// Every scenario for `route`, with `secret` the binding's current value, in report order.
-pub(crate) fn plan(route: &ProtectedRoute, secret: &str) -> Vec<Planned> {
+/// Every scenario for `route`, with `secret` the binding's current value, in report order;
+/// what they hide is taken from `cache` when it was built for the same inputs.
+pub(crate) fn plan(route: &ProtectedRoute, secret: &str, cache: &HiddenCache) -> Vec<Planned> {
     let planner = Planner {
         route,
         secret,
@@ -323,14 +324,14 @@ pub(crate) fn plan(route: &ProtectedRoute, secret: &str) -> Vec<Planned> {
             .when(Condition::BindingUnbound),
         );
     }
-    share_hidden(route, secret, &mut out);
+    share_hidden(route, secret, &mut out, cache);
     out
 }
 
 /// What every scenario of a plan hides: the credentials computed from the secret (to a
 /// redactor, labelled with the binding, so every encoding it knows is covered) and the words
 /// anyone may know.
-fn share_hidden(route: &ProtectedRoute, secret: &str, out: &mut [Planned]) {
+fn share_hidden(route: &ProtectedRoute, secret: &str, out: &mut [Planned], cache: &HiddenCache) {
     let mut public: Vec<String> = vec!["Bearer".to_owned(), "Basic".to_owned()];
     let mut computed: Vec<String> = Vec::new();
     match &route.kind {
@@ -367,12 +368,7 @@ fn share_hidden(route: &ProtectedRoute, secret: &str, out: &mut [Planned]) {
     let numbers_public = matches!(route.kind, Kind::Signed(_));
     #[cfg(not(feature = "webhooks"))]
     let numbers_public = false;
-    let hidden = Arc::new(Hidden::new(
-        &route.binding,
-        computed,
-        public,
-        numbers_public,
-    ));
+    let hidden = cache.get(&route.binding, computed, public, numbers_public);
     for planned in out.iter_mut() {
         planned.hidden = Some(Arc::clone(&hidden));
     }

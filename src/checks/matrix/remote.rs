@@ -15,7 +15,7 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use super::error::{MatrixError, preflight};
-use super::hide::route_line;
+use super::hide::{HiddenCache, route_line};
 use super::judge::{Observation, judge};
 use super::plan::{Planned, plan};
 use super::report::{MatrixReport, ScenarioResult, Verdict};
@@ -116,7 +116,7 @@ impl ProtectedRoute {
                 reason: error.to_string(),
             })?;
         let secret = preflight(self, &env)?;
-        let plans = plan(self, &secret);
+        let plans = plan(self, &secret, &HiddenCache::default());
         let redactor = env.redactor();
         let agent = ureq::Agent::config_builder()
             // ureq's default configuration takes a proxy from the environment: real

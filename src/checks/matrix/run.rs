@@ -29,7 +29,7 @@ impl ProtectedRoute {
     ) -> Result<MatrixReport, MatrixError> {
         let env = client.env();
         let secret = preflight(self, env)?;
-        let plans = plan(self, &secret);
+        let plans = plan(self, &secret, client.matrix_hidden());
         let redactor = client.redactor();
         let unbound = self.adversarial.then(|| env.without_binding(&self.binding));
         let mut results = Vec::with_capacity(plans.len());

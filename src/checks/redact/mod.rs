@@ -78,7 +78,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 pub use encodings::every_encoding;
 pub(crate) use registry::Registered;
 
-use forms::{Check, forms};
+use forms::{Check, Form, forms};
 use views::{Escape, Escapes, Views};
 
 /// A form in which a secret value can appear in a response.
@@ -248,6 +248,9 @@ pub struct Redactor {
     patterns: Vec<Pattern>,
     /// Some value contains `%`, `&` or a backslash: see `Views::of`.
     values_hold_escapes: bool,
+    /// The length of the shortest pattern: a shorter text holds none (nor does any view of
+    /// it, each a decoding of escapes, never longer than what it decodes).
+    shortest: usize,
     header_names: Arc<HeaderNames>,
 }
 
@@ -263,14 +266,12 @@ pub struct RedactorError {
 impl Redactor {
     /// A redactor for `known` values; duplicates and empty values are skipped.
     pub(crate) fn new(known: &[Known]) -> Result<Self, RedactorError> {
-        let mut needles: Vec<Vec<u8>> = Vec::new();
-        // Forms already taken: the first value (longest first) to produce a form labels it.
-        let mut seen: HashSet<(Vec<u8>, Check)> = HashSet::new();
-        let mut patterns: Vec<Pattern> = Vec::new();
         let mut header_names = HeaderNames {
             shortest: usize::MAX,
             ..HeaderNames::default()
         };
+        // Every form of every value, with the value's label and kind, in order.
+        let mut all: Vec<(Arc<str>, ValueKind, Form)> = Vec::new();
         for entry in known {
             if entry.value.is_empty() {
                 continue;
@@ -284,18 +285,28 @@ impl Redactor {
                     entry.kind,
                 ));
             }
-            for form in forms(&entry.value) {
-                if form.bytes.is_empty() || !seen.insert((form.bytes.clone(), form.check)) {
-                    continue;
-                }
-                needles.push(form.bytes);
-                patterns.push(Pattern {
-                    label: Arc::clone(&label),
-                    kind: entry.kind,
-                    encoding: form.encoding,
-                    check: form.check,
-                });
+            let forms = forms(&entry.value);
+            all.reserve(forms.len());
+            for form in forms {
+                all.push((Arc::clone(&label), entry.kind, form));
             }
+        }
+        // Forms already taken: the first value (longest first) to produce a form labels it.
+        // Borrowed from `all`, so no form is copied to be remembered or matched.
+        let mut seen: HashSet<(&[u8], Check)> = HashSet::with_capacity(all.len());
+        let mut needles: Vec<&[u8]> = Vec::with_capacity(all.len());
+        let mut patterns: Vec<Pattern> = Vec::with_capacity(all.len());
+        for (label, kind, form) in &all {
+            if form.bytes.is_empty() || !seen.insert((&form.bytes, form.check)) {
+                continue;
+            }
+            needles.push(&form.bytes);
+            patterns.push(Pattern {
+                label: Arc::clone(label),
+                kind: *kind,
+                encoding: form.encoding,
+                check: form.check,
+            });
         }
         let automaton = if needles.is_empty() {
             None
@@ -315,6 +326,7 @@ impl Redactor {
         };
         Ok(Self {
             automaton: Ok(automaton),
+            shortest: needles.iter().map(|needle| needle.len()).min().unwrap_or(0),
             patterns,
             values_hold_escapes: known
                 .iter()
@@ -330,6 +342,7 @@ impl Redactor {
             automaton: Err(Arc::from(error.to_string())),
             patterns: Vec::new(),
             values_hold_escapes: false,
+            shortest: 0,
             header_names: Arc::default(),
         }
     }
@@ -338,6 +351,8 @@ impl Redactor {
     /// another, overlapping ones all kept.
     pub(crate) fn find(&self, haystack: &[u8]) -> Vec<SecretMatch> {
         let automaton = match &self.automaton {
+            // A status code, a short header value: too short for any pattern, in any view.
+            Ok(Some(_)) if haystack.len() < self.shortest => return Vec::new(),
             Ok(Some(automaton)) => automaton,
             Ok(None) => return Vec::new(),
             Err(_) if haystack.is_empty() => return Vec::new(),
@@ -496,6 +511,10 @@ impl Redactor {
 /// Removes duplicates (the same place found in several views), matches inside another, and
 /// partial matches that touch a whole match of the same label. Sorts by position.
 fn settle(mut hits: Vec<SecretMatch>) -> Vec<SecretMatch> {
+    if hits.len() < 2 {
+        // Nothing to sort, drop or merge (a lone match has no neighbour).
+        return hits;
+    }
     // Earlier views come first and are kept: their encoding is the more direct one.
     hits.sort_by_key(|hit| (hit.range.start, std::cmp::Reverse(hit.range.end)));
     let mut kept: Vec<SecretMatch> = Vec::with_capacity(hits.len());
