@@ -86,7 +86,9 @@ pub fn render(rows: &[Row], redactor: &Redactor) -> (String, Counts) {
             Some(answer) => cell(answer, redactor),
             None => "-".to_owned(),
         };
+        let empty_sent = row.scenario.authorization.is_empty_value();
         let delivered = match &row.delivered {
+            Some(Ok(true)) if empty_sent => "no header: workerd drops an empty one".to_owned(),
             Some(Ok(true)) => "yes".to_owned(),
             Some(Ok(false)) => "**NO**".to_owned(),
             Some(Err(message)) => format!("error: {}", one_line(&redactor.redact(message))),

@@ -51,6 +51,11 @@ impl Authorization {
         }
     }
 
+    /// Whether it sends the header with an empty value.
+    pub fn is_empty_value(self) -> bool {
+        matches!(self, Self::Literal(""))
+    }
+
     /// How the table shows it: never the token itself.
     pub fn describe(self) -> String {
         match self {
