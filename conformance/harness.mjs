@@ -1,15 +1,24 @@
-// Runs a worker-build output in workerd (through Miniflare) behind one loopback HTTP port:
+// Runs a worker-build output in workerd (through Miniflare) and controls its store from one
+// loopback HTTP port of its own:
 //
 //   /__harness/secrets/<BINDING>   PUT (body = value) seeds the binding's secret, DELETE
 //                                  removes it — both through Miniflare's own Secrets Store
 //                                  admin API, the one vitest's adminSecretsStore() uses;
 //   /__harness/health              200 once the Worker is loaded;
-//   anything else                  is sent to the Worker unchanged (method, headers, body).
+//   anything else                  404: requests for the Worker never pass through Node.
+//
+// The driver writes the Worker's requests as raw bytes straight to workerd's own socket (the
+// "worker" URL below: a direct socket of the Worker, no Miniflare entry Worker in between),
+// because Node's http server and fetch trim header values ("Bearer <token> " would arrive as
+// "Bearer <token>") and can never deliver "Bearer ".
 //
 // Usage: node harness.mjs --build DIR --bindings JSON [--compatibility-date D] [--max-seconds N]
 //   DIR      worker-build's output (holds worker/shim.mjs)
 //   JSON     {"BINDING": {"store_id": "...", "secret_name": "..."}, ...}
-// When ready it prints one line, {"url":"http://127.0.0.1:PORT"}, on stdout.
+// When ready it prints one line on stdout:
+//   {"url":"http://127.0.0.1:PORT","worker":"http://127.0.0.1:PORT2","entry":"http://127.0.0.1:PORT3"}
+// url: this control server; worker: workerd's direct socket of the Worker; entry: workerd's
+// entry socket (mf.ready), through Miniflare's entry Worker — both served by workerd itself.
 //
 // It never prints a secret value or a response body. It exits by itself after --max-seconds
 // (default 900) and as soon as its stdin closes, so a crashed parent leaves nothing running.
@@ -49,8 +58,11 @@ const mf = new Miniflare({
   ],
   compatibilityDate: args["compatibility-date"],
   secretsStoreSecrets: bindings,
+  // A socket of workerd's own that serves this Worker directly (port 0: any free one).
+  unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
 });
-await mf.ready;
+const entryUrl = await mf.ready;
+const workerUrl = await mf.unsafeGetDirectURL();
 
 let stopping = false;
 async function stop(code) {
@@ -90,18 +102,9 @@ async function control(method, binding, body) {
   return [405, "PUT or DELETE"];
 }
 
-async function toWorker(request, body) {
-  const headers = new Headers();
-  for (let i = 0; i < request.rawHeaders.length; i += 2) {
-    headers.append(request.rawHeaders[i], request.rawHeaders[i + 1]);
-  }
-  const hasBody = !["GET", "HEAD"].includes(request.method);
-  return mf.dispatchFetch(new URL(request.url, "http://localhost"), {
-    method: request.method,
-    headers,
-    body: hasBody ? body : undefined,
-    redirect: "manual",
-  });
+// "http://127.0.0.1:PORT" of a URL object Miniflare returns.
+function origin(url) {
+  return new URL(url).origin;
 }
 
 const server = createServer(async (request, response) => {
@@ -115,12 +118,7 @@ const server = createServer(async (request, response) => {
       const [status, message] = await control(request.method, binding, body);
       response.writeHead(status, { "content-type": "text/plain" }).end(message);
     } else {
-      const answer = await toWorker(request, body);
-      const headers = {};
-      answer.headers.forEach((value, name) => {
-        headers[name] = value;
-      });
-      response.writeHead(answer.status, headers).end(Buffer.from(await answer.arrayBuffer()));
+      response.writeHead(404, { "content-type": "text/plain" }).end("the Worker is at the worker URL");
     }
   } catch (error) {
     // The message only: Miniflare's errors name bindings and secrets, never values.
@@ -132,7 +130,8 @@ const server = createServer(async (request, response) => {
 
 server.listen(0, "127.0.0.1", () => {
   const { port } = server.address();
-  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}` })}\n`);
+  const urls = { url: `http://127.0.0.1:${port}`, worker: origin(workerUrl), entry: origin(entryUrl) };
+  process.stdout.write(`${JSON.stringify(urls)}\n`);
 });
 
 setTimeout(() => {

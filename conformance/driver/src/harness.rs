@@ -1,6 +1,7 @@
 //! The workerd side: starts `conformance/harness.mjs` (Miniflare running the built Worker) as a
-//! child process, seeds and deletes secrets through its control endpoints, and sends the
-//! scenarios' requests over HTTP on 127.0.0.1.
+//! child process and seeds and deletes secrets through its control endpoints; the scenarios'
+//! requests go as raw bytes straight to workerd's socket for the Worker ([`crate::wire`]),
+//! never through Node.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -13,10 +14,11 @@ use ureq::Agent;
 
 use crate::response::Observed;
 use crate::scenarios::{BINDING, Scenario, StoreState};
+use crate::wire;
 
 /// How long the harness may take to load the Worker (workerd's first start compiles the wasm).
 const START_TIMEOUT: Duration = Duration::from_secs(90);
-/// Per request: the Worker answers in milliseconds; this only bounds a hung harness.
+/// Per control request: Miniflare answers in milliseconds; this only bounds a hung harness.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 /// How long the harness gets to dispose Miniflare after its stdin closes.
 const STOP_GRACE: Duration = Duration::from_secs(10);
@@ -71,7 +73,7 @@ impl Harness {
         let mut harness = Harness {
             child: Some(child),
             stdin,
-            client: Client::new(String::new()),
+            client: Client::new(String::new(), None),
         };
         let line = match receiver.recv_timeout(START_TIMEOUT) {
             Ok(Ok(line)) if !line.is_empty() => line,
@@ -80,16 +82,20 @@ impl Harness {
             }
             Err(_) => return Err(format!("the harness was not ready after {START_TIMEOUT:?}")),
         };
-        let url = serde_json::from_str::<serde_json::Value>(&line)
-            .ok()
-            .and_then(|v| v.get("url").and_then(|u| u.as_str()).map(str::to_owned))
-            .ok_or_else(|| {
-                format!(
-                    "the harness's first line is not {{\"url\": ...}}: {}",
-                    line.trim()
-                )
-            })?;
-        harness.client = Client::new(url);
+        let urls = serde_json::from_str::<serde_json::Value>(&line).ok();
+        let field = |name: &str| {
+            urls.as_ref()
+                .and_then(|v| v.get(name))
+                .and_then(|u| u.as_str())
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    format!(
+                        "the harness's first line has no \"{name}\" URL: {}",
+                        line.trim()
+                    )
+                })
+        };
+        harness.client = Client::new(field("worker")?, Some(field("url")?));
         Ok(harness)
     }
 
@@ -116,30 +122,40 @@ impl Drop for Harness {
     }
 }
 
-/// Talks to a harness (started here or already running) at `base_url`.
+/// Talks to the Worker (raw bytes to `worker_url`) and, when there is one, to the harness
+/// that controls its store (`control_url`).
 pub struct Client {
-    base_url: String,
+    worker_url: String,
+    control_url: Option<String>,
     agent: Agent,
 }
 
 impl Client {
-    pub fn new(base_url: String) -> Self {
+    pub fn new(worker_url: String, control_url: Option<String>) -> Self {
         let agent = Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(REQUEST_TIMEOUT))
             .build()
             .into();
-        Self { base_url, agent }
+        Self {
+            worker_url,
+            control_url,
+            agent,
+        }
     }
 
-    /// Where the Worker answers (the harness proxies every other path to it).
-    pub fn base_url(&self) -> &str {
-        &self.base_url
+    /// Where the Worker answers: workerd's own socket, `http://127.0.0.1:PORT`.
+    pub fn worker_url(&self) -> &str {
+        &self.worker_url
     }
 
     /// Puts the store in the scenario's state through Miniflare's Secrets Store admin API.
     pub fn set_store(&self, state: StoreState, token: &str) -> Result<(), String> {
-        let url = format!("{}/__harness/secrets/{BINDING}", self.base_url);
+        let control = self
+            .control_url
+            .as_deref()
+            .ok_or("no harness controls this Worker's store")?;
+        let url = format!("{control}/__harness/secrets/{BINDING}");
         let answer = match state {
             StoreState::Seeded => self.agent.put(&url).send(token),
             StoreState::Deleted => self.agent.delete(&url).call(),
@@ -156,19 +172,21 @@ impl Client {
         }
     }
 
+    /// Sends `GET path` with the `Authorization` value as given (spaces and all, or none) to
+    /// the Worker, as raw bytes on a fresh connection.
+    pub fn get(&self, path: &str, authorization: Option<&str>) -> Result<Observed, String> {
+        let host = self
+            .worker_url
+            .strip_prefix("http://")
+            .ok_or_else(|| format!("the Worker URL {} is not http://HOST:PORT", self.worker_url))?;
+        wire::get(host.trim_end_matches('/'), path, authorization)
+    }
+
     /// Sends the scenario's request to the Worker.
     pub fn send(&self, scenario: &Scenario, token: &str) -> Result<Observed, String> {
-        let url = format!("{}{}", self.base_url, scenario.path);
-        let mut request = self.agent.get(&url);
-        if let Some(value) = scenario.authorization.header(token) {
-            request = request.header(http::header::AUTHORIZATION, value);
-        }
-        let mut response = request.call().map_err(|e| format!("GET {url}: {e}"))?;
-        let status = response.status().as_u16();
-        let body = response
-            .body_mut()
-            .read_to_string()
-            .map_err(|e| format!("reading the body of GET {url}: {e}"))?;
-        Ok(Observed { status, body })
+        self.get(
+            scenario.path,
+            scenario.authorization.header(token).as_deref(),
+        )
     }
 }

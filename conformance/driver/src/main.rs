@@ -1,23 +1,34 @@
 //! Conformance run: the example Worker in workerd (Miniflare) against devflare-test's fakes.
 //!
 //! Every scenario of [`scenarios::all`] runs natively (`stats_worker::handle` against a
-//! `SecretsEnv` built from the Worker's wrangler.toml) and over HTTP against the Worker built by
-//! worker-build and served by `conformance/harness.mjs`; status and body must match exactly.
+//! `SecretsEnv` built from the Worker's wrangler.toml) and against the Worker built by
+//! worker-build and run in workerd by `conformance/harness.mjs`; status and body must match
+//! exactly. The requests to workerd are raw HTTP/1.1 bytes written straight to workerd's own
+//! socket ([`wire`]): no client or server in between normalizes a header. Each credential is
+//! also sent to the conformance build's echo route, and the run checks that it reached the
+//! Worker exactly as written. Before anything, the Worker in workerd must say it was built
+//! from this checkout (not another working copy's).
+//!
+//! Only what cannot be staged in workerd at all (a failing store) is listed as not
+//! reproducible, with its reason; every other row is sent and compared.
+//!
 //! Prints a Markdown table and `workerd conformance: N agree, M differ, K not reproducible`,
 //! then runs the protected-route matrix over HTTP (`check_remote`) against the guarded route,
 //! which must pass, and the route broken on purpose, which must fail; exits 1 when any
 //! scenario differs or a remote matrix ends otherwise, 2 when the run could not start.
 //!
 //! ```text
-//! devflare-conformance [--build DIR] [--node BIN] [--url URL [--token-env VAR]]
+//! devflare-conformance [--build DIR] [--node BIN] [--url URL (--control URL | --token-env VAR)]
 //!   --build DIR      worker-build's output for examples/stats-worker
 //!                    (default: target/conformance/stats-worker)
 //!   --node BIN       the Node.js to run the harness with (default: node)
-//!   --url URL        use a harness already running at URL instead of starting one
-//!   --token-env VAR  with --url: the Worker at URL is not a harness (`wrangler dev`, say) and
-//!                    its API_TOKEN secret already holds the value of the environment variable
-//!                    VAR; nothing is seeded, and scenarios that need the secret deleted are
-//!                    listed as not reproducible
+//!   --url URL        send to a Worker already running at URL (http://127.0.0.1:PORT, built
+//!                    with stats-worker's `conformance` feature) instead of starting one
+//!   --control URL    with --url: the control URL of the harness running that Worker
+//!   --token-env VAR  with --url: no harness (`wrangler dev`, say); the Worker's API_TOKEN
+//!                    secret already holds the value of the environment variable VAR; nothing
+//!                    is seeded, and scenarios that need the secret deleted are listed as not
+//!                    reproducible
 //! ```
 
 mod harness;
@@ -26,6 +37,7 @@ mod remote_matrix;
 mod report;
 mod response;
 mod scenarios;
+mod wire;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -34,7 +46,7 @@ use devflare_test::config::WranglerConfig;
 
 use crate::harness::{Client, Harness, Launch};
 use crate::report::Row;
-use crate::scenarios::{StoreState, Unreproducible};
+use crate::scenarios::{Scenario, StoreState, Unreproducible};
 
 /// The canary token seeded on both sides. It is never printed: the report is redacted and
 /// checked for it before it goes out.
@@ -43,13 +55,13 @@ const TOKEN: &str = "conformance-canary-Q7m2v9Lk4Rz8";
 const STORE_NOT_CONTROLLED: Unreproducible = Unreproducible {
     reason: "the store behind --url is not this run's to change (--token-env), so the secret \
              cannot be deleted",
-    send_anyway: false,
 };
 
 struct Options {
     build_dir: PathBuf,
     node: String,
     url: Option<String>,
+    control: Option<String>,
     token_env: Option<String>,
 }
 
@@ -63,6 +75,7 @@ fn parse_options() -> Result<Options, String> {
         build_dir: workspace_root().join("target/conformance/stats-worker"),
         node: "node".to_owned(),
         url: None,
+        control: None,
         token_env: None,
     };
     let mut args = std::env::args().skip(1);
@@ -72,16 +85,29 @@ fn parse_options() -> Result<Options, String> {
             "--build" => options.build_dir = PathBuf::from(value()?),
             "--node" => options.node = value()?,
             "--url" => options.url = Some(value()?.trim_end_matches('/').to_owned()),
+            "--control" => options.control = Some(value()?.trim_end_matches('/').to_owned()),
             "--token-env" => options.token_env = Some(value()?),
             other => {
                 return Err(format!(
-                    "unknown argument `{other}`; expected --build, --node, --url or --token-env"
+                    "unknown argument `{other}`; expected --build, --node, --url, --control or \
+                     --token-env"
                 ));
             }
         }
     }
-    if options.token_env.is_some() && options.url.is_none() {
-        return Err("--token-env needs --url".into());
+    match (&options.url, &options.control, &options.token_env) {
+        (None, None, None) | (Some(_), Some(_), None) | (Some(_), None, Some(_)) => {}
+        (None, _, _) => return Err("--control and --token-env need --url".into()),
+        (Some(_), Some(_), Some(_)) => {
+            return Err("give --control or --token-env, not both".into());
+        }
+        (Some(_), None, None) => {
+            return Err(
+                "--url needs --control (a harness seeds the store) or --token-env (the Worker \
+                 already holds the token)"
+                    .into(),
+            );
+        }
     }
     Ok(options)
 }
@@ -126,7 +152,7 @@ fn run() -> Result<bool, String> {
     // Keep the started harness alive for the whole run; dropping it stops the child.
     let started;
     let client = match &options.url {
-        Some(url) => &Client::new(url.clone()),
+        Some(url) => &Client::new(url.clone(), options.control.clone()),
         None => {
             started = Harness::start(&Launch {
                 node: &options.node,
@@ -139,6 +165,20 @@ fn run() -> Result<bool, String> {
         }
     };
 
+    // Another working copy's Worker would make every row below measure the wrong code.
+    let built_from = client.get(stats_worker::conformance::BUILT_FROM_PATH, None)?;
+    if built_from.status != 200 || built_from.body != stats_worker::conformance::BUILT_FROM {
+        return Err(format!(
+            "the Worker at {} was not built from this checkout: it answers {} `{}` from {}, \
+             this checkout is {}",
+            client.worker_url(),
+            built_from.status,
+            redactor.redact(&built_from.body),
+            stats_worker::conformance::BUILT_FROM_PATH,
+            stats_worker::conformance::BUILT_FROM
+        ));
+    }
+
     let rows: Vec<Row> = scenarios::all()
         .into_iter()
         .map(|mut scenario| {
@@ -148,19 +188,25 @@ fn run() -> Result<bool, String> {
                     .get_or_insert(STORE_NOT_CONTROLLED);
             }
             let native = native::run(&scenario, &wrangler_toml, token);
-            let send = scenario.not_reproducible.is_none_or(|u| u.send_anyway);
-            let workerd = send.then(|| {
+            let (workerd, delivered) = if scenario.not_reproducible.is_some() {
+                (None, None)
+            } else {
                 let seeded = if controls_store {
                     client.set_store(scenario.store, token)
                 } else {
                     Ok(())
                 };
-                seeded.and_then(|()| client.send(&scenario, token))
-            });
+                let answer = seeded.and_then(|()| client.send(&scenario, token));
+                (
+                    Some(answer),
+                    Some(delivered_as_sent(client, &scenario, token)),
+                )
+            };
             Row {
                 scenario,
                 native,
                 workerd,
+                delivered,
             }
         })
         .collect();
@@ -170,14 +216,31 @@ fn run() -> Result<bool, String> {
         return Err("the report would contain the token; it is not printed".into());
     }
     print!("{table}");
+    println!(
+        "The Worker in workerd was built from this checkout ({}).",
+        stats_worker::conformance::BUILT_FROM
+    );
 
     // The remote matrix against the same Worker, with the secret seeded (never when the store
     // is not ours: a `wrangler dev` run holds its own value, given by --token-env).
     if controls_store {
         client.set_store(StoreState::Seeded, token)?;
     }
-    let remote_ok = remote_matrix::run(client.base_url(), token)?;
+    let remote_ok = remote_matrix::run(client.worker_url(), token)?;
     Ok(counts.differ == 0 && remote_ok)
+}
+
+/// Whether the scenario's `Authorization` header reached the Worker byte for byte as written
+/// (or, for an empty one, was dropped as [`native::as_delivered`] says workerd does): the
+/// conformance build's echo route answers the header as the handler got it. `Ok(true)` when
+/// nothing is sent and the Worker saw no header.
+fn delivered_as_sent(client: &Client, scenario: &Scenario, token: &str) -> Result<bool, String> {
+    let sent = scenario.authorization.header(token);
+    let echo = client.get(stats_worker::conformance::ECHO_PATH, sent.as_deref())?;
+    Ok(match native::as_delivered(sent) {
+        Some(sent) => echo.status == 200 && echo.body == sent,
+        None => echo.status == 404,
+    })
 }
 
 /// `{"BINDING": {"store_id": ..., "secret_name": ...}}`, Miniflare's `secretsStoreSecrets`.

@@ -22,16 +22,22 @@ pub enum Verdict {
 pub struct Row {
     pub scenario: Scenario,
     pub native: Result<Observed, String>,
+    /// `None` only when the scenario cannot be staged in workerd.
     pub workerd: Option<Result<Observed, String>>,
+    /// Whether the `Authorization` header reached the Worker in workerd byte for byte as
+    /// written (its echo route); `None` when nothing was sent.
+    pub delivered: Option<Result<bool, String>>,
 }
 
 impl Row {
+    /// Agree only when both status and body are equal and the request reached the Worker as
+    /// written; a row workerd answered is always compared.
     pub fn verdict(&self) -> Verdict {
         if let Some(unreproducible) = self.scenario.not_reproducible {
             return Verdict::NotReproducible(unreproducible.reason);
         }
-        match (&self.native, &self.workerd) {
-            (Ok(native), Some(Ok(workerd))) if native == workerd => Verdict::Agree,
+        match (&self.native, &self.workerd, &self.delivered) {
+            (Ok(native), Some(Ok(workerd)), Some(Ok(true))) if native == workerd => Verdict::Agree,
             _ => Verdict::Differ,
         }
     }
@@ -51,9 +57,9 @@ pub fn render(rows: &[Row], redactor: &Redactor) -> (String, Counts) {
     let mut reasons: Vec<&'static str> = Vec::new();
     let mut out = String::new();
     out.push_str(
-        "| scenario | Authorization | store | native (fakes) | workerd (HTTP) | verdict |\n",
+        "| scenario | Authorization | store | native (fakes) | workerd (raw HTTP/1.1) | reached the Worker as sent | verdict |\n",
     );
-    out.push_str("| --- | --- | --- | --- | --- | --- |\n");
+    out.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
     for row in rows {
         let verdict = match row.verdict() {
             Verdict::Agree => {
@@ -80,9 +86,17 @@ pub fn render(rows: &[Row], redactor: &Redactor) -> (String, Counts) {
             Some(answer) => cell(answer, redactor),
             None => "-".to_owned(),
         };
+        let empty_sent = row.scenario.authorization.is_empty_value();
+        let delivered = match &row.delivered {
+            Some(Ok(true)) if empty_sent => "no header: workerd drops an empty one".to_owned(),
+            Some(Ok(true)) => "yes".to_owned(),
+            Some(Ok(false)) => "**NO**".to_owned(),
+            Some(Err(message)) => format!("error: {}", one_line(&redactor.redact(message))),
+            None => "-".to_owned(),
+        };
         let _ = writeln!(
             out,
-            "| {} `{}` | `{}` | {} | {} | {} | {verdict} |",
+            "| {} `{}` | `{}` | {} | {} | {} | {delivered} | {verdict} |",
             row.scenario.name,
             row.scenario.path,
             row.scenario.authorization.describe(),
@@ -120,5 +134,91 @@ fn cell(answer: &Result<Observed, String>, redactor: &Redactor) -> String {
         }
         Err(message) => format!("error: {}", redactor.redact(message)),
     };
+    one_line(&text)
+}
+
+/// Kept on one table line.
+fn one_line(text: &str) -> String {
     text.replace(['\n', '\r'], " ").replace('|', "\\|")
+}
+
+#[cfg(test)]
+mod tests {
+    use devflare_test::{Scenario as MatrixScenario, SecretsEnv};
+
+    use super::*;
+    use crate::scenarios;
+
+    fn observed(status: u16, body: &str) -> Result<Observed, String> {
+        Ok(Observed {
+            status,
+            body: body.to_owned(),
+        })
+    }
+
+    fn row(name: MatrixScenario, workerd: Result<Observed, String>, delivered: bool) -> Row {
+        let scenario = scenarios::all()
+            .into_iter()
+            .find(|s| s.name == name.name())
+            .unwrap();
+        Row {
+            scenario,
+            native: observed(401, r#"{"ok":false,"error":"invalid_token"}"#),
+            workerd: Some(workerd),
+            delivered: Some(Ok(delivered)),
+        }
+    }
+
+    #[test]
+    fn only_a_failing_store_is_not_reproducible() {
+        for scenario in scenarios::all() {
+            assert_eq!(
+                scenario.not_reproducible.is_some(),
+                scenario.store == scenarios::StoreState::Failing,
+                "{}",
+                scenario.name
+            );
+        }
+    }
+
+    #[test]
+    fn whitespace_and_empty_rows_are_compared_status_and_body() {
+        let redactor = SecretsEnv::builder().build().unwrap().redactor();
+        for name in [
+            MatrixScenario::EmptyCredential,
+            MatrixScenario::TrailingWhitespace,
+            MatrixScenario::EmptyCredentialWhileMissing,
+        ] {
+            let other_body = row(
+                name,
+                observed(401, r#"{"ok":false,"error":"missing_authorization"}"#),
+                true,
+            );
+            let let_in = row(name, observed(200, r#"{"ok":true}"#), true);
+            let same = row(
+                name,
+                observed(401, r#"{"ok":false,"error":"invalid_token"}"#),
+                true,
+            );
+            let (_, counts) = render(&[other_body, let_in, same], &redactor);
+            assert_eq!(
+                (counts.agree, counts.differ, counts.not_reproducible),
+                (1, 2, 0),
+                "{}",
+                name.name()
+            );
+        }
+    }
+
+    #[test]
+    fn a_header_that_did_not_arrive_as_sent_is_a_difference() {
+        let redactor = SecretsEnv::builder().build().unwrap().redactor();
+        let same_answer = observed(401, r#"{"ok":false,"error":"invalid_token"}"#);
+        let (table, counts) = render(
+            &[row(MatrixScenario::TrailingWhitespace, same_answer, false)],
+            &redactor,
+        );
+        assert_eq!((counts.agree, counts.differ), (0, 1));
+        assert!(table.contains("| **NO** |"), "{table}");
+    }
 }

@@ -42,6 +42,10 @@ pub async fn handle<B>(request: &Request<B>, env: &impl SecretsStoreEnv) -> Resp
         PROBE_SECRET_PATH => probe_secret(env).await,
         PROBE_UNBOUND_PATH => probe_unbound(env),
         BROKEN_STATS_PATH => broken_stats(request),
+        #[cfg(feature = "conformance")]
+        conformance::ECHO_PATH => conformance::echo(request),
+        #[cfg(feature = "conformance")]
+        conformance::BUILT_FROM_PATH => text(StatusCode::OK, conformance::BUILT_FROM),
         _ => json(StatusCode::NOT_FOUND, r#"{"ok":false,"error":"not_found"}"#),
     }
 }
@@ -145,6 +149,32 @@ fn broken_stats<B>(request: &Request<B>) -> Response<String> {
             StatusCode::UNAUTHORIZED,
             r#"{"ok":false,"error":"missing_authorization"}"#,
         )
+    }
+}
+
+/// Routes only the conformance build has (feature `conformance`, which `.ci/conformance` and
+/// the conformance driver turn on): never in a Worker that holds a real secret.
+#[cfg(feature = "conformance")]
+pub mod conformance {
+    use http::{Request, Response, StatusCode, header};
+
+    /// Answers the `Authorization` header exactly as the handler received it (200, the bytes
+    /// as text), or 404 `(none)` without one — so the conformance run can show that what it
+    /// wrote on the wire reached the Worker unchanged. It echoes a credential: test builds only.
+    pub const ECHO_PATH: &str = "/__conformance/authorization";
+
+    /// Answers [`BUILT_FROM`]: which checkout the running Worker was compiled from.
+    pub const BUILT_FROM_PATH: &str = "/__conformance/built-from";
+
+    /// This crate's directory at compile time; the conformance run checks that the Worker in
+    /// workerd reports its own checkout's, not another working copy's.
+    pub const BUILT_FROM: &str = env!("CARGO_MANIFEST_DIR");
+
+    pub(super) fn echo<B>(request: &Request<B>) -> Response<String> {
+        match request.headers().get(header::AUTHORIZATION) {
+            Some(value) => super::text(StatusCode::OK, &String::from_utf8_lossy(value.as_bytes())),
+            None => super::text(StatusCode::NOT_FOUND, "(none)"),
+        }
     }
 }
 
