@@ -11,39 +11,9 @@ use devflare_test::prelude::*;
 use http::StatusCode;
 
 use crate::canaries;
-use crate::routes::{Bug, Place, respond, token_route};
+use crate::routes::{Bug, Place, env, every_text, respond, token_report, token_route};
 #[cfg(feature = "webhooks")]
 use crate::routes::{Hook, webhook};
-
-fn env(binding: &str) -> SecretsEnv {
-    SecretsEnv::builder()
-        .secret(binding, canaries::value(binding))
-        .build()
-        .unwrap()
-}
-
-/// Every form a reader sees a report in.
-fn every_text(report: &MatrixReport) -> String {
-    let failure = report
-        .verdict()
-        .err()
-        .map(|f| format!("{f}\n{f:?}"))
-        .unwrap_or_default();
-    format!(
-        "{report}\n{report:?}\n{}\n{failure}",
-        devflare_test::__private::snapshot::matrix_text(report)
-    )
-}
-
-fn token_report(bug: Bug, route: ProtectedRoute) -> MatrixReport {
-    let env = env("API_TOKEN");
-    let client = TestClient::new(&env, async |request, env| {
-        token_route(&request, env, "API_TOKEN", Place::Bearer, bug).await
-    });
-    let report = block_on(route.check(&client)).unwrap();
-    assert!(!env.redactor().contains_secret(&every_text(&report)));
-    report
-}
 
 /// The last line of a report: its summary.
 fn summary(report: &MatrixReport) -> String {

@@ -11,38 +11,9 @@ use devflare_test::matrix::{Channel, MatrixReport, Problem, StatusWhy};
 use devflare_test::prelude::*;
 use http::StatusCode;
 
-use crate::canaries;
-use crate::routes::{Bug, Place, respond, token_route};
+use crate::routes::{Bug, Place, env, every_text, respond, token_report, token_route};
 #[cfg(feature = "webhooks")]
 use crate::routes::{Hook, webhook};
-
-fn env(binding: &str) -> SecretsEnv {
-    SecretsEnv::builder()
-        .secret(binding, canaries::value(binding))
-        .build()
-        .unwrap()
-}
-
-/// Every form a reader sees a report in.
-fn every_text(report: &MatrixReport) -> String {
-    let failure = report
-        .verdict()
-        .err()
-        .map(|f| format!("{f}\n{f:?}"))
-        .unwrap_or_default();
-    format!(
-        "{report}\n{report:?}\n{}\n{failure}",
-        devflare_test::__private::snapshot::matrix_text(report)
-    )
-}
-
-fn token_report(bug: Bug, route: ProtectedRoute) -> MatrixReport {
-    let env = env("API_TOKEN");
-    let client = TestClient::new(&env, async |request, env| {
-        token_route(&request, env, "API_TOKEN", Place::Bearer, bug).await
-    });
-    block_on(route.check(&client)).unwrap()
-}
 
 #[track_caller]
 fn caught(report: &MatrixReport, scenario: Scenario) {
@@ -330,7 +301,7 @@ fn a_github_handler_falling_back_to_sha1_is_caught() {
         row.credential,
         "x-hub-signature: sha1=[HMAC-SHA1 of the body with [secret:WEBHOOK_SECRET]]"
     );
-    assert!(!every_text(&report).contains(&sha1_hex(canaries::value("WEBHOOK_SECRET"))));
+    assert!(!every_text(&report).contains(&sha1_hex(crate::canaries::value("WEBHOOK_SECRET"))));
     // Only GitHub-style routes get the probe.
     let client = TestClient::new(&env, async |request, env| {
         webhook(&request, env, "WEBHOOK_SECRET", Hook::Stripe, Bug::None).await

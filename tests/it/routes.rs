@@ -2,8 +2,11 @@
 //! leak scan must catch.
 
 use bytes::Bytes;
+use devflare_test::matrix::MatrixReport;
 use devflare_test::prelude::*;
 use http::{Request, Response};
+
+use crate::canaries;
 
 /// Which way a handler is wrong (or not).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -434,4 +437,36 @@ pub async fn webhook(
     } else {
         respond(401, r#"{"error":"bad_signature"}"#)
     }
+}
+
+/// An env holding a canary value for `binding`.
+pub fn env(binding: &str) -> SecretsEnv {
+    SecretsEnv::builder()
+        .secret(binding, canaries::value(binding))
+        .build()
+        .unwrap()
+}
+
+/// Every form a reader sees a report in: Display, Debug, snapshot text and the failure.
+pub fn every_text(report: &MatrixReport) -> String {
+    let failure = report
+        .verdict()
+        .err()
+        .map(|f| format!("{f}\n{f:?}"))
+        .unwrap_or_default();
+    format!(
+        "{report}\n{report:?}\n{}\n{failure}",
+        devflare_test::__private::snapshot::matrix_text(report)
+    )
+}
+
+/// The Bearer matrix over `token_route` with `bug`, checked never to show the canary.
+pub fn token_report(bug: Bug, route: ProtectedRoute) -> MatrixReport {
+    let env = env("API_TOKEN");
+    let client = TestClient::new(&env, async |request, env| {
+        token_route(&request, env, "API_TOKEN", Place::Bearer, bug).await
+    });
+    let report = block_on(route.check(&client)).unwrap();
+    assert!(!env.redactor().contains_secret(&every_text(&report)));
+    report
 }
