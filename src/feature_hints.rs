@@ -74,6 +74,15 @@ impl crate::ProtectedRoute {
     }
 }
 
+#[cfg(not(feature = "webhooks"))]
+#[doc(hidden)]
+impl crate::TestRequest {
+    /// Stand-in: see the module docs.
+    pub fn signed<S: NeedsWebhooksFeature, K>(self, _signature: S, _key: K) -> Self {
+        self
+    }
+}
+
 #[cfg(not(feature = "remote"))]
 #[doc(hidden)]
 impl crate::ProtectedRoute {
