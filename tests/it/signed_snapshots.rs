@@ -61,15 +61,22 @@ fn env() -> SecretsEnv {
     secrets_env! { WEBHOOK_SECRET => canaries::value("WEBHOOK_SECRET") }
 }
 
-#[test]
-fn a_hand_signed_github_request_s_snapshot_hides_its_signature() {
-    let env = env();
+/// A GitHub delivery signed by hand with the fixture secret, sent to the echoing handler: the
+/// valid signature, and the response that quotes it.
+fn hand_signed_github_echo(env: &SecretsEnv) -> (String, CapturedResponse) {
     let signature = hex(&mac(canaries::value("WEBHOOK_SECRET"), BODY));
-    let response = echoing_client(&env).send_blocking(
+    let response = echoing_client(env).send_blocking(
         TestRequest::post("/hooks/github")
             .header("X-Hub-Signature-256", format!("sha256={signature}"))
             .json(BODY),
     );
+    (signature, response)
+}
+
+#[test]
+fn a_hand_signed_github_request_s_snapshot_hides_its_signature() {
+    let env = env();
+    let (signature, response) = hand_signed_github_echo(&env);
     let snapshot = response.to_snapshot();
     assert!(!snapshot.contains(&signature), "{snapshot}");
     assert!(
@@ -148,12 +155,7 @@ fn slack_and_shopify_signatures_and_a_rotated_key_s_are_hidden_too() {
 #[test]
 fn an_assertion_failure_quoting_the_signature_hides_it() {
     let env = env();
-    let signature = hex(&mac(canaries::value("WEBHOOK_SECRET"), BODY));
-    let response = echoing_client(&env).send_blocking(
-        TestRequest::post("/hooks/github")
-            .header("X-Hub-Signature-256", format!("sha256={signature}"))
-            .json(BODY),
-    );
+    let (signature, response) = hand_signed_github_echo(&env);
     let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         response.assert_body("ok");
     }))
