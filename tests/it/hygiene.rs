@@ -242,3 +242,32 @@ fn the_readme_is_compiled_as_doctests() {
         "src/lib.rs must include README.md as doctests"
     );
 }
+
+/// The README's quick start recommends `[profile.test]` lines for a fast edit loop, and the
+/// edit-loop script times a crate set up that way: both must say the same lines, or the
+/// figures in the README's Performance section measure something the README does not show.
+#[test]
+fn the_quick_start_profile_is_the_one_the_edit_loop_script_times() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let read = |path: &str| {
+        std::fs::read_to_string(format!("{root}/{path}"))
+            .unwrap_or_else(|error| panic!("{path}: {error}"))
+    };
+    let profile_of = |text: &str, what: &str| {
+        let start = text
+            .find("# A fast edit loop")
+            .unwrap_or_else(|| panic!("{what} has no `# A fast edit loop` block"));
+        let block: Vec<&str> = text[start..]
+            .lines()
+            .take_while(|line| !line.trim().is_empty() && !line.starts_with("```"))
+            .collect();
+        assert!(block.contains(&"[profile.test]"), "{what}: {block:?}");
+        block.join("\n")
+    };
+    let readme = read("README.md");
+    let template = read("scripts/edit-loop/rust/Cargo.toml.in");
+    assert_eq!(
+        profile_of(&readme, "README.md"),
+        profile_of(&template, "scripts/edit-loop/rust/Cargo.toml.in")
+    );
+}
