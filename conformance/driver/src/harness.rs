@@ -195,6 +195,26 @@ impl Client {
         }
     }
 
+    /// Deletes `binding`'s Secrets Store secret through the harness.
+    pub fn delete_secret(&self, binding: &str) -> Result<(), String> {
+        let control = self
+            .control_url
+            .as_deref()
+            .ok_or("no harness controls this Worker's store")?;
+        let url = format!("{control}/__harness/secrets/{binding}");
+        let status = self
+            .agent
+            .delete(&url)
+            .call()
+            .map_err(|e| format!("harness control {url}: {e}"))?
+            .status();
+        if status.is_success() {
+            Ok(())
+        } else {
+            Err(format!("harness control {url} answered {status}"))
+        }
+    }
+
     /// The outbound requests the Worker made since the last call (the harness forgets them):
     /// `[{method, url, headers: [[name, value]]}]` as its `outboundService` received them.
     pub fn take_outbound(&self) -> Result<serde_json::Value, String> {
@@ -223,6 +243,22 @@ impl Client {
             .strip_prefix("http://")
             .ok_or_else(|| format!("the Worker URL {} is not http://HOST:PORT", self.worker_url))?;
         wire::get(host.trim_end_matches('/'), path, authorization)
+    }
+
+    /// Sends `POST path` with `headers` and `body` to the Worker, as raw bytes.
+    pub fn post(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Result<Observed, String> {
+        let host = self
+            .worker_url
+            .strip_prefix("http://")
+            .ok_or_else(|| format!("the Worker URL {} is not http://HOST:PORT", self.worker_url))?
+            .trim_end_matches('/');
+        let request = wire::post_bytes(host, path, headers, body)?;
+        wire::exchange(host, "POST", path, &request)
     }
 
     /// Sends the scenario's request to the Worker.

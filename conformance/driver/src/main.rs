@@ -40,6 +40,7 @@ mod remote_matrix;
 mod report;
 mod response;
 mod scenarios;
+mod webhook;
 mod wire;
 
 use std::path::{Path, PathBuf};
@@ -238,6 +239,12 @@ fn run() -> Result<bool, String> {
     // The billing Worker: vars, classic secrets, type confusion, its routes and outbound
     // requests. Only with a harness of our own (its vars, .dev.vars and upstream are staged).
     let mut total = counts;
+    if controls_store {
+        let (webhook_table, webhook) = webhook::run(client, &wrangler_toml)?;
+        print!("\n{webhook_table}");
+        total.agree += webhook.agree;
+        total.differ += webhook.differ;
+    }
     if options.url.is_none() {
         let (billing_table, billing) = billing::run(&options.node, &options.billing_build_dir)?;
         print!("\n{billing_table}");
