@@ -11,7 +11,7 @@
 //! body and the outbound requests (method, URL, [`COMPARED_HEADERS`]) are equal.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use devflare_test::{FakeResponse, Redactor, SecretsEnv, block_on};
 
@@ -315,7 +315,7 @@ fn native_env(wrangler: &Path, fixture: &Path) -> Result<SecretsEnv, String> {
 fn run_native(
     probe: &Probe,
     wrangler: &Path,
-    fixture: &PathBuf,
+    fixture: &Path,
     authorization: Option<&str>,
 ) -> Result<Seen, String> {
     let env = native_env(wrangler, fixture)?;
@@ -496,5 +496,59 @@ fn show_outbound(lines: &[String]) -> String {
             .map(|line| format!("`{line}`"))
             .collect::<Vec<_>>()
             .join("; ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seen(outbound: &[&str]) -> Result<Seen, String> {
+        Ok(Seen {
+            answer: Observed {
+                status: 200,
+                body: "landed".into(),
+            },
+            outbound: outbound.iter().map(|line| (*line).to_owned()).collect(),
+        })
+    }
+
+    #[test]
+    fn workerds_record_is_put_in_the_fakes_form_with_every_value_named() {
+        let recorded = serde_json::json!([{
+            "method": "GET",
+            "url": "https://moved.example/x?k=key-value-123",
+            "headers": [["authorization", "Bearer key-value-123"], ["user-agent", "workerd"]],
+        }]);
+        let lines = workerd_outbound(&recorded, &[("PARTNER_API_KEY", "key-value-123")]).unwrap();
+        assert_eq!(
+            lines,
+            [
+                "GET https://moved.example/x?k=[secret:PARTNER_API_KEY] accept=- \
+                 authorization=Bearer [secret:PARTNER_API_KEY] x-api-key=-"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_same_answer_with_other_outbound_requests_is_a_difference() {
+        let same = Row {
+            group: "g",
+            what: "w".into(),
+            native: seen(&["GET a authorization=-"]),
+            workerd: seen(&["GET a authorization=-"]),
+        };
+        let other = Row {
+            group: "g",
+            what: "w".into(),
+            native: seen(&["GET a authorization=-"]),
+            workerd: seen(&["GET a authorization=Bearer [secret:K]"]),
+        };
+        let (table, counts) = render(&[same, other], &[]);
+        assert_eq!((counts.agree, counts.differ), (1, 1));
+        assert!(
+            table.contains("native: `GET a authorization=-` / workerd:"),
+            "{table}"
+        );
     }
 }

@@ -12,8 +12,10 @@
 //! Only what cannot be staged in workerd at all (a failing store) is listed as not
 //! reproducible, with its reason; every other row is sent and compared.
 //!
-//! Prints a Markdown table and `workerd conformance: N agree, M differ, K not reproducible`,
-//! then runs the protected-route matrix over HTTP (`check_remote`) against the guarded route,
+//! Prints a Markdown table per Worker ([`webhook`]: the stats Worker's webhook route;
+//! [`billing`]: vars, classic secrets, type confusion, outbound requests of the billing Worker)
+//! and, last, `workerd conformance: N agree, M differ, K not reproducible` over all of them;
+//! it also runs the protected-route matrix over HTTP (`check_remote`) against the guarded route,
 //! which must pass, and the route broken on purpose, which must fail; exits 1 when any
 //! scenario differs or a remote matrix ends otherwise, 2 when the run could not start.
 //!

@@ -22,10 +22,7 @@ fn env() -> SecretsEnv {
 #[test]
 #[ignore = "issue 18: differs from workerd, see conformance"]
 fn object_var_with_json_the_type_rejects_gives_workerds_text() {
-    let env = SecretsEnv::builder()
-        .wrangler_config(WRANGLER)
-        .build()
-        .unwrap();
+    let env = env();
     let error = env.object_var::<u64>(PARTNER).unwrap_err().to_string();
     // The fake says `Error: invalid type: map, expected u64` (serde_json's wording).
     assert_eq!(
@@ -39,10 +36,7 @@ fn object_var_with_json_the_type_rejects_gives_workerds_text() {
 #[test]
 #[ignore = "issue 18: differs from workerd, see conformance"]
 fn a_cross_origin_redirect_keeps_authorization_as_workerd_does() {
-    let env = SecretsEnv::builder()
-        .wrangler_config(WRANGLER)
-        .build()
-        .unwrap();
+    let env = env();
     let upstream = env.upstream();
     upstream
         .route(
