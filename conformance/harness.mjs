@@ -5,6 +5,9 @@
 //                                  removes it — both through Miniflare's own Secrets Store
 //                                  admin API, the one vitest's adminSecretsStore() uses;
 //   /__harness/health              200 once the Worker is loaded;
+//   /__harness/outbound            GET: every outbound request the Worker made since the last
+//                                  DELETE, as JSON [{method, url, headers: [[name, value]]}];
+//                                  DELETE answers the same and forgets them (with --outbound);
 //   anything else                  404: requests for the Worker never pass through Node.
 //
 // The driver writes the Worker's requests as raw bytes straight to workerd's own socket (the
@@ -13,8 +16,19 @@
 // "Bearer <token>") and can never deliver "Bearer ".
 //
 // Usage: node harness.mjs --build DIR --bindings JSON [--compatibility-date D] [--max-seconds N]
+//                         [--wrangler TOML [--dev-vars FILE]] [--outbound ROUTES]
 //   DIR      worker-build's output (holds worker/shim.mjs)
 //   JSON     {"BINDING": {"store_id": "...", "secret_name": "..."}, ...}
+//   TOML     the Worker's wrangler.toml: its top-level [vars] become Miniflare `bindings`
+//            (a string var a text binding, a table a JSON binding), parsed with smol-toml
+//   FILE     a .dev.vars file parsed with `dotenv`'s parse (the parser wrangler uses); its keys
+//            are added as text bindings, overriding a var of the same name as wrangler does.
+//            Miniflare is given bindings, not files: wrangler's choice of WHICH file to read
+//            (.dev.vars.<env>, .env*) is not applied here.
+//   ROUTES   [{"method": "GET", "url": "https://...", "status": 200, "headers": {...},
+//            "body": "..."}]: Miniflare's `outboundService` answers every outbound fetch of the
+//            Worker in this process (nothing leaves the machine) from these routes, 404
+//            `no route` otherwise, and records each request it gets.
 // When ready it prints one line on stdout:
 //   {"url":"http://127.0.0.1:PORT","worker":"http://127.0.0.1:PORT2","entry":"http://127.0.0.1:PORT3"}
 // url: this control server; worker: workerd's direct socket of the Worker; entry: workerd's
@@ -26,7 +40,10 @@
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
 import path from "node:path";
+import { readFileSync } from "node:fs";
 import { Miniflare } from "miniflare";
+import { parse as parseToml } from "smol-toml";
+import { parse as parseDotenv } from "dotenv";
 
 const CONTROL_PREFIX = "/__harness/secrets/";
 // Secrets are at most 64 KiB (wrangler's limit); a bigger body is a mistake, not a secret.
@@ -38,6 +55,9 @@ const { values: args } = parseArgs({
     bindings: { type: "string" },
     "compatibility-date": { type: "string", default: "2025-06-01" },
     "max-seconds": { type: "string", default: "900" },
+    wrangler: { type: "string" },
+    "dev-vars": { type: "string" },
+    outbound: { type: "string" },
   },
 });
 if (!args.build || !args.bindings) {
@@ -47,6 +67,32 @@ if (!args.build || !args.bindings) {
 const buildDir = path.resolve(args.build);
 const bindings = JSON.parse(args.bindings);
 const maxSeconds = Number(args["max-seconds"]);
+
+// The top-level [vars] of the Worker's config: strings stay strings, anything else is JSON.
+function varsOf(tomlPath) {
+  if (!tomlPath) return {};
+  const config = parseToml(readFileSync(tomlPath, "utf8"));
+  return { ...(config.vars ?? {}) };
+}
+const vars = varsOf(args.wrangler);
+
+// vars, then the .dev.vars keys over them (wrangler: a .dev.vars key overrides a var).
+function plainBindings(devVarsPath) {
+  const secrets = devVarsPath ? parseDotenv(readFileSync(devVarsPath)) : {};
+  return { ...vars, ...secrets };
+}
+
+const outboundRoutes = args.outbound ? JSON.parse(args.outbound) : null;
+const outboundSeen = [];
+// Every outbound fetch of the Worker lands here (Miniflare's outboundService): recorded, and
+// answered from the routes. Redirects are followed by workerd, each hop coming here again.
+async function outbound(request) {
+  const headers = [...request.headers.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  outboundSeen.push({ method: request.method, url: request.url, headers });
+  const route = outboundRoutes.find((r) => r.method === request.method && r.url === request.url);
+  if (!route) return new Response("no route", { status: 404 });
+  return new Response(route.body ?? null, { status: route.status, headers: route.headers ?? {} });
+}
 
 const mf = new Miniflare({
   scriptPath: path.join(buildDir, "worker", "shim.mjs"),
@@ -60,6 +106,8 @@ const mf = new Miniflare({
   secretsStoreSecrets: bindings,
   // A socket of workerd's own that serves this Worker directly (port 0: any free one).
   unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+  bindings: plainBindings(args["dev-vars"]),
+  ...(outboundRoutes ? { outboundService: outbound } : {}),
 });
 const entryUrl = await mf.ready;
 const workerUrl = await mf.unsafeGetDirectURL();
@@ -113,6 +161,11 @@ const server = createServer(async (request, response) => {
     const url = new URL(request.url, "http://localhost");
     if (url.pathname === "/__harness/health") {
       response.writeHead(200).end("ok");
+    } else if (url.pathname === "/__harness/outbound" && outboundRoutes) {
+      // DELETE answers what was recorded, then forgets it.
+      const seen = JSON.stringify(outboundSeen);
+      if (request.method === "DELETE") outboundSeen.length = 0;
+      response.writeHead(200, { "content-type": "application/json" }).end(seen);
     } else if (url.pathname.startsWith(CONTROL_PREFIX)) {
       const binding = decodeURIComponent(url.pathname.slice(CONTROL_PREFIX.length));
       const [status, message] = await control(request.method, binding, body);

@@ -38,6 +38,8 @@ pub struct Launch<'a> {
     pub build_dir: &'a Path,
     pub bindings_json: String,
     pub compatibility_date: String,
+    /// More arguments for the harness (`--wrangler`, `--dev-vars`, `--outbound`).
+    pub extra_args: Vec<String>,
 }
 
 impl Harness {
@@ -51,6 +53,7 @@ impl Harness {
             .arg(&launch.bindings_json)
             .arg("--compatibility-date")
             .arg(&launch.compatibility_date)
+            .args(&launch.extra_args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -172,6 +175,66 @@ impl Client {
         }
     }
 
+    /// Seeds `binding`'s Secrets Store secret with `value` through the harness.
+    pub fn put_secret(&self, binding: &str, value: &str) -> Result<(), String> {
+        let control = self
+            .control_url
+            .as_deref()
+            .ok_or("no harness controls this Worker's store")?;
+        let url = format!("{control}/__harness/secrets/{binding}");
+        let status = self
+            .agent
+            .put(&url)
+            .send(value)
+            .map_err(|e| format!("harness control {url}: {e}"))?
+            .status();
+        if status.is_success() {
+            Ok(())
+        } else {
+            Err(format!("harness control {url} answered {status}"))
+        }
+    }
+
+    /// Deletes `binding`'s Secrets Store secret through the harness.
+    pub fn delete_secret(&self, binding: &str) -> Result<(), String> {
+        let control = self
+            .control_url
+            .as_deref()
+            .ok_or("no harness controls this Worker's store")?;
+        let url = format!("{control}/__harness/secrets/{binding}");
+        let status = self
+            .agent
+            .delete(&url)
+            .call()
+            .map_err(|e| format!("harness control {url}: {e}"))?
+            .status();
+        if status.is_success() {
+            Ok(())
+        } else {
+            Err(format!("harness control {url} answered {status}"))
+        }
+    }
+
+    /// The outbound requests the Worker made since the last call (the harness forgets them):
+    /// `[{method, url, headers: [[name, value]]}]` as its `outboundService` received them.
+    pub fn take_outbound(&self) -> Result<serde_json::Value, String> {
+        let control = self
+            .control_url
+            .as_deref()
+            .ok_or("no harness records this Worker's outbound requests")?;
+        let url = format!("{control}/__harness/outbound");
+        let mut answer = self
+            .agent
+            .delete(&url)
+            .call()
+            .map_err(|e| format!("harness control {url}: {e}"))?;
+        let text = answer
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| format!("harness control {url}: {e}"))?;
+        serde_json::from_str(&text).map_err(|e| format!("harness control {url}: {e}"))
+    }
+
     /// Sends `GET path` with the `Authorization` value as given (spaces and all, or none) to
     /// the Worker, as raw bytes on a fresh connection.
     pub fn get(&self, path: &str, authorization: Option<&str>) -> Result<Observed, String> {
@@ -180,6 +243,22 @@ impl Client {
             .strip_prefix("http://")
             .ok_or_else(|| format!("the Worker URL {} is not http://HOST:PORT", self.worker_url))?;
         wire::get(host.trim_end_matches('/'), path, authorization)
+    }
+
+    /// Sends `POST path` with `headers` and `body` to the Worker, as raw bytes.
+    pub fn post(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Result<Observed, String> {
+        let host = self
+            .worker_url
+            .strip_prefix("http://")
+            .ok_or_else(|| format!("the Worker URL {} is not http://HOST:PORT", self.worker_url))?
+            .trim_end_matches('/');
+        let request = wire::post_bytes(host, path, headers, body)?;
+        wire::exchange(host, "POST", path, &request)
     }
 
     /// Sends the scenario's request to the Worker.

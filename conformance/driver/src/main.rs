@@ -12,8 +12,10 @@
 //! Only what cannot be staged in workerd at all (a failing store) is listed as not
 //! reproducible, with its reason; every other row is sent and compared.
 //!
-//! Prints a Markdown table and `workerd conformance: N agree, M differ, K not reproducible`,
-//! then runs the protected-route matrix over HTTP (`check_remote`) against the guarded route,
+//! Prints a Markdown table per Worker ([`webhook`]: the stats Worker's webhook route;
+//! [`billing`]: vars, classic secrets, type confusion, outbound requests of the billing Worker)
+//! and, last, `workerd conformance: N agree, M differ, K not reproducible` over all of them;
+//! it also runs the protected-route matrix over HTTP (`check_remote`) against the guarded route,
 //! which must pass, and the route broken on purpose, which must fail; exits 1 when any
 //! scenario differs or a remote matrix ends otherwise, 2 when the run could not start.
 //!
@@ -21,6 +23,8 @@
 //! devflare-conformance [--build DIR] [--node BIN] [--url URL (--control URL | --token-env VAR)]
 //!   --build DIR      worker-build's output for examples/stats-worker
 //!                    (default: target/conformance/stats-worker)
+//!   --billing-build DIR  the same for examples/billing-worker (feature `conformance`;
+//!                    default: target/conformance/billing-worker); not used with --url
 //!   --node BIN       the Node.js to run the harness with (default: node)
 //!   --url URL        send to a Worker already running at URL (http://127.0.0.1:PORT, built
 //!                    with stats-worker's `conformance` feature) instead of starting one
@@ -31,12 +35,14 @@
 //!                    reproducible
 //! ```
 
+mod billing;
 mod harness;
 mod native;
 mod remote_matrix;
 mod report;
 mod response;
 mod scenarios;
+mod webhook;
 mod wire;
 
 use std::path::{Path, PathBuf};
@@ -59,6 +65,7 @@ const STORE_NOT_CONTROLLED: Unreproducible = Unreproducible {
 
 struct Options {
     build_dir: PathBuf,
+    billing_build_dir: PathBuf,
     node: String,
     url: Option<String>,
     control: Option<String>,
@@ -73,6 +80,7 @@ fn workspace_root() -> PathBuf {
 fn parse_options() -> Result<Options, String> {
     let mut options = Options {
         build_dir: workspace_root().join("target/conformance/stats-worker"),
+        billing_build_dir: workspace_root().join("target/conformance/billing-worker"),
         node: "node".to_owned(),
         url: None,
         control: None,
@@ -83,13 +91,14 @@ fn parse_options() -> Result<Options, String> {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
             "--build" => options.build_dir = PathBuf::from(value()?),
+            "--billing-build" => options.billing_build_dir = PathBuf::from(value()?),
             "--node" => options.node = value()?,
             "--url" => options.url = Some(value()?.trim_end_matches('/').to_owned()),
             "--control" => options.control = Some(value()?.trim_end_matches('/').to_owned()),
             "--token-env" => options.token_env = Some(value()?),
             other => {
                 return Err(format!(
-                    "unknown argument `{other}`; expected --build, --node, --url, --control or \
+                    "unknown argument `{other}`; expected --build, --billing-build, --node, --url, --control or \
                      --token-env"
                 ));
             }
@@ -160,6 +169,7 @@ fn run() -> Result<bool, String> {
                 build_dir: &options.build_dir,
                 bindings_json: bindings_json(&config)?,
                 compatibility_date: compatibility_date(&wrangler_toml)?,
+                extra_args: Vec::new(),
             })?;
             started.client()
         }
@@ -227,7 +237,28 @@ fn run() -> Result<bool, String> {
         client.set_store(StoreState::Seeded, token)?;
     }
     let remote_ok = remote_matrix::run(client.worker_url(), token)?;
-    Ok(counts.differ == 0 && remote_ok)
+
+    // The billing Worker: vars, classic secrets, type confusion, its routes and outbound
+    // requests. Only with a harness of our own (its vars, .dev.vars and upstream are staged).
+    let mut total = counts;
+    if controls_store {
+        let (webhook_table, webhook) = webhook::run(client, &wrangler_toml)?;
+        print!("\n{webhook_table}");
+        total.agree += webhook.agree;
+        total.differ += webhook.differ;
+    }
+    if options.url.is_none() {
+        let (billing_table, billing) = billing::run(&options.node, &options.billing_build_dir)?;
+        print!("\n{billing_table}");
+        total.agree += billing.agree;
+        total.differ += billing.differ;
+        total.not_reproducible += billing.not_reproducible;
+    }
+    println!(
+        "\nworkerd conformance: {} agree, {} differ, {} not reproducible",
+        total.agree, total.differ, total.not_reproducible
+    );
+    Ok(total.differ == 0 && remote_ok)
 }
 
 /// Whether the scenario's `Authorization` header reached the Worker byte for byte as written

@@ -110,14 +110,14 @@ pub fn render(rows: &[Row], redactor: &Redactor) -> (String, Counts) {
     }
     let _ = writeln!(
         out,
-        "\nworkerd conformance: {} agree, {} differ, {} not reproducible",
+        "\nstats-worker: {} agree, {} differ, {} not reproducible",
         counts.agree, counts.differ, counts.not_reproducible
     );
     (out, counts)
 }
 
 /// `status body`, the body redacted, shortened and kept on one line.
-fn cell(answer: &Result<Observed, String>, redactor: &Redactor) -> String {
+pub(crate) fn cell(answer: &Result<Observed, String>, redactor: &Redactor) -> String {
     let text = match answer {
         Ok(observed) => {
             let body = redactor.redact(&observed.body);
@@ -138,7 +138,7 @@ fn cell(answer: &Result<Observed, String>, redactor: &Redactor) -> String {
 }
 
 /// Kept on one table line.
-fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     text.replace(['\n', '\r'], " ").replace('|', "\\|")
 }
 

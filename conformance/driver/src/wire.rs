@@ -40,9 +40,45 @@ pub fn request_bytes(
     Ok(bytes)
 }
 
+/// The exact bytes of `POST path` to `host` with `headers` (names and values as given) and
+/// `body`, its `Content-Length` set.
+pub fn post_bytes(
+    host: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Result<Vec<u8>, String> {
+    let unsafe_byte = |text: &str| text.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0);
+    if unsafe_byte(path) || !path.starts_with('/') {
+        return Err(format!("the path {path:?} cannot go in a request line"));
+    }
+    let mut bytes = format!("POST {path} HTTP/1.1\r\nHost: {host}\r\n").into_bytes();
+    for (name, value) in headers {
+        if unsafe_byte(name) || unsafe_byte(value) {
+            return Err(format!("the header {name} holds CR, LF or NUL"));
+        }
+        bytes.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+    }
+    bytes.extend_from_slice(
+        format!(
+            "Content-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        )
+        .as_bytes(),
+    );
+    bytes.extend_from_slice(body);
+    Ok(bytes)
+}
+
 /// Sends `GET path` to `host` and returns the status and body.
 pub fn get(host: &str, path: &str, authorization: Option<&str>) -> Result<Observed, String> {
     let request = request_bytes(host, path, authorization)?;
+    exchange(host, "GET", path, &request)
+}
+
+/// Sends `request` (complete bytes of `method path`) to `host` and returns the status and
+/// body.
+pub fn exchange(host: &str, method: &str, path: &str, request: &[u8]) -> Result<Observed, String> {
     let address = host
         .to_socket_addrs()
         .map_err(|e| format!("resolving {host}: {e}"))?
@@ -60,19 +96,19 @@ pub fn get(host: &str, path: &str, authorization: Option<&str>) -> Result<Observ
         .and_then(|()| stream.set_write_timeout(Some(TIMEOUT)))
         .map_err(|e| format!("{host}: {e}"))?;
     stream
-        .write_all(&request)
-        .map_err(|e| format!("GET {path} to {host}: writing: {e}"))?;
+        .write_all(request)
+        .map_err(|e| format!("{method} {path} to {host}: writing: {e}"))?;
     let mut answer = Vec::new();
     stream
         .take(MAX_RESPONSE_BYTES + 1)
         .read_to_end(&mut answer)
-        .map_err(|e| format!("GET {path} to {host}: reading: {e}"))?;
+        .map_err(|e| format!("{method} {path} to {host}: reading: {e}"))?;
     if answer.len() as u64 > MAX_RESPONSE_BYTES {
         return Err(format!(
-            "GET {path} to {host}: the answer is over {MAX_RESPONSE_BYTES} bytes"
+            "{method} {path} to {host}: the answer is over {MAX_RESPONSE_BYTES} bytes"
         ));
     }
-    parse_response(&answer).map_err(|e| format!("GET {path} to {host}: {e}"))
+    parse_response(&answer).map_err(|e| format!("{method} {path} to {host}: {e}"))
 }
 
 /// Status and body of one complete HTTP/1.1 response (the connection closed after it).

@@ -36,6 +36,9 @@ pub const STATUS_PATH: &str = "/status";
 /// The admin route.
 pub const SUMMARY_PATH: &str = "/admin/partner-summary";
 
+#[cfg(feature = "conformance")]
+pub mod conformance;
+
 /// The JSON var `PARTNER`: where the partner API lives.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Partner {
@@ -88,6 +91,10 @@ where
     match (request.method(), request.uri().path()) {
         (&Method::GET, STATUS_PATH) => status(env),
         (&Method::GET, SUMMARY_PATH) => partner_summary(request, env).await,
+        #[cfg(feature = "conformance")]
+        (&Method::GET, path) if path.starts_with(conformance::PREFIX) => {
+            conformance::handle(path, env).await
+        }
         _ => json(StatusCode::NOT_FOUND, r#"{"ok":false,"error":"not_found"}"#),
     }
 }
