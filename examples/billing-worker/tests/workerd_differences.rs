@@ -32,9 +32,8 @@ fn object_var_with_json_the_type_rejects_gives_workerds_text() {
 }
 
 /// workerd's `fetch` (compatibility date 2025-06-01, through Miniflare's outboundService)
-/// follows a 302 to another origin and still sends `Authorization`; the fake drops it.
+/// follows a 302 to another origin and still sends `Authorization`; so does the fake.
 #[test]
-#[ignore = "issue 18: differs from workerd, see conformance"]
 fn a_cross_origin_redirect_keeps_authorization_as_workerd_does() {
     let env = env();
     let upstream = env.upstream();
