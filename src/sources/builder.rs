@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
+use super::plain::{self, PendingPlain};
 use super::validate::{self, OtherBinding};
 use crate::env::{BindingKind, PlainState, PlainValue, Store};
 use crate::error::{Error, Origin};
@@ -38,28 +39,6 @@ struct PendingValue {
     value: Arc<str>,
     source: ValueSource,
     origin: Origin,
-}
-
-/// Where a classic secret or var came from. The highest wins, as in `wrangler dev`: a key of
-/// `.dev.vars` / `.env` overrides the config's var of the same name (and makes it a secret),
-/// and a value given in test code overrides both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum PlainSource {
-    /// `vars` of the wrangler config.
-    ConfigVars,
-    /// `.dev.vars`, `.dev.vars.<env>` or `.env` files.
-    LocalDev,
-    /// Builder calls in test code.
-    Explicit,
-}
-
-#[derive(Clone)]
-pub(crate) struct PendingPlain {
-    pub(crate) name: String,
-    pub(crate) kind: BindingKind,
-    pub(crate) value: PlainValue,
-    pub(crate) source: PlainSource,
-    pub(crate) origin: Origin,
 }
 
 #[derive(Clone)]
@@ -410,7 +389,7 @@ impl SecretsEnvBuilder {
             )?;
         }
 
-        let (plain, warnings) = super::plain::resolve(
+        let (plain, warnings) = plain::resolve(
             self.plain,
             self.required_secrets.as_deref(),
             self.strict,

@@ -7,7 +7,8 @@ use devflare_config::{VarValue, WranglerConfig};
 
 use std::sync::Arc;
 
-use super::builder::{PendingPlain, PlainSource, SecretsEnvBuilder};
+use super::builder::SecretsEnvBuilder;
+use super::plain::{PendingPlain, PlainSource};
 use super::validate::OtherBinding;
 use crate::SecretRef;
 use crate::env::{BindingKind, PlainValue};
