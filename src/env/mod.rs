@@ -5,6 +5,7 @@
 mod admin;
 mod binding;
 mod fault;
+mod kind;
 mod plain;
 mod read_log;
 mod reference;
@@ -18,7 +19,7 @@ use devflare_bindings::SecretsStoreEnv;
 
 pub use admin::SecretsAdmin;
 pub use binding::SecretBinding;
-pub use plain::BindingKind;
+pub use kind::BindingKind;
 pub(crate) use plain::{PlainState, PlainValue};
 pub use read_log::{BindingReads, ReadLog};
 pub use reference::{DEFAULT_STORE_ID, SecretRef};

@@ -24,32 +24,10 @@ use devflare_bindings::VarsEnv;
 use serde::de::DeserializeOwned;
 
 use super::fault::FaultCell;
+use super::kind::BindingKind;
 use super::read_log::{ReadCounters, ReadOutcome};
 use crate::suggest::closest;
 use crate::{SecretError, SecretsEnv};
-
-/// What a plain binding is: a classic secret (redacted, leak-scanned) or a var (configuration).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[non_exhaustive]
-pub enum BindingKind {
-    /// `[[secrets_store_secrets]]`: read with `env.secret_store(NAME)?.get()`.
-    SecretsStore,
-    /// A classic Worker secret (`wrangler secret put`, `.dev.vars`, `.env`): `env.secret(NAME)`.
-    ClassicSecret,
-    /// A `vars` entry of wrangler config: `env.var(NAME)` or `env.object_var(NAME)`.
-    Var,
-}
-
-impl BindingKind {
-    /// How messages and the read log name it.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Self::SecretsStore => "Secrets Store binding",
-            Self::ClassicSecret => "classic secret",
-            Self::Var => "var",
-        }
-    }
-}
 
 /// A plain binding's value: a string, or JSON (a var whose config value is not a string).
 #[derive(Clone, PartialEq)]
