@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use super::plain::{self, PendingPlain};
+use super::plain::{self, PendingPlain, PlainSource};
 use super::validate::{self, OtherBinding};
 use crate::env::{BindingKind, PlainState, PlainValue, Store};
 use crate::error::{Error, Origin};

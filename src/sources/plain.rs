@@ -4,7 +4,6 @@
 //! Below the builder and every source that feeds it.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use crate::env::{BindingKind, PlainValue};
 use crate::error::{Error, Origin};
@@ -210,6 +209,8 @@ fn looks_random(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     fn text(value: &str) -> PlainValue {
