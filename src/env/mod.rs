@@ -65,7 +65,7 @@ impl SecretsEnv {
     /// Assembles an env; bindings must be unique and already validated.
     pub(crate) fn from_parts(
         store: Arc<Store>,
-        bindings: Vec<(String, SecretRef)>,
+        bindings: Vec<(Arc<str>, SecretRef)>,
         plain: Vec<Arc<PlainState>>,
         warnings: Vec<String>,
     ) -> Self {
@@ -74,7 +74,7 @@ impl SecretsEnv {
             .map(|(name, reference)| {
                 let state = BindingState {
                     slot: store.slot(&reference),
-                    name: name.clone(),
+                    name: Arc::clone(&name),
                     reference,
                     fault: FaultCell::default(),
                     reads: ReadCounters::default(),
@@ -90,7 +90,7 @@ impl SecretsEnv {
                 unbound_lookups: Mutex::default(),
                 plain: plain
                     .into_iter()
-                    .map(|state| (state.name.clone(), state))
+                    .map(|state| (Arc::clone(&state.name), state))
                     .collect(),
                 warnings,
             }),
@@ -142,7 +142,7 @@ impl SecretsEnv {
 
     /// Bound names, sorted.
     pub fn binding_names(&self) -> impl Iterator<Item = &str> {
-        self.inner.bindings.keys().map(String::as_str)
+        self.inner.bindings.keys().map(|name| &**name)
     }
 
     /// The secret `binding` points at, if it is bound.
@@ -159,7 +159,7 @@ impl SecretsEnv {
             .bindings
             .values()
             .filter(|state| !state.slot.has_value())
-            .map(|state| state.name.as_str())
+            .map(|state| &*state.name)
             .collect()
     }
 
@@ -220,14 +220,14 @@ impl SecretsEnv {
             .inner
             .bindings
             .values()
-            .filter(|state| state.name != binding)
-            .map(|state| (state.name.clone(), state.reference.clone()))
+            .filter(|state| &*state.name != binding)
+            .map(|state| (Arc::clone(&state.name), state.reference.clone()))
             .collect();
         let plain = self
             .inner
             .plain
             .values()
-            .filter(|state| state.name != binding)
+            .filter(|state| &*state.name != binding)
             .cloned()
             .collect();
         SecretsEnv::from_parts(
@@ -266,14 +266,14 @@ impl SecretsEnv {
                     .bindings
                     .values()
                     .find(|state| state.reference == reference)
-                    .map_or_else(|| reference.to_string(), |state| state.name.clone());
+                    .map_or_else(|| reference.to_string(), |state| state.name.to_string());
                 (label, value)
             })
             .collect();
         // Classic secrets are secrets: labelled by name, redacted as `[secret:NAME]`.
         for state in self.inner.plain.values() {
             for value in state.written() {
-                labelled.push((state.name.clone(), value));
+                labelled.push((state.name.to_string(), value));
             }
         }
         labelled.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.cmp(b)));

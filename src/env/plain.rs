@@ -64,7 +64,7 @@ impl PlainValue {
 /// One classic secret or var: its value (replaceable through the admin handle), every value
 /// it has held (for leak scans), its fault and read counters.
 pub(crate) struct PlainState {
-    pub(crate) name: String,
+    pub(crate) name: Arc<str>,
     pub(crate) kind: BindingKind,
     value: RwLock<Option<PlainValue>>,
     written: Mutex<Vec<Arc<str>>>,
@@ -73,7 +73,7 @@ pub(crate) struct PlainState {
 }
 
 impl PlainState {
-    pub(crate) fn new(name: String, kind: BindingKind, value: PlainValue) -> Self {
+    pub(crate) fn new(name: Arc<str>, kind: BindingKind, value: PlainValue) -> Self {
         let state = Self {
             name,
             kind,
@@ -120,7 +120,7 @@ impl SecretsEnv {
     fn all_names(&self) -> impl Iterator<Item = &str> {
         let mut names: Vec<&str> = self
             .binding_names()
-            .chain(self.inner.plain.keys().map(String::as_str))
+            .chain(self.inner.plain.keys().map(|name| &**name))
             .collect();
         names.sort_unstable();
         names.into_iter()
@@ -315,7 +315,7 @@ impl SecretsEnv {
             .plain
             .values()
             .filter(move |state| state.kind == kind)
-            .map(|state| state.name.as_str())
+            .map(|state| &*state.name)
     }
 
     /// What building this env warned about, in order: a required secret without a value

@@ -9,7 +9,7 @@ use super::plain::{self, PendingPlain, PlainSource};
 use super::validate::{self, OtherBinding};
 use crate::env::{BindingKind, PlainState, PlainValue, Store};
 use crate::error::{Error, Origin};
-use crate::{DEFAULT_STORE_ID, SecretRef, SecretsEnv};
+use crate::{SecretRef, SecretsEnv};
 
 /// Where a value came from. When several sources give a value for the same secret, the
 /// highest wins: explicit values in test code, then fixture files, then local values, then
@@ -30,7 +30,7 @@ pub(crate) enum ValueSource {
 #[derive(Clone)]
 enum Target {
     Secret(SecretRef),
-    Binding(String),
+    Binding(Arc<str>),
 }
 
 #[derive(Clone)]
@@ -43,7 +43,7 @@ struct PendingValue {
 
 #[derive(Clone)]
 struct PendingBinding {
-    name: String,
+    name: Arc<str>,
     reference: SecretRef,
     origin: Origin,
 }
@@ -104,7 +104,7 @@ impl SecretsEnvBuilder {
     /// ends in `_at` take a [`SecretRef`]; every other method takes a binding name.
     pub fn bind(mut self, binding: impl Into<String>, reference: SecretRef) -> Self {
         self.bindings.push(PendingBinding {
-            name: binding.into(),
+            name: Arc::from(binding.into()),
             reference,
             origin: Origin::Code,
         });
@@ -132,7 +132,7 @@ impl SecretsEnvBuilder {
     /// This is Devflare's `createOfflineEnv(config, { secretsStore: { API_TOKEN: 'test-token' } })`.
     pub fn secret(mut self, binding: impl Into<String>, value: impl Into<Arc<str>>) -> Self {
         self.values.push(PendingValue {
-            target: Target::Binding(binding.into()),
+            target: Target::Binding(Arc::from(binding.into())),
             value: value.into(),
             source: ValueSource::Explicit,
             origin: Origin::Code,
@@ -186,9 +186,9 @@ impl SecretsEnvBuilder {
         )
     }
 
-    fn explicit_plain(self, name: String, kind: BindingKind, value: PlainValue) -> Self {
+    fn explicit_plain(self, name: impl Into<String>, kind: BindingKind, value: PlainValue) -> Self {
         self.plain_from(PendingPlain {
-            name,
+            name: Arc::from(name.into()),
             kind,
             value,
             source: PlainSource::Explicit,
@@ -227,7 +227,7 @@ impl SecretsEnvBuilder {
     /// ```
     pub fn fallback(mut self, binding: impl Into<String>, value: impl Into<Arc<str>>) -> Self {
         self.values.push(PendingValue {
-            target: Target::Binding(binding.into()),
+            target: Target::Binding(Arc::from(binding.into())),
             value: value.into(),
             source: ValueSource::Fallback,
             origin: Origin::Code,
@@ -267,7 +267,7 @@ impl SecretsEnvBuilder {
         origin: Origin,
     ) -> Self {
         self.bindings.push(PendingBinding {
-            name: binding,
+            name: Arc::from(binding),
             reference,
             origin,
         });
@@ -326,16 +326,16 @@ impl SecretsEnvBuilder {
         if let Some(error) = self.deferred_errors.into_iter().next() {
             return Err(error);
         }
-        let mut declared: BTreeMap<String, PendingBinding> = BTreeMap::new();
+        let mut declared: BTreeMap<Arc<str>, PendingBinding> = BTreeMap::new();
         for binding in self.bindings {
             if let Some(first) = declared.get(&binding.name) {
                 return Err(Error::DuplicateBinding {
-                    binding: binding.name,
+                    binding: binding.name.to_string(),
                     first: first.origin.clone(),
                     second: binding.origin,
                 });
             }
-            declared.insert(binding.name.clone(), binding);
+            declared.insert(Arc::clone(&binding.name), binding);
         }
 
         // A value for an undeclared binding declares it with the defaults — unless wrangler
@@ -344,16 +344,16 @@ impl SecretsEnvBuilder {
             if let Target::Binding(name) = &value.target {
                 if self.config_declares_bindings && !declared.contains_key(name) {
                     return Err(Error::UnknownBinding {
-                        binding: name.clone(),
+                        binding: name.to_string(),
                         origin: value.origin.clone(),
-                        closest: crate::suggest::closest(name, declared.keys().map(String::as_str)),
+                        closest: crate::suggest::closest(name, declared.keys().map(|k| &**k)),
                     });
                 }
                 declared
-                    .entry(name.clone())
+                    .entry(Arc::clone(name))
                     .or_insert_with(|| PendingBinding {
-                        name: name.clone(),
-                        reference: SecretRef::new(DEFAULT_STORE_ID, name.clone()),
+                        name: Arc::clone(name),
+                        reference: SecretRef::in_default_store(Arc::clone(name)),
                         origin: value.origin.clone(),
                     });
             }
@@ -378,13 +378,13 @@ impl SecretsEnvBuilder {
             validate::check(
                 declared
                     .values()
-                    .map(|b| (b.name.as_str(), &b.reference, &b.origin)),
+                    .map(|b| (&*b.name, &b.reference, &b.origin)),
                 resolved
                     .iter()
                     .map(|(reference, (_, value, origin))| (reference, &**value, origin)),
             )?;
             validate::check_unique_across_kinds(
-                declared.values().map(|b| (b.name.as_str(), &b.origin)),
+                declared.values().map(|b| (&*b.name, &b.origin)),
                 &self.other_bindings,
             )?;
         }
@@ -421,18 +421,14 @@ impl fmt::Debug for SecretsEnvBuilder {
         let bindings: BTreeMap<&str, String> = self
             .bindings
             .iter()
-            .map(|b| (b.name.as_str(), b.reference.to_string()))
+            .map(|b| (&*b.name, b.reference.to_string()))
             .collect();
         f.debug_struct("SecretsEnvBuilder")
             .field("bindings", &bindings)
             .field("values", &self.values.len())
             .field(
                 "classic_secrets_and_vars",
-                &self
-                    .plain
-                    .iter()
-                    .map(|p| p.name.as_str())
-                    .collect::<Vec<_>>(),
+                &self.plain.iter().map(|p| &*p.name).collect::<Vec<_>>(),
             )
             .field("strict", &self.strict)
             .field("deferred_errors", &self.deferred_errors.len())

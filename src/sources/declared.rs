@@ -152,7 +152,7 @@ fn plain(
         PlainValue::Text(Arc::from(text))
     };
     Ok(Some(PendingPlain {
-        name,
+        name: Arc::from(name),
         kind,
         value,
         source,

@@ -98,7 +98,7 @@ fn relative(path: &Path, method: &str) -> Error {
 
 fn secret(key: &str, value: &str, origin: Origin) -> PendingPlain {
     PendingPlain {
-        name: key.to_owned(),
+        name: Arc::from(key),
         kind: BindingKind::ClassicSecret,
         value: PlainValue::Text(Arc::from(value)),
         source: PlainSource::LocalDev,

@@ -4,6 +4,7 @@
 //! Below the builder and every source that feeds it.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::env::{BindingKind, PlainValue};
 use crate::error::{Error, Origin};
@@ -23,7 +24,7 @@ pub(crate) enum PlainSource {
 
 #[derive(Clone)]
 pub(crate) struct PendingPlain {
-    pub(crate) name: String,
+    pub(crate) name: Arc<str>,
     pub(crate) kind: BindingKind,
     pub(crate) value: PlainValue,
     pub(crate) source: PlainSource,
@@ -40,10 +41,10 @@ pub(crate) fn resolve(
     secrets_store_origin: impl Fn(&str) -> Option<Origin>,
 ) -> Result<(Vec<PendingPlain>, Vec<String>), Error> {
     let mut warnings = Vec::new();
-    let mut chosen: BTreeMap<String, PendingPlain> = BTreeMap::new();
+    let mut chosen: BTreeMap<Arc<str>, PendingPlain> = BTreeMap::new();
     for entry in pending {
         if let (Some(required), PlainSource::LocalDev) = (required, entry.source)
-            && !required.iter().any(|(name, _)| *name == entry.name)
+            && !required.iter().any(|(name, _)| **name == *entry.name)
         {
             warnings.push(format!(
                 "`{}` at {} is not listed in `secrets.required`: excluded, as wrangler excludes it",
@@ -54,7 +55,7 @@ pub(crate) fn resolve(
         match chosen.get(&entry.name) {
             Some(current) if current.source > entry.source => {}
             _ => {
-                chosen.insert(entry.name.clone(), entry);
+                chosen.insert(Arc::clone(&entry.name), entry);
             }
         }
     }
@@ -70,11 +71,11 @@ pub(crate) fn resolve(
                     "var `{}` at {} has the name of the Secrets Store binding at {first}: the binding is kept",
                     entry.name, entry.origin
                 ));
-                shadowed.push(entry.name.clone());
+                shadowed.push(Arc::clone(&entry.name));
                 continue;
             }
             return Err(Error::DuplicateBinding {
-                binding: entry.name.clone(),
+                binding: entry.name.to_string(),
                 first,
                 second: entry.origin.clone(),
             });
@@ -84,7 +85,7 @@ pub(crate) fn resolve(
         chosen.remove(&name);
     }
     for (name, origin) in required.unwrap_or_default() {
-        if !chosen.contains_key(name) {
+        if !chosen.contains_key(name.as_str()) {
             warnings.push(format!(
                 "secret `{name}` is listed in `secrets.required` at {origin}, but nothing gives it a value (.dev.vars, .env or test code): reads of it fail as unbound"
             ));
@@ -209,8 +210,6 @@ fn looks_random(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
 
     fn text(value: &str) -> PlainValue {

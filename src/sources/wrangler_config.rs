@@ -75,7 +75,7 @@ impl SecretsEnvBuilder {
                 VarValue::Json(json) => PlainValue::Json(Arc::new(json.clone())),
             };
             builder = builder.plain_from(PendingPlain {
-                name: var.name().to_owned(),
+                name: Arc::from(var.name()),
                 kind: BindingKind::Var,
                 value,
                 source: PlainSource::ConfigVars,
