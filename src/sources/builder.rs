@@ -399,10 +399,12 @@ impl SecretsEnvBuilder {
             eprintln!("devflare-test warning: {warning}");
         }
 
-        let store = Arc::new(Store::default());
-        for (reference, (_, value, _)) in resolved {
-            store.set(&reference, value);
-        }
+        let store = Arc::new(Store::with_values(
+            resolved
+                .into_iter()
+                .map(|(reference, (_, value, _))| (reference, value))
+                .collect(),
+        ));
         let bindings = declared
             .into_values()
             .map(|binding| (binding.name, binding.reference))

@@ -3,7 +3,6 @@
 //! Secrets Store binding, and strict mode's warnings about a var that looks like a secret.
 //! Below the builder and every source that feeds it.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::env::{BindingKind, PlainValue};
@@ -41,58 +40,72 @@ pub(crate) fn resolve(
     secrets_store_origin: impl Fn(&str) -> Option<Origin>,
 ) -> Result<(Vec<PendingPlain>, Vec<String>), Error> {
     let mut warnings = Vec::new();
-    let mut chosen: BTreeMap<Arc<str>, PendingPlain> = BTreeMap::new();
-    for entry in pending {
-        if let (Some(required), PlainSource::LocalDev) = (required, entry.source)
-            && !required.iter().any(|(name, _)| **name == *entry.name)
-        {
-            warnings.push(format!(
-                "`{}` at {} is not listed in `secrets.required`: excluded, as wrangler excludes it",
-                entry.name, entry.origin
-            ));
-            continue;
-        }
-        match chosen.get(&entry.name) {
-            Some(current) if current.source > entry.source => {}
-            _ => {
-                chosen.insert(Arc::clone(&entry.name), entry);
-            }
-        }
-    }
-    let mut shadowed = Vec::new();
-    for entry in chosen.values() {
-        if let Some(first) = secrets_store_origin(&entry.name) {
-            // A config var sharing a Secrets Store binding's name is the config's problem,
-            // rejected by strict mode (names are unique across kinds) and otherwise left to
-            // the Secrets Store binding, as before vars were read; from any other source it
-            // is a mistake in the test.
-            if entry.source == PlainSource::ConfigVars && !strict {
+    let mut pending = pending;
+    if let Some(required) = required {
+        pending.retain(|entry| {
+            let excluded = entry.source == PlainSource::LocalDev
+                && !required.iter().any(|(name, _)| **name == *entry.name);
+            if excluded {
                 warnings.push(format!(
-                    "var `{}` at {} has the name of the Secrets Store binding at {first}: the binding is kept",
+                    "`{}` at {} is not listed in `secrets.required`: excluded, as wrangler excludes it",
                     entry.name, entry.origin
                 ));
-                shadowed.push(Arc::clone(&entry.name));
-                continue;
             }
-            return Err(Error::DuplicateBinding {
-                binding: entry.name.to_string(),
-                first,
-                second: entry.origin.clone(),
-            });
+            !excluded
+        });
+    }
+    // Highest source wins; within a source, the last given. A stable sort by name, then
+    // source, puts each name's winner last in its run — no map, no moving values twice.
+    pending.sort_by(|a, b| a.name.cmp(&b.name).then(a.source.cmp(&b.source)));
+    let mut chosen: Vec<PendingPlain> = Vec::with_capacity(pending.len());
+    for entry in pending {
+        match chosen.last_mut() {
+            Some(last) if last.name == entry.name => *last = entry,
+            _ => chosen.push(entry),
         }
     }
-    for name in shadowed {
-        chosen.remove(&name);
+    let mut duplicate = None;
+    chosen.retain(|entry| {
+        let Some(first) = duplicate
+            .is_none()
+            .then(|| secrets_store_origin(&entry.name))
+            .flatten()
+        else {
+            return true;
+        };
+        // A config var sharing a Secrets Store binding's name is the config's problem,
+        // rejected by strict mode (names are unique across kinds) and otherwise left to the
+        // Secrets Store binding, as before vars were read; from any other source it is a
+        // mistake in the test.
+        if entry.source == PlainSource::ConfigVars && !strict {
+            warnings.push(format!(
+                "var `{}` at {} has the name of the Secrets Store binding at {first}: the binding is kept",
+                entry.name, entry.origin
+            ));
+            return false;
+        }
+        duplicate = Some(Error::DuplicateBinding {
+            binding: entry.name.to_string(),
+            first,
+            second: entry.origin.clone(),
+        });
+        true
+    });
+    if let Some(error) = duplicate {
+        return Err(error);
     }
     for (name, origin) in required.unwrap_or_default() {
-        if !chosen.contains_key(name.as_str()) {
+        if chosen
+            .binary_search_by(|entry| (*entry.name).cmp(name.as_str()))
+            .is_err()
+        {
             warnings.push(format!(
                 "secret `{name}` is listed in `secrets.required` at {origin}, but nothing gives it a value (.dev.vars, .env or test code): reads of it fail as unbound"
             ));
         }
     }
     if strict {
-        for entry in chosen.values().filter(|e| e.kind == BindingKind::Var) {
+        for entry in chosen.iter().filter(|e| e.kind == BindingKind::Var) {
             if let Some(reason) = looks_secret(&entry.name, &entry.value) {
                 warnings.push(format!(
                     "var `{}` at {} {reason}: vars are committed with the wrangler config; keep secrets in `.dev.vars` and `wrangler secret put` (a classic secret) or Secrets Store",
@@ -101,7 +114,7 @@ pub(crate) fn resolve(
             }
         }
     }
-    Ok((chosen.into_values().collect(), warnings))
+    Ok((chosen, warnings))
 }
 
 /// Words that, ending a var's name (or anywhere, for the last group), say it holds a secret.
