@@ -255,25 +255,30 @@ impl SecretsEnv {
     /// (or `store_id/secret_name` when none does), for redaction and leak scans. Longest value
     /// first, so a value that contains another is replaced whole.
     pub(crate) fn known_values(&self) -> Vec<(String, Arc<str>)> {
+        // Bindings by reference (a stable sort: the first name wins when two share one), so
+        // each value finds its label by binary search. Called on every outbound request to
+        // check the cached redactor, so no quadratic search and no formatting.
+        let mut by_reference: Vec<&BindingState> =
+            self.inner.bindings.values().map(|s| &**s).collect();
+        by_reference.sort_by(|a, b| a.reference.cmp(&b.reference));
         let mut labelled: Vec<(String, Arc<str>)> = self
             .inner
             .store
             .written_values()
             .into_iter()
             .map(|(reference, value)| {
-                let label = self
-                    .inner
-                    .bindings
-                    .values()
-                    .find(|state| state.reference == reference)
-                    .map_or_else(|| reference.to_string(), |state| state.name.to_string());
+                let at = by_reference.partition_point(|state| state.reference < reference);
+                let label = match by_reference.get(at) {
+                    Some(state) if state.reference == reference => String::from(&*state.name),
+                    _ => reference.to_string(),
+                };
                 (label, value)
             })
             .collect();
         // Classic secrets are secrets: labelled by name, redacted as `[secret:NAME]`.
         for state in self.inner.plain.values() {
             for value in state.written() {
-                labelled.push((state.name.to_string(), value));
+                labelled.push((String::from(&*state.name), value));
             }
         }
         labelled.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.cmp(b)));
