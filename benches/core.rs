@@ -86,3 +86,60 @@ fn get_after_rotation(bencher: divan::Bencher) {
         .unwrap();
     bencher.bench(|| black_box(block_on(binding.get())));
 }
+
+/// The issue-18 env: 10 vars, 10 classic secrets and 10 Secrets Store bindings with values,
+/// built with the builder as tests build it. Budget (issue 18) ≤ 10 µs.
+#[divan::bench]
+fn env_with_10_vars_10_secrets_10_bindings() -> SecretsEnv {
+    SecretsEnv::builder()
+        .var("ENVIRONMENT", "test")
+        .var("API_HOST", "api.partner.example")
+        .var("LOG_LEVEL", "debug")
+        .var("REGION", "eu-west")
+        .var("FEATURE_FLAGS", "a,b,c")
+        .var("TIMEOUT_MS", "2500")
+        .var("RETRIES", "3")
+        .var("CALLBACK_URL", "https://example.com/callback")
+        .var("TENANT", "acme")
+        .var("VERSION", "2026-12-01")
+        .classic_secret("PARTNER_API_KEY", "pk-value-of-a-typical-api-key-00")
+        .classic_secret("STRIPE_KEY", "pk-value-of-a-typical-api-key-01")
+        .classic_secret("SLACK_TOKEN", "pk-value-of-a-typical-api-key-02")
+        .classic_secret("DB_PASSWORD", "pk-value-of-a-typical-api-key-03")
+        .classic_secret("SENTRY_DSN", "pk-value-of-a-typical-api-key-04")
+        .classic_secret("MAIL_KEY", "pk-value-of-a-typical-api-key-05")
+        .classic_secret("SMS_TOKEN", "pk-value-of-a-typical-api-key-06")
+        .classic_secret("CDN_KEY", "pk-value-of-a-typical-api-key-07")
+        .classic_secret("SEARCH_KEY", "pk-value-of-a-typical-api-key-08")
+        .classic_secret("MAPS_KEY", "pk-value-of-a-typical-api-key-09")
+        .secret("API_TOKEN", "value-of-a-typical-api-token-00")
+        .secret("SIGNING_KEY", "value-of-a-typical-api-token-01")
+        .secret("WEBHOOK_SECRET", "value-of-a-typical-api-token-02")
+        .secret("ADMIN_TOKEN", "value-of-a-typical-api-token-03")
+        .secret("SESSION_KEY", "value-of-a-typical-api-token-04")
+        .secret("PARTNER_TOKEN", "value-of-a-typical-api-token-05")
+        .secret("GITHUB_SECRET", "value-of-a-typical-api-token-06")
+        .secret("STRIPE_WEBHOOK", "value-of-a-typical-api-token-07")
+        .secret("SLACK_SIGNING", "value-of-a-typical-api-token-08")
+        .secret("CRON_TOKEN", "value-of-a-typical-api-token-09")
+        .build()
+        .unwrap()
+}
+
+/// The 10 Secrets Store bindings alone through `secrets_env!` (which takes Secrets Store
+/// values only and expands to the builder's `secret` calls): its cost per binding.
+#[divan::bench]
+fn env_from_macro_10_bindings() -> SecretsEnv {
+    secrets_env! {
+        API_TOKEN => "value-of-a-typical-api-token-00",
+        SIGNING_KEY => "value-of-a-typical-api-token-01",
+        WEBHOOK_SECRET => "value-of-a-typical-api-token-02",
+        ADMIN_TOKEN => "value-of-a-typical-api-token-03",
+        SESSION_KEY => "value-of-a-typical-api-token-04",
+        PARTNER_TOKEN => "value-of-a-typical-api-token-05",
+        GITHUB_SECRET => "value-of-a-typical-api-token-06",
+        STRIPE_WEBHOOK => "value-of-a-typical-api-token-07",
+        SLACK_SIGNING => "value-of-a-typical-api-token-08",
+        CRON_TOKEN => "value-of-a-typical-api-token-09",
+    }
+}

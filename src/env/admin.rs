@@ -50,7 +50,7 @@ impl SecretsAdmin {
         let names = self.env.bindings.keys().chain(self.env.plain.keys());
         SecretError::Unbound {
             binding: binding.to_owned(),
-            closest: closest(binding, names.map(String::as_str)),
+            closest: closest(binding, names.map(|name| &**name)),
         }
     }
 

@@ -52,7 +52,7 @@ impl SecretBinding {
         if let Some(message) = fault {
             state.reads.record(ReadOutcome::Failed);
             return Err(SecretError::Injected {
-                binding: state.name.clone(),
+                binding: state.name.to_string(),
                 message,
             });
         }
@@ -66,7 +66,7 @@ impl SecretBinding {
                 let reference = &state.reference;
                 let others = self.env.store.names_in(reference.store_id());
                 Err(SecretError::NotFound {
-                    binding: state.name.clone(),
+                    binding: state.name.to_string(),
                     store_id: reference.store_id().to_owned(),
                     secret_name: reference.secret_name().to_owned(),
                     closest: closest(reference.secret_name(), others.iter().map(String::as_str)),

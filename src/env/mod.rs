@@ -5,6 +5,7 @@
 mod admin;
 mod binding;
 mod fault;
+mod kind;
 mod plain;
 mod read_log;
 mod reference;
@@ -18,7 +19,7 @@ use devflare_bindings::SecretsStoreEnv;
 
 pub use admin::SecretsAdmin;
 pub use binding::SecretBinding;
-pub use plain::BindingKind;
+pub use kind::BindingKind;
 pub(crate) use plain::{PlainState, PlainValue};
 pub use read_log::{BindingReads, ReadLog};
 pub use reference::{DEFAULT_STORE_ID, SecretRef};
@@ -64,7 +65,7 @@ impl SecretsEnv {
     /// Assembles an env; bindings must be unique and already validated.
     pub(crate) fn from_parts(
         store: Arc<Store>,
-        bindings: Vec<(String, SecretRef)>,
+        bindings: Vec<(Arc<str>, SecretRef)>,
         plain: Vec<Arc<PlainState>>,
         warnings: Vec<String>,
     ) -> Self {
@@ -73,7 +74,7 @@ impl SecretsEnv {
             .map(|(name, reference)| {
                 let state = BindingState {
                     slot: store.slot(&reference),
-                    name: name.clone(),
+                    name: Arc::clone(&name),
                     reference,
                     fault: FaultCell::default(),
                     reads: ReadCounters::default(),
@@ -89,7 +90,7 @@ impl SecretsEnv {
                 unbound_lookups: Mutex::default(),
                 plain: plain
                     .into_iter()
-                    .map(|state| (state.name.clone(), state))
+                    .map(|state| (Arc::clone(&state.name), state))
                     .collect(),
                 warnings,
             }),
@@ -141,7 +142,7 @@ impl SecretsEnv {
 
     /// Bound names, sorted.
     pub fn binding_names(&self) -> impl Iterator<Item = &str> {
-        self.inner.bindings.keys().map(String::as_str)
+        self.inner.bindings.keys().map(|name| &**name)
     }
 
     /// The secret `binding` points at, if it is bound.
@@ -158,7 +159,7 @@ impl SecretsEnv {
             .bindings
             .values()
             .filter(|state| !state.slot.has_value())
-            .map(|state| state.name.as_str())
+            .map(|state| &*state.name)
             .collect()
     }
 
@@ -219,14 +220,14 @@ impl SecretsEnv {
             .inner
             .bindings
             .values()
-            .filter(|state| state.name != binding)
-            .map(|state| (state.name.clone(), state.reference.clone()))
+            .filter(|state| &*state.name != binding)
+            .map(|state| (Arc::clone(&state.name), state.reference.clone()))
             .collect();
         let plain = self
             .inner
             .plain
             .values()
-            .filter(|state| state.name != binding)
+            .filter(|state| &*state.name != binding)
             .cloned()
             .collect();
         SecretsEnv::from_parts(
@@ -254,25 +255,30 @@ impl SecretsEnv {
     /// (or `store_id/secret_name` when none does), for redaction and leak scans. Longest value
     /// first, so a value that contains another is replaced whole.
     pub(crate) fn known_values(&self) -> Vec<(String, Arc<str>)> {
+        // Bindings by reference (a stable sort: the first name wins when two share one), so
+        // each value finds its label by binary search. Called on every outbound request to
+        // check the cached redactor, so no quadratic search and no formatting.
+        let mut by_reference: Vec<&BindingState> =
+            self.inner.bindings.values().map(|s| &**s).collect();
+        by_reference.sort_by(|a, b| a.reference.cmp(&b.reference));
         let mut labelled: Vec<(String, Arc<str>)> = self
             .inner
             .store
             .written_values()
             .into_iter()
             .map(|(reference, value)| {
-                let label = self
-                    .inner
-                    .bindings
-                    .values()
-                    .find(|state| state.reference == reference)
-                    .map_or_else(|| reference.to_string(), |state| state.name.clone());
+                let at = by_reference.partition_point(|state| state.reference < reference);
+                let label = match by_reference.get(at) {
+                    Some(state) if state.reference == reference => String::from(&*state.name),
+                    _ => reference.to_string(),
+                };
                 (label, value)
             })
             .collect();
         // Classic secrets are secrets: labelled by name, redacted as `[secret:NAME]`.
         for state in self.inner.plain.values() {
             for value in state.written() {
-                labelled.push((state.name.clone(), value));
+                labelled.push((String::from(&*state.name), value));
             }
         }
         labelled.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.cmp(b)));

@@ -24,32 +24,10 @@ use devflare_bindings::VarsEnv;
 use serde::de::DeserializeOwned;
 
 use super::fault::FaultCell;
+use super::kind::BindingKind;
 use super::read_log::{ReadCounters, ReadOutcome};
 use crate::suggest::closest;
 use crate::{SecretError, SecretsEnv};
-
-/// What a plain binding is: a classic secret (redacted, leak-scanned) or a var (configuration).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[non_exhaustive]
-pub enum BindingKind {
-    /// `[[secrets_store_secrets]]`: read with `env.secret_store(NAME)?.get()`.
-    SecretsStore,
-    /// A classic Worker secret (`wrangler secret put`, `.dev.vars`, `.env`): `env.secret(NAME)`.
-    ClassicSecret,
-    /// A `vars` entry of wrangler config: `env.var(NAME)` or `env.object_var(NAME)`.
-    Var,
-}
-
-impl BindingKind {
-    /// How messages and the read log name it.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Self::SecretsStore => "Secrets Store binding",
-            Self::ClassicSecret => "classic secret",
-            Self::Var => "var",
-        }
-    }
-}
 
 /// A plain binding's value: a string, or JSON (a var whose config value is not a string).
 #[derive(Clone, PartialEq)]
@@ -86,7 +64,7 @@ impl PlainValue {
 /// One classic secret or var: its value (replaceable through the admin handle), every value
 /// it has held (for leak scans), its fault and read counters.
 pub(crate) struct PlainState {
-    pub(crate) name: String,
+    pub(crate) name: Arc<str>,
     pub(crate) kind: BindingKind,
     value: RwLock<Option<PlainValue>>,
     written: Mutex<Vec<Arc<str>>>,
@@ -95,7 +73,7 @@ pub(crate) struct PlainState {
 }
 
 impl PlainState {
-    pub(crate) fn new(name: String, kind: BindingKind, value: PlainValue) -> Self {
+    pub(crate) fn new(name: Arc<str>, kind: BindingKind, value: PlainValue) -> Self {
         let state = Self {
             name,
             kind,
@@ -142,7 +120,7 @@ impl SecretsEnv {
     fn all_names(&self) -> impl Iterator<Item = &str> {
         let mut names: Vec<&str> = self
             .binding_names()
-            .chain(self.inner.plain.keys().map(String::as_str))
+            .chain(self.inner.plain.keys().map(|name| &**name))
             .collect();
         names.sort_unstable();
         names.into_iter()
@@ -337,7 +315,7 @@ impl SecretsEnv {
             .plain
             .values()
             .filter(move |state| state.kind == kind)
-            .map(|state| state.name.as_str())
+            .map(|state| &*state.name)
     }
 
     /// What building this env warned about, in order: a required secret without a value

@@ -4,9 +4,9 @@
 //! never blocks a concurrent reader.
 
 use std::fmt;
-
-use super::plain::BindingKind;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::kind::BindingKind;
 
 /// Live counters for one binding. Not public: tests see [`ReadLog`] snapshots.
 #[derive(Default)]

@@ -13,20 +13,20 @@ use crate::SecretRef;
 /// Everything an env's clones, bindings and admin handles share.
 pub(crate) struct EnvInner {
     pub(crate) store: Arc<Store>,
-    pub(crate) bindings: BTreeMap<String, Arc<BindingState>>,
+    pub(crate) bindings: BTreeMap<Arc<str>, Arc<BindingState>>,
     /// A fault for every binding at once: the whole store failing.
     pub(crate) store_fault: FaultCell,
     /// Lookups of names that are not bound, by name: for the read log.
     pub(crate) unbound_lookups: Mutex<BTreeMap<String, u64>>,
     /// Classic secrets and vars, by name.
-    pub(crate) plain: BTreeMap<String, Arc<PlainState>>,
+    pub(crate) plain: BTreeMap<Arc<str>, Arc<PlainState>>,
     /// What building the env warned about (never a value).
     pub(crate) warnings: Vec<String>,
 }
 
 /// One binding: its name, the secret it points at, its slot, fault and read counters.
 pub(crate) struct BindingState {
-    pub(crate) name: String,
+    pub(crate) name: Arc<str>,
     pub(crate) reference: SecretRef,
     pub(crate) slot: Arc<Slot>,
     pub(crate) fault: FaultCell,

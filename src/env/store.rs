@@ -54,9 +54,32 @@ impl Store {
         self.slots.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// A store holding `values` (distinct references, as the builder resolves them), built
+    /// in one pass instead of one [`set`](Self::set) each.
+    pub(crate) fn with_values(values: Vec<(SecretRef, Arc<str>)>) -> Self {
+        let slots = values
+            .iter()
+            .map(|(reference, value)| {
+                let slot = Slot {
+                    value: RwLock::new(Some(Arc::clone(value))),
+                };
+                (reference.clone(), Arc::new(slot))
+            })
+            .collect();
+        Self {
+            slots: Mutex::new(slots),
+            written: Mutex::new(values.into_iter().collect()),
+            ..Self::default()
+        }
+    }
+
     /// The slot for `reference`, created empty if the store has none yet.
     pub(crate) fn slot(&self, reference: &SecretRef) -> Arc<Slot> {
-        Arc::clone(self.slots().entry(reference.clone()).or_default())
+        let mut slots = self.slots();
+        if let Some(slot) = slots.get(reference) {
+            return Arc::clone(slot);
+        }
+        Arc::clone(slots.entry(reference.clone()).or_default())
     }
 
     /// Creates or replaces a value (Miniflare's admin `create` upserts).

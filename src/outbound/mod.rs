@@ -9,6 +9,7 @@
 
 mod egress;
 mod fetcher;
+mod part;
 mod record;
 mod route;
 mod upstream;
@@ -16,9 +17,10 @@ mod url;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-pub use egress::{EgressReason, EgressViolation, RequestPart};
+pub use egress::{EgressReason, EgressViolation};
 pub(crate) use fetcher::CallerScope;
 pub use fetcher::{FakeFetcher, FetchError};
+pub use part::RequestPart;
 pub use record::OutboundRequest;
 pub use route::FakeResponse;
 pub use upstream::{FakeUpstream, UpstreamError, UpstreamFailure};

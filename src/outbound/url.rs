@@ -9,7 +9,7 @@ use std::ops::Range;
 
 use http::Uri;
 
-use super::egress::RequestPart;
+use super::part::RequestPart;
 
 /// An absolute URL, written out once, with where each part sits in the text.
 #[derive(Debug, Clone)]

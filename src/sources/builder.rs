@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
+use super::plain::{self, PendingPlain, PlainSource};
 use super::validate::{self, OtherBinding};
 use crate::env::{BindingKind, PlainState, PlainValue, Store};
 use crate::error::{Error, Origin};
-use crate::{DEFAULT_STORE_ID, SecretRef, SecretsEnv};
+use crate::{SecretRef, SecretsEnv};
 
 /// Where a value came from. When several sources give a value for the same secret, the
 /// highest wins: explicit values in test code, then fixture files, then local values, then
@@ -29,7 +30,7 @@ pub(crate) enum ValueSource {
 #[derive(Clone)]
 enum Target {
     Secret(SecretRef),
-    Binding(String),
+    Binding(Arc<str>),
 }
 
 #[derive(Clone)]
@@ -40,31 +41,9 @@ struct PendingValue {
     origin: Origin,
 }
 
-/// Where a classic secret or var came from. The highest wins, as in `wrangler dev`: a key of
-/// `.dev.vars` / `.env` overrides the config's var of the same name (and makes it a secret),
-/// and a value given in test code overrides both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum PlainSource {
-    /// `vars` of the wrangler config.
-    ConfigVars,
-    /// `.dev.vars`, `.dev.vars.<env>` or `.env` files.
-    LocalDev,
-    /// Builder calls in test code.
-    Explicit,
-}
-
-#[derive(Clone)]
-pub(crate) struct PendingPlain {
-    pub(crate) name: String,
-    pub(crate) kind: BindingKind,
-    pub(crate) value: PlainValue,
-    pub(crate) source: PlainSource,
-    pub(crate) origin: Origin,
-}
-
 #[derive(Clone)]
 struct PendingBinding {
-    name: String,
+    name: Arc<str>,
     reference: SecretRef,
     origin: Origin,
 }
@@ -125,7 +104,7 @@ impl SecretsEnvBuilder {
     /// ends in `_at` take a [`SecretRef`]; every other method takes a binding name.
     pub fn bind(mut self, binding: impl Into<String>, reference: SecretRef) -> Self {
         self.bindings.push(PendingBinding {
-            name: binding.into(),
+            name: Arc::from(binding.into()),
             reference,
             origin: Origin::Code,
         });
@@ -153,7 +132,7 @@ impl SecretsEnvBuilder {
     /// This is Devflare's `createOfflineEnv(config, { secretsStore: { API_TOKEN: 'test-token' } })`.
     pub fn secret(mut self, binding: impl Into<String>, value: impl Into<Arc<str>>) -> Self {
         self.values.push(PendingValue {
-            target: Target::Binding(binding.into()),
+            target: Target::Binding(Arc::from(binding.into())),
             value: value.into(),
             source: ValueSource::Explicit,
             origin: Origin::Code,
@@ -207,9 +186,9 @@ impl SecretsEnvBuilder {
         )
     }
 
-    fn explicit_plain(self, name: String, kind: BindingKind, value: PlainValue) -> Self {
+    fn explicit_plain(self, name: impl Into<String>, kind: BindingKind, value: PlainValue) -> Self {
         self.plain_from(PendingPlain {
-            name,
+            name: Arc::from(name.into()),
             kind,
             value,
             source: PlainSource::Explicit,
@@ -248,7 +227,7 @@ impl SecretsEnvBuilder {
     /// ```
     pub fn fallback(mut self, binding: impl Into<String>, value: impl Into<Arc<str>>) -> Self {
         self.values.push(PendingValue {
-            target: Target::Binding(binding.into()),
+            target: Target::Binding(Arc::from(binding.into())),
             value: value.into(),
             source: ValueSource::Fallback,
             origin: Origin::Code,
@@ -288,7 +267,7 @@ impl SecretsEnvBuilder {
         origin: Origin,
     ) -> Self {
         self.bindings.push(PendingBinding {
-            name: binding,
+            name: Arc::from(binding),
             reference,
             origin,
         });
@@ -347,16 +326,16 @@ impl SecretsEnvBuilder {
         if let Some(error) = self.deferred_errors.into_iter().next() {
             return Err(error);
         }
-        let mut declared: BTreeMap<String, PendingBinding> = BTreeMap::new();
+        let mut declared: BTreeMap<Arc<str>, PendingBinding> = BTreeMap::new();
         for binding in self.bindings {
             if let Some(first) = declared.get(&binding.name) {
                 return Err(Error::DuplicateBinding {
-                    binding: binding.name,
+                    binding: binding.name.to_string(),
                     first: first.origin.clone(),
                     second: binding.origin,
                 });
             }
-            declared.insert(binding.name.clone(), binding);
+            declared.insert(Arc::clone(&binding.name), binding);
         }
 
         // A value for an undeclared binding declares it with the defaults — unless wrangler
@@ -365,16 +344,16 @@ impl SecretsEnvBuilder {
             if let Target::Binding(name) = &value.target {
                 if self.config_declares_bindings && !declared.contains_key(name) {
                     return Err(Error::UnknownBinding {
-                        binding: name.clone(),
+                        binding: name.to_string(),
                         origin: value.origin.clone(),
-                        closest: crate::suggest::closest(name, declared.keys().map(String::as_str)),
+                        closest: crate::suggest::closest(name, declared.keys().map(|k| &**k)),
                     });
                 }
                 declared
-                    .entry(name.clone())
+                    .entry(Arc::clone(name))
                     .or_insert_with(|| PendingBinding {
-                        name: name.clone(),
-                        reference: SecretRef::new(DEFAULT_STORE_ID, name.clone()),
+                        name: Arc::clone(name),
+                        reference: SecretRef::in_default_store(Arc::clone(name)),
                         origin: value.origin.clone(),
                     });
             }
@@ -399,18 +378,18 @@ impl SecretsEnvBuilder {
             validate::check(
                 declared
                     .values()
-                    .map(|b| (b.name.as_str(), &b.reference, &b.origin)),
+                    .map(|b| (&*b.name, &b.reference, &b.origin)),
                 resolved
                     .iter()
                     .map(|(reference, (_, value, origin))| (reference, &**value, origin)),
             )?;
             validate::check_unique_across_kinds(
-                declared.values().map(|b| (b.name.as_str(), &b.origin)),
+                declared.values().map(|b| (&*b.name, &b.origin)),
                 &self.other_bindings,
             )?;
         }
 
-        let (plain, warnings) = super::plain::resolve(
+        let (plain, warnings) = plain::resolve(
             self.plain,
             self.required_secrets.as_deref(),
             self.strict,
@@ -420,10 +399,12 @@ impl SecretsEnvBuilder {
             eprintln!("devflare-test warning: {warning}");
         }
 
-        let store = Arc::new(Store::default());
-        for (reference, (_, value, _)) in resolved {
-            store.set(&reference, value);
-        }
+        let store = Arc::new(Store::with_values(
+            resolved
+                .into_iter()
+                .map(|(reference, (_, value, _))| (reference, value))
+                .collect(),
+        ));
         let bindings = declared
             .into_values()
             .map(|binding| (binding.name, binding.reference))
@@ -442,18 +423,14 @@ impl fmt::Debug for SecretsEnvBuilder {
         let bindings: BTreeMap<&str, String> = self
             .bindings
             .iter()
-            .map(|b| (b.name.as_str(), b.reference.to_string()))
+            .map(|b| (&*b.name, b.reference.to_string()))
             .collect();
         f.debug_struct("SecretsEnvBuilder")
             .field("bindings", &bindings)
             .field("values", &self.values.len())
             .field(
                 "classic_secrets_and_vars",
-                &self
-                    .plain
-                    .iter()
-                    .map(|p| p.name.as_str())
-                    .collect::<Vec<_>>(),
+                &self.plain.iter().map(|p| &*p.name).collect::<Vec<_>>(),
             )
             .field("strict", &self.strict)
             .field("deferred_errors", &self.deferred_errors.len())

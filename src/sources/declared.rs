@@ -8,7 +8,8 @@ use devflare_bindings::{DeclaredSecrets, PlainDeclaration, PlainKind};
 use devflare_config::Location;
 use serde_json::Value;
 
-use super::builder::{PendingPlain, PlainSource, ValueSource};
+use super::builder::ValueSource;
+use super::plain::{PendingPlain, PlainSource};
 use crate::env::{BindingKind, PlainValue};
 use crate::{Error, Origin, SecretRef, SecretsEnv, SecretsEnvBuilder};
 
@@ -151,7 +152,7 @@ fn plain(
         PlainValue::Text(Arc::from(text))
     };
     Ok(Some(PendingPlain {
-        name,
+        name: Arc::from(name),
         kind,
         value,
         source,

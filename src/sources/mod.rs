@@ -4,6 +4,7 @@
 
 pub(crate) mod builder;
 mod declared;
+mod dev_vars;
 mod fixture_file;
 mod local;
 mod macros;

@@ -1,167 +1,33 @@
-//! Classic secrets and vars from their sources — test code, wrangler config `vars`, and the
-//! files `wrangler dev` reads beside the config (`.dev.vars`, `.dev.vars.<env>`, `.env*`) —
-//! resolved with wrangler's precedence, `secrets.required` and strict mode's warnings.
+//! Classic secrets and vars on their way into an env: where each came from, and how the ones
+//! given for one name resolve — wrangler's precedence, `secrets.required`, names shared with a
+//! Secrets Store binding, and strict mode's warnings about a var that looks like a secret.
+//! Below the builder and every source that feeds it.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use devflare_config::DotenvFile;
-use devflare_config::devflare_local::LocalValuesError;
-
-use super::builder::{PendingPlain, PlainSource};
-use crate::SecretsEnvBuilder;
 use crate::env::{BindingKind, PlainValue};
 use crate::error::{Error, Origin};
 
-impl SecretsEnvBuilder {
-    /// Adds the classic secrets `wrangler dev` reads from the files beside the wrangler config
-    /// in `config_dir` (absolute), for environment `env` (`None`: the top level), with
-    /// wrangler's rules:
-    ///
-    /// - with `env`, `.dev.vars.<env>` if it exists, *instead of* `.dev.vars` (not merged);
-    /// - else `.dev.vars` if it exists — and then no `.env` file is read at all;
-    /// - else every `.env` file that exists, merged in wrangler's load order, a later file
-    ///   overriding an earlier one: `.env`, `.env.local`, `.env.<env>`, `.env.<env>.local`;
-    ///   then `${NAME}` references are expanded (wrangler's `dotenv-expand`; never in
-    ///   `.dev.vars`);
-    /// - files are parsed as wrangler's `dotenv` parses them ([`devflare_config::dotenv`]).
-    ///
-    /// Every key becomes a classic secret (`env.secret(NAME)`): a key that is also a config
-    /// var overrides it and is a secret from then on, as in wrangler. A value given in test
-    /// code ([`classic_secret`](Self::classic_secret), [`var`](Self::var)) wins over both.
-    /// When the config section declares `secrets.required`, keys not listed are excluded and
-    /// listed keys without a value are [warnings](crate::SecretsEnv::warnings).
-    ///
-    /// No file at all is not an error (CI has none: they are git-ignored): the source is
-    /// skipped and the builder's `Debug` says so. An unreadable file fails
-    /// [`build`](Self::build) with its path.
-    ///
-    /// ```
-    /// use devflare_test::prelude::*;
-    ///
-    /// let project = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/classic");
-    /// let env = SecretsEnv::builder()
-    ///     .wrangler_config(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/classic/wrangler.toml"))
-    ///     .dev_vars(project, None)
-    ///     .build()
-    ///     .unwrap();
-    /// assert_eq!(env.var("ENVIRONMENT").unwrap(), "development");
-    /// assert_eq!(env.secret("PARTNER_API_KEY").unwrap(), "pk-dev-vars-canary");
-    /// ```
-    pub fn dev_vars(self, config_dir: impl AsRef<Path>, env: Option<&str>) -> Self {
-        let dir = config_dir.as_ref();
-        if !dir.is_absolute() {
-            return self.defer_error(relative(dir, "dev_vars"));
-        }
-        match read_dev_vars(dir, env) {
-            Ok(Some(loaded)) => loaded.into_iter().fold(self, SecretsEnvBuilder::plain_from),
-            Ok(None) => {
-                let env_files = match env {
-                    Some(env) => format!(".env, .env.local, .env.{env}, .env.{env}.local"),
-                    None => ".env, .env.local".to_owned(),
-                };
-                let dev_vars = match env {
-                    Some(env) => format!(".dev.vars.{env}, .dev.vars"),
-                    None => ".dev.vars".to_owned(),
-                };
-                self.skip_source(format!(
-                    "dev_vars: none of {dev_vars}, {env_files} in {}",
-                    dir.display()
-                ))
-            }
-            Err(error) => self.defer_error(error),
-        }
-    }
-
-    /// Adds every key of one dotenv file (absolute `path`) as a classic secret, like one
-    /// `.dev.vars` file: no `${NAME}` expansion. The file must exist.
-    pub fn dev_vars_file(self, path: impl AsRef<Path>) -> Self {
-        match DotenvFile::load(path.as_ref()) {
-            Ok(file) => secrets_of(&file)
-                .into_iter()
-                .fold(self, SecretsEnvBuilder::plain_from),
-            Err(error) => self.defer_error(error.into()),
-        }
-    }
+/// Where a classic secret or var came from. The highest wins, as in `wrangler dev`: a key of
+/// `.dev.vars` / `.env` overrides the config's var of the same name (and makes it a secret),
+/// and a value given in test code overrides both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum PlainSource {
+    /// `vars` of the wrangler config.
+    ConfigVars,
+    /// `.dev.vars`, `.dev.vars.<env>` or `.env` files.
+    LocalDev,
+    /// Builder calls in test code.
+    Explicit,
 }
 
-fn relative(path: &Path, method: &str) -> Error {
-    LocalValuesError::new(
-        path,
-        format!(
-            "`{method}` needs an absolute folder, e.g. `concat!(env!(\"CARGO_MANIFEST_DIR\"), \
-             \"/…\")`, so tests do not depend on the working directory"
-        ),
-    )
-    .into()
-}
-
-fn secret(key: &str, value: &str, origin: Origin) -> PendingPlain {
-    PendingPlain {
-        name: key.to_owned(),
-        kind: BindingKind::ClassicSecret,
-        value: PlainValue::Text(Arc::from(value)),
-        source: PlainSource::LocalDev,
-        origin,
-    }
-}
-
-fn secrets_of(file: &DotenvFile) -> Vec<PendingPlain> {
-    file.entries()
-        .iter()
-        .map(|e| secret(e.key(), e.value(), Origin::from(e.location())))
-        .collect()
-}
-
-/// What `wrangler dev` loads from `dir`; `None` when no file exists.
-fn read_dev_vars(dir: &Path, env: Option<&str>) -> Result<Option<Vec<PendingPlain>>, Error> {
-    let mut dev_vars: Vec<PathBuf> = Vec::new();
-    if let Some(env) = env {
-        dev_vars.push(dir.join(format!(".dev.vars.{env}")));
-    }
-    dev_vars.push(dir.join(".dev.vars"));
-    for path in dev_vars {
-        if let Some(file) = DotenvFile::load_if_present(&path)? {
-            return Ok(Some(secrets_of(&file)));
-        }
-    }
-    let mut names = vec![".env".to_owned(), ".env.local".to_owned()];
-    if let Some(env) = env {
-        names.push(format!(".env.{env}"));
-        names.push(format!(".env.{env}.local"));
-    }
-    // Merged in load order, a later file overriding; each key keeps the position that won.
-    let mut merged: Vec<(String, String, Origin)> = Vec::new();
-    let mut any = false;
-    for name in names {
-        let Some(file) = DotenvFile::load_if_present(dir.join(name))? else {
-            continue;
-        };
-        any = true;
-        for entry in file.entries() {
-            let origin = Origin::from(entry.location());
-            match merged.iter_mut().find(|(k, ..)| k == entry.key()) {
-                Some(slot) => *slot = (entry.key().to_owned(), entry.value().to_owned(), origin),
-                None => merged.push((entry.key().to_owned(), entry.value().to_owned(), origin)),
-            }
-        }
-    }
-    if !any {
-        return Ok(None);
-    }
-    let pairs = merged
-        .iter()
-        .map(|(k, v, _)| (k.clone(), v.clone()))
-        .collect();
-    let expanded = devflare_config::dotenv::expand(pairs);
-    Ok(Some(
-        expanded
-            .into_iter()
-            .zip(merged)
-            .map(|((key, value), (_, _, origin))| secret(&key, &value, origin))
-            .collect(),
-    ))
+#[derive(Clone)]
+pub(crate) struct PendingPlain {
+    pub(crate) name: Arc<str>,
+    pub(crate) kind: BindingKind,
+    pub(crate) value: PlainValue,
+    pub(crate) source: PlainSource,
+    pub(crate) origin: Origin,
 }
 
 /// Picks one value per name (highest source, then last given), applies `secrets.required`
@@ -174,58 +40,72 @@ pub(crate) fn resolve(
     secrets_store_origin: impl Fn(&str) -> Option<Origin>,
 ) -> Result<(Vec<PendingPlain>, Vec<String>), Error> {
     let mut warnings = Vec::new();
-    let mut chosen: BTreeMap<String, PendingPlain> = BTreeMap::new();
-    for entry in pending {
-        if let (Some(required), PlainSource::LocalDev) = (required, entry.source)
-            && !required.iter().any(|(name, _)| *name == entry.name)
-        {
-            warnings.push(format!(
-                "`{}` at {} is not listed in `secrets.required`: excluded, as wrangler excludes it",
-                entry.name, entry.origin
-            ));
-            continue;
-        }
-        match chosen.get(&entry.name) {
-            Some(current) if current.source > entry.source => {}
-            _ => {
-                chosen.insert(entry.name.clone(), entry);
-            }
-        }
-    }
-    let mut shadowed = Vec::new();
-    for entry in chosen.values() {
-        if let Some(first) = secrets_store_origin(&entry.name) {
-            // A config var sharing a Secrets Store binding's name is the config's problem,
-            // rejected by strict mode (names are unique across kinds) and otherwise left to
-            // the Secrets Store binding, as before vars were read; from any other source it
-            // is a mistake in the test.
-            if entry.source == PlainSource::ConfigVars && !strict {
+    let mut pending = pending;
+    if let Some(required) = required {
+        pending.retain(|entry| {
+            let excluded = entry.source == PlainSource::LocalDev
+                && !required.iter().any(|(name, _)| **name == *entry.name);
+            if excluded {
                 warnings.push(format!(
-                    "var `{}` at {} has the name of the Secrets Store binding at {first}: the binding is kept",
+                    "`{}` at {} is not listed in `secrets.required`: excluded, as wrangler excludes it",
                     entry.name, entry.origin
                 ));
-                shadowed.push(entry.name.clone());
-                continue;
             }
-            return Err(Error::DuplicateBinding {
-                binding: entry.name.clone(),
-                first,
-                second: entry.origin.clone(),
-            });
+            !excluded
+        });
+    }
+    // Highest source wins; within a source, the last given. A stable sort by name, then
+    // source, puts each name's winner last in its run — no map, no moving values twice.
+    pending.sort_by(|a, b| a.name.cmp(&b.name).then(a.source.cmp(&b.source)));
+    let mut chosen: Vec<PendingPlain> = Vec::with_capacity(pending.len());
+    for entry in pending {
+        match chosen.last_mut() {
+            Some(last) if last.name == entry.name => *last = entry,
+            _ => chosen.push(entry),
         }
     }
-    for name in shadowed {
-        chosen.remove(&name);
+    let mut duplicate = None;
+    chosen.retain(|entry| {
+        let Some(first) = duplicate
+            .is_none()
+            .then(|| secrets_store_origin(&entry.name))
+            .flatten()
+        else {
+            return true;
+        };
+        // A config var sharing a Secrets Store binding's name is the config's problem,
+        // rejected by strict mode (names are unique across kinds) and otherwise left to the
+        // Secrets Store binding, as before vars were read; from any other source it is a
+        // mistake in the test.
+        if entry.source == PlainSource::ConfigVars && !strict {
+            warnings.push(format!(
+                "var `{}` at {} has the name of the Secrets Store binding at {first}: the binding is kept",
+                entry.name, entry.origin
+            ));
+            return false;
+        }
+        duplicate = Some(Error::DuplicateBinding {
+            binding: entry.name.to_string(),
+            first,
+            second: entry.origin.clone(),
+        });
+        true
+    });
+    if let Some(error) = duplicate {
+        return Err(error);
     }
     for (name, origin) in required.unwrap_or_default() {
-        if !chosen.contains_key(name) {
+        if chosen
+            .binary_search_by(|entry| (*entry.name).cmp(name.as_str()))
+            .is_err()
+        {
             warnings.push(format!(
                 "secret `{name}` is listed in `secrets.required` at {origin}, but nothing gives it a value (.dev.vars, .env or test code): reads of it fail as unbound"
             ));
         }
     }
     if strict {
-        for entry in chosen.values().filter(|e| e.kind == BindingKind::Var) {
+        for entry in chosen.iter().filter(|e| e.kind == BindingKind::Var) {
             if let Some(reason) = looks_secret(&entry.name, &entry.value) {
                 warnings.push(format!(
                     "var `{}` at {} {reason}: vars are committed with the wrangler config; keep secrets in `.dev.vars` and `wrangler secret put` (a classic secret) or Secrets Store",
@@ -234,7 +114,7 @@ pub(crate) fn resolve(
             }
         }
     }
-    Ok((chosen.into_values().collect(), warnings))
+    Ok((chosen, warnings))
 }
 
 /// Words that, ending a var's name (or anywhere, for the last group), say it holds a secret.

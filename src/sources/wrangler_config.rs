@@ -7,7 +7,8 @@ use devflare_config::{VarValue, WranglerConfig};
 
 use std::sync::Arc;
 
-use super::builder::{PendingPlain, PlainSource, SecretsEnvBuilder};
+use super::builder::SecretsEnvBuilder;
+use super::plain::{PendingPlain, PlainSource};
 use super::validate::OtherBinding;
 use crate::SecretRef;
 use crate::env::{BindingKind, PlainValue};
@@ -74,7 +75,7 @@ impl SecretsEnvBuilder {
                 VarValue::Json(json) => PlainValue::Json(Arc::new(json.clone())),
             };
             builder = builder.plain_from(PendingPlain {
-                name: var.name().to_owned(),
+                name: Arc::from(var.name()),
                 kind: BindingKind::Var,
                 value,
                 source: PlainSource::ConfigVars,

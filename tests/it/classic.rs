@@ -353,3 +353,113 @@ fn handlers_written_against_the_seam_run_on_the_fake() {
     env.admin().delete("PARTNER_API_KEY").unwrap();
     assert_eq!(partner_key(&env), None);
 }
+
+/// A classic secret is found by the response leak scan (in any encoding, a rotated value
+/// too) and by the egress scan of outbound requests, which names it, never its value.
+#[test]
+fn classic_secrets_are_found_by_the_leak_scan_and_the_egress_scan() {
+    use bytes::Bytes;
+    use devflare_test::{EgressReason, Encoding, FakeResponse, RequestPart};
+    use http::{Request, Response};
+
+    let env = classic_env(None);
+    env.admin()
+        .rotate("PARTNER_API_KEY", "pk-rotated-canary")
+        .unwrap();
+    let body = format!(
+        "old {} new pk-rotated-canary env development",
+        crate::routes::base64("pk-dev-vars-canary")
+    );
+    let client = TestClient::new(&env, async move |_, _| {
+        Response::builder().status(200).body(body.clone()).unwrap()
+    });
+    let leaks = client.send_blocking(TestRequest::get("/")).leaks();
+    let found: Vec<(&str, Encoding)> = leaks
+        .iter()
+        .map(|leak| (leak.binding.as_str(), leak.encoding))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("PARTNER_API_KEY", Encoding::Base64),
+            ("PARTNER_API_KEY", Encoding::Raw)
+        ],
+        "{leaks:?}"
+    );
+
+    let partner = "https://api.partner.example";
+    env.upstream()
+        .route("*", "https://api.partner.example/*", FakeResponse::new(204))
+        .unwrap()
+        .route(
+            "*",
+            "https://metrics.other.example/*",
+            FakeResponse::new(204),
+        )
+        .unwrap()
+        .allow_secret("PARTNER_API_KEY", partner, Some("x-api-key"))
+        .unwrap();
+    let fetcher = env.fetcher();
+    let send = |url: &str| {
+        let request = Request::post(url)
+            .header("x-api-key", env.secret("PARTNER_API_KEY").unwrap())
+            .body(Bytes::new())
+            .unwrap();
+        block_on(fetcher.fetch(request)).unwrap();
+    };
+    send("https://api.partner.example/v1/report");
+    assert!(env.upstream().violations().is_empty());
+    send("https://metrics.other.example/collect");
+    let violations = env.upstream().violations();
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert_eq!(violations[0].secret, "PARTNER_API_KEY");
+    assert_eq!(violations[0].reason, EgressReason::OtherOrigin);
+    assert_eq!(
+        violations[0].part,
+        RequestPart::Header("x-api-key".to_owned())
+    );
+    let text = format!("{:?} {}", violations, violations[0]);
+    assert!(!text.contains("canary"), "{text}");
+}
+
+/// A deleted classic secret can be put back, as `wrangler secret put` does; rotating a
+/// deleted one is refused; a fault shows in `has_faults` and `heal_all` clears it.
+#[test]
+fn a_deleted_classic_secret_can_be_set_again_and_faults_are_healed_with_the_rest() {
+    let env = classic_env(None);
+    let admin = env.admin();
+    assert!(admin.delete("PARTNER_API_KEY").unwrap());
+    assert_eq!(
+        admin
+            .rotate("PARTNER_API_KEY", "pk-after-delete")
+            .unwrap_err()
+            .to_string(),
+        "Binding `PARTNER_API_KEY` is undefined."
+    );
+    admin.set("PARTNER_API_KEY", "pk-put-again-canary").unwrap();
+    assert_eq!(
+        env.secret("PARTNER_API_KEY").unwrap(),
+        "pk-put-again-canary"
+    );
+    assert_eq!(
+        env.redactor().redact("k=pk-put-again-canary"),
+        "k=[secret:PARTNER_API_KEY]"
+    );
+    admin
+        .fail("PARTNER_API_KEY", "classic secret down")
+        .unwrap();
+    assert!(admin.has_faults());
+    assert_eq!(
+        env.secret("PARTNER_API_KEY").unwrap_err().to_string(),
+        "classic secret down"
+    );
+    admin.heal_all();
+    assert!(!admin.has_faults());
+    assert_eq!(
+        env.secret("PARTNER_API_KEY").unwrap(),
+        "pk-put-again-canary"
+    );
+    let reads = env.read_log();
+    let reads = reads.binding("PARTNER_API_KEY").unwrap();
+    assert_eq!((reads.found, reads.failed), (2, 1));
+}

@@ -351,3 +351,23 @@ fn strict_mode_rejects_what_production_would() {
             .is_ok()
     );
 }
+
+/// What redaction calls a value: the first binding by name that points at it, whatever the
+/// order the bindings were declared in; an unbound secret's value by its reference.
+#[test]
+fn a_value_is_labelled_by_its_first_binding_or_its_reference() {
+    let shared = SecretRef::new("store-a", "token");
+    let env = SecretsEnv::builder()
+        .bind("ZED_TOKEN", shared.clone())
+        .bind("ALPHA_TOKEN", shared.clone())
+        .secret_at(shared, "canary-shared-4e1f")
+        .secret_at(SecretRef::new("store-b", "loose"), "canary-loose-9a2c")
+        .secret("OTHER", "canary-other-77d0")
+        .build()
+        .unwrap();
+    assert_eq!(
+        env.redactor()
+            .redact("canary-shared-4e1f canary-loose-9a2c canary-other-77d0"),
+        "[secret:ALPHA_TOKEN] [secret:store-b/loose] [secret:OTHER]"
+    );
+}

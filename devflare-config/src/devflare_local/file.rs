@@ -7,41 +7,14 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
 use super::LocalValuesError;
+use super::secret::LocalSecret;
 use super::store::Store;
 use crate::location::LineIndex;
 use crate::tree::{Key, Node, NodeKind};
-use crate::{ConfigError, Location, jsonc};
+use crate::{ConfigError, jsonc};
 
 /// The only `version` this crate reads and writes.
 pub const SUPPORTED_VERSION: u64 = 1;
-
-/// One secret's entry. Not `Debug`: it holds a value.
-#[derive(Clone)]
-pub struct LocalSecret {
-    value: String,
-    updated_at: Option<String>,
-    /// Entry keys other than `value` and `updatedAt`, kept for the next write.
-    other: Map<String, Value>,
-    /// Where its name key is in the file it was read from; `None` once set in memory.
-    location: Option<Location>,
-}
-
-impl LocalSecret {
-    /// The value. Never print it.
-    pub fn value(&self) -> &str {
-        &self.value
-    }
-
-    /// `updatedAt`, as written (ISO-8601 by Devflare), if present.
-    pub fn updated_at(&self) -> Option<&str> {
-        self.updated_at.as_deref()
-    }
-
-    /// Where the secret's name key is in the file it was parsed from.
-    pub fn location(&self) -> Option<&Location> {
-        self.location.as_ref()
-    }
-}
 
 /// One secret with its store id and name, as [`LocalFile::entries`] yields them.
 #[non_exhaustive]
@@ -184,20 +157,6 @@ impl Serialize for LocalFile {
         let mut map = serializer.serialize_map(Some(2 + self.other.len()))?;
         map.serialize_entry("version", &SUPPORTED_VERSION)?;
         map.serialize_entry("stores", &self.stores)?;
-        for (key, value) in &self.other {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl Serialize for LocalSecret {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("value", &self.value)?;
-        if let Some(updated_at) = &self.updated_at {
-            map.serialize_entry("updatedAt", updated_at)?;
-        }
         for (key, value) in &self.other {
             map.serialize_entry(key, value)?;
         }

@@ -33,12 +33,14 @@
 mod error;
 mod file;
 mod read;
+mod secret;
 mod store;
 #[cfg(feature = "write")]
 mod write;
 
 pub use error::LocalValuesError;
-pub use file::{LocalEntry, LocalFile, LocalSecret, SUPPORTED_VERSION};
+pub use file::{LocalEntry, LocalFile, SUPPORTED_VERSION};
 pub use read::{RELATIVE_PATH, file_in, read, read_if_present};
+pub use secret::LocalSecret;
 #[cfg(feature = "write")]
 pub use write::update;

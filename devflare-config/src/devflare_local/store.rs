@@ -7,7 +7,7 @@
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use super::file::LocalSecret;
+use super::secret::LocalSecret;
 
 #[derive(Clone, Default)]
 pub(crate) struct Store {
