@@ -71,6 +71,7 @@
 #![deny(missing_docs)]
 
 mod checks;
+mod codec;
 mod env;
 mod error;
 mod feature_hints;

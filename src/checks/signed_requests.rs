@@ -18,7 +18,7 @@ use http::HeaderMap;
 
 use super::matrix::hmac::{hex, hmac_sha256};
 use super::redact::{Known, ValueKind};
-use crate::http::encode::base64;
+use crate::codec::base64;
 
 /// The valid signatures of `body` (sent with `headers`) under each of `keys` (`(binding,
 /// value)`), labelled with the binding.

@@ -462,8 +462,9 @@ impl Inert<'_> {
     }
 }
 
+/// A hex digit's value, widened for the code-point arithmetic of the escapes below.
 fn hex_digit(byte: u8) -> Option<u32> {
-    char::from(byte).to_digit(16)
+    crate::codec::hex_digit(byte).map(u32::from)
 }
 
 /// `%XX`, either hex case: one character. A byte above 0x7F is decoded only together with the
