@@ -92,6 +92,7 @@ impl SecretsEnv {
                     .map(|state| (state.name.clone(), state))
                     .collect(),
                 warnings,
+                redactor: Default::default(),
             }),
         }
     }

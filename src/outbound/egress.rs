@@ -10,7 +10,7 @@ use bytes::Bytes;
 use http::{HeaderMap, Method};
 
 use super::url::ParsedUrl;
-use crate::checks::redact::{Encoding, Redactor, SecretMatch, ValueKind};
+use crate::redact::{Encoding, Redactor, SecretMatch, ValueKind};
 
 /// Where in an outbound request a value sat.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use super::error::MIN_TOKEN_CHARS;
 use crate::Redactor;
-use crate::checks::redact::{Known, ValueKind};
 use crate::http::TestRequest;
+use crate::redact::{Known, ValueKind};
 
 /// What a handler error shows instead of a credential as sent.
 const AS_SENT: &str = "credential as sent";

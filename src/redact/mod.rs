@@ -1,6 +1,6 @@
 //! Redaction: every value a fixture store ever held (and every value a test registered as
 //! derived from one), in every form a handler might emit it, replaced by `[secret:BINDING]` —
-//! for failure messages, reports and snapshots. The leak scan (`checks/leak.rs`) reports the
+//! for failure messages, reports and snapshots. The leak scan (`leak.rs`) reports the
 //! same matches, so whatever is redacted is also found, and the other way round.
 //!
 //! # Threat model
@@ -63,7 +63,10 @@
 mod encodings;
 mod env_api;
 mod forms;
+pub(crate) mod leak;
 mod registry;
+#[cfg(feature = "webhooks")]
+pub(crate) mod signatures;
 mod swallowed_prefix;
 mod views;
 
@@ -76,10 +79,15 @@ use std::sync::{Arc, OnceLock};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 pub use encodings::every_encoding;
-pub(crate) use registry::Registered;
+pub(crate) use registry::{RedactorCache, Registry};
 
 use forms::{Check, Form, forms};
 use views::{Escape, Escapes, Views};
+
+/// The shortest value matched in every encoding, and the shortest token the matrix accepts:
+/// the base64 or hex of a shorter value is two to five characters that ordinary text is full
+/// of, so shorter values are matched raw (and in decoded views) only.
+pub const MIN_TOKEN_CHARS: usize = 4;
 
 /// A form in which a secret value can appear in a response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -245,7 +253,8 @@ struct HeaderNames {
 pub struct Redactor {
     /// The automaton, or why it could not be built: then the redactor fails closed.
     automaton: Result<Option<AhoCorasick>, Arc<str>>,
-    patterns: Vec<Pattern>,
+    /// Shared by clones: the env hands out clones of its cached redactor.
+    patterns: Arc<[Pattern]>,
     /// Some value contains `%`, `&` or a backslash: see `Views::of`.
     values_hold_escapes: bool,
     /// The length of the shortest pattern: a shorter text holds none (nor does any view of
@@ -327,7 +336,7 @@ impl Redactor {
         Ok(Self {
             automaton: Ok(automaton),
             shortest: needles.iter().map(|needle| needle.len()).min().unwrap_or(0),
-            patterns,
+            patterns: patterns.into(),
             values_hold_escapes: known
                 .iter()
                 .any(|entry| entry.value.contains(['%', '&', '\\'])),
@@ -340,7 +349,7 @@ impl Redactor {
     pub(crate) fn failed(error: &RedactorError) -> Self {
         Self {
             automaton: Err(Arc::from(error.to_string())),
-            patterns: Vec::new(),
+            patterns: Arc::from([]),
             values_hold_escapes: false,
             shortest: 0,
             header_names: Arc::default(),
