@@ -7,6 +7,7 @@ mod binding;
 mod fault;
 mod plain;
 mod read_log;
+mod redaction;
 mod reference;
 mod state;
 mod store;

@@ -121,14 +121,15 @@ impl CapturedResponse {
         &self.env
     }
 
-    /// Every fixture secret found in the status, a header value or the body — raw, base64,
-    /// URL-encoded or JSON-escaped. Empty when the response is clean.
+    /// Every fixture secret found in the status, a header name or value, or the body — raw,
+    /// base64, URL-encoded, JSON-escaped, … Empty when the response is clean. Scans with the
+    /// env's redactor, which the env builds once and keeps until its values change, so
+    /// calling this in a loop builds nothing.
     pub fn leaks(&self) -> Vec<Leak> {
         self.leaks_with(&self.env.redactor())
     }
 
-    /// [`leaks`](Self::leaks) with a [`Redactor`] built once (`env.redactor()`) and reused
-    /// across many responses: building it is the costly part of a scan.
+    /// [`leaks`](Self::leaks) with a given [`Redactor`] (one of another env, say).
     pub fn leaks_with(&self, redactor: &Redactor) -> Vec<Leak> {
         leak::scan(redactor, self.status.as_u16(), &self.headers, &self.body)
     }

@@ -30,7 +30,7 @@ pub fn every_encoding(value: &str) -> Vec<(Encoding, String)> {
     const STANDARD: Alphabet = Alphabet::Standard;
     const URL_SAFE: Alphabet = Alphabet::UrlSafe;
     let base64 = |bytes: &[u8], alphabet| base64_with(bytes, alphabet, Padding::Unpadded);
-    if value.chars().count() >= crate::MIN_TOKEN_CHARS {
+    if value.chars().count() >= super::MIN_TOKEN_CHARS {
         for alphabet in [STANDARD, URL_SAFE] {
             let plain = base64(bytes, alphabet);
             out.push((Encoding::Base64, plain.clone()));

@@ -3,7 +3,7 @@
 //! after other bytes. Escaped forms (percent, entities, JSON) are not listed here: the text is
 //! decoded instead (see `views.rs`).
 
-use crate::MIN_TOKEN_CHARS;
+use super::MIN_TOKEN_CHARS;
 use crate::codec::{self, Alphabet, Case};
 
 use super::Encoding;

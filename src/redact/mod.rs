@@ -42,6 +42,10 @@
 //!   `report_partial_leaks`: runs of a few characters are everywhere in ordinary text.
 //! - *Short values.* Below `MIN_TOKEN_CHARS` a value is matched raw and in the decoded views
 //!   only: its base64 or hex is two to five characters that ordinary text is full of.
+//! - *Values split by a line break* other than base64 or hex wrapped over lines: only runs of
+//!   base64 characters are joined across line breaks (`views.rs`), so a raw value holding
+//!   other characters (a space, a `.`) and broken over two lines is not found. Text is not
+//!   wrapped mid-word by the code that leaks values; base64 encoders (MIME, PEM) do wrap.
 //! - *Other transformations*: case changes outside header names, other bases (base32,
 //!   base58, decimal byte lists such as `{:?}` of a `Vec<u8>`), JSON spellings inside base64
 //!   beyond the listed writers (.NET's `\u0022`), encodings of encodings beyond the decoded
@@ -57,11 +61,15 @@
 //! HTML entities, JSON and string-literal escapes, line-wrapped base64 — are decoded out of the
 //! text into views that the same automaton scans (`views.rs`). Matches may overlap, so two
 //! values sharing a middle are both reported and both blanked out. `encodings.rs` writes every
-//! form out, independently of the matcher, for tests and the fuzz target; `env_api.rs` and
-//! `registry.rs` are what a test calls on the env.
+//! form out, independently of the matcher, for tests and the fuzz target. `registry.rs` is
+//! what the env keeps (derived values, the partial-leak setting, its redactor cached until
+//! what must be hidden changes); what a test calls on the env for it is in
+//! `env/redaction.rs`. `leak.rs` turns matches into the leak scan's findings; `signatures.rs`
+//! (feature `webhooks`) lists the valid signatures of a request's body that a snapshot of it
+//! hides. Nothing here imports what is built on it: `env/`, `http/` and `checks/` use
+//! redaction, never the other way round.
 
 mod encodings;
-mod env_api;
 mod forms;
 pub(crate) mod leak;
 mod registry;

@@ -1,12 +1,13 @@
-//! What a test calls on [`SecretsEnv`] for redaction: build a redactor, register derived
-//! values, opt in to partial leaks.
+//! What a test calls on [`SecretsEnv`] for redaction: the env's redactor (cached, see
+//! `redact/registry.rs`), register derived values, opt in to partial leaks. Here, in `env/`,
+//! so that the env depends on redaction and redaction not on the env.
 
 use std::sync::Arc;
 
 use crate::suggest::closest;
 use crate::{MIN_TOKEN_CHARS, SecretError, SecretsEnv};
 
-use super::{Known, Redactor, RedactorError, ValueKind};
+use crate::redact::{Known, Redactor, RedactorError, ValueKind};
 
 impl SecretsEnv {
     /// A [`Redactor`] for every value this env's store has ever held, every value registered
