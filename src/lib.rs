@@ -71,11 +71,13 @@
 #![deny(missing_docs)]
 
 mod checks;
+mod codec;
 mod env;
 mod error;
 mod feature_hints;
 mod http;
 mod outbound;
+mod redact;
 mod runtime;
 mod sources;
 mod suggest;
@@ -86,16 +88,13 @@ pub use crate::http::{
     CapturedResponse, ExpectedStatus, FnHandler, Handler, RequestError, SendError, Sending,
     TestClient, TestClock, TestRequest,
 };
-pub use checks::leak::{Leak, LeakLocation};
 /// The protected-route matrix: credential kinds, scenarios, verdicts and the report.
 pub use checks::matrix;
 #[cfg(feature = "webhooks")]
 pub use checks::matrix::Signature;
 pub use checks::matrix::{
-    MIN_TOKEN_CHARS, MatrixError, MatrixFailure, MatrixReport, ProtectedRoute, Scenario,
-    ScenarioResult,
+    MatrixError, MatrixFailure, MatrixReport, ProtectedRoute, Scenario, ScenarioResult,
 };
-pub use checks::redact::{Encoding, Redactor, RedactorError, ValueKind};
 pub use env::{
     BindingKind, BindingReads, DEFAULT_STORE_ID, ReadLog, SecretBinding, SecretRef, SecretsAdmin,
     SecretsEnv,
@@ -108,6 +107,8 @@ pub use outbound::{
     EgressReason, EgressViolation, FakeFetcher, FakeResponse, FakeUpstream, FetchError,
     OutboundRequest, RequestPart, UpstreamError, UpstreamFailure,
 };
+pub use redact::leak::{Leak, LeakLocation};
+pub use redact::{Encoding, MIN_TOKEN_CHARS, Redactor, RedactorError, ValueKind};
 pub use runtime::block_on;
 pub use sources::validate;
 pub use sources::{EmbeddedFile, SecretsEnvBuilder};
@@ -163,7 +164,7 @@ pub mod __private {
     }
 
     /// Every supported encoding of a value, for tests and the redactor's fuzz target.
-    pub use crate::checks::redact::every_encoding;
+    pub use crate::redact::every_encoding;
 
     /// `secrets_env!`'s build step: a duplicate is a bug in the test, so it panics there.
     #[track_caller]

@@ -71,6 +71,7 @@ impl SecretsAdmin {
     pub fn set(&self, binding: &str, value: impl Into<Arc<str>>) -> Result<(), SecretError> {
         if let Some(state) = self.plain(binding) {
             state.set(Some(PlainValue::Text(value.into())));
+            self.env.store.redaction.changed();
             return Ok(());
         }
         let reference = self.reference_of(binding)?.clone();
@@ -93,6 +94,7 @@ impl SecretsAdmin {
                 return Err(self.unbound(binding));
             }
             state.set(Some(PlainValue::Text(value.into())));
+            self.env.store.redaction.changed();
             return Ok(());
         }
         let reference = self.reference_of(binding)?.clone();
@@ -118,7 +120,9 @@ impl SecretsAdmin {
     /// [`SecretError::Unbound`] when `binding` is not bound.
     pub fn delete(&self, binding: &str) -> Result<bool, SecretError> {
         if let Some(state) = self.plain(binding) {
-            return Ok(state.set(None));
+            let had_value = state.set(None);
+            self.env.store.redaction.changed();
+            return Ok(had_value);
         }
         let reference = self.reference_of(binding)?.clone();
         Ok(self.env.store.delete(&reference))

@@ -8,6 +8,7 @@ mod fault;
 mod kind;
 mod plain;
 mod read_log;
+mod redaction;
 mod reference;
 mod state;
 mod store;
@@ -93,6 +94,7 @@ impl SecretsEnv {
                     .map(|state| (Arc::clone(&state.name), state))
                     .collect(),
                 warnings,
+                redactor: Default::default(),
             }),
         }
     }

@@ -22,6 +22,8 @@ pub(crate) struct EnvInner {
     pub(crate) plain: BTreeMap<Arc<str>, Arc<PlainState>>,
     /// What building the env warned about (never a value).
     pub(crate) warnings: Vec<String>,
+    /// The env's redactor, rebuilt when the store's redaction generation moves on.
+    pub(crate) redactor: crate::redact::RedactorCache,
 }
 
 /// One binding: its name, the secret it points at, its slot, fault and read counters.

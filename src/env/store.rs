@@ -43,8 +43,9 @@ impl Slot {
 pub(crate) struct Store {
     slots: Mutex<BTreeMap<SecretRef, Arc<Slot>>>,
     written: Mutex<BTreeSet<(SecretRef, Arc<str>)>>,
-    /// Derived values and settings the redactor adds to the written values.
-    pub(crate) redaction: crate::checks::Registered,
+    /// Derived values and settings the redactor adds to the written values, and the env's
+    /// redactor, rebuilt after a write or delete here (`changed`).
+    pub(crate) redaction: crate::redact::Registry,
     /// The fake upstream: routes, egress rules, recorded outbound requests.
     pub(crate) outbound: crate::outbound::OutboundState,
 }
@@ -89,12 +90,15 @@ impl Store {
             .unwrap_or_else(PoisonError::into_inner)
             .insert((reference.clone(), Arc::clone(&value)));
         self.slot(reference).write(Some(value));
+        self.redaction.changed();
     }
 
     /// Removes a value; returns whether there was one.
     pub(crate) fn delete(&self, reference: &SecretRef) -> bool {
         let slot = self.slots().get(reference).cloned();
-        slot.is_some_and(|slot| slot.write(None))
+        let had_value = slot.is_some_and(|slot| slot.write(None));
+        self.redaction.changed();
+        had_value
     }
 
     /// Whether `reference` currently has a value.

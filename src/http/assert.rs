@@ -130,12 +130,9 @@ impl CapturedResponse {
             None => {
                 let names: Vec<&str> = self.headers().keys().map(|n| n.as_str()).collect();
                 // A response's header name may hold a secret (`x-<secret>: 1`).
-                let hint = crate::suggest::closest(name, names.iter().copied())
-                    .map(|n| {
-                        let n = self.env().redactor().redact_header_name(&n).into_owned();
-                        format!(" (did you mean `{n}`?)")
-                    })
-                    .unwrap_or_default();
+                let closest = crate::suggest::closest(name, names.iter().copied())
+                    .map(|n| self.env().redactor().redact_header_name(&n).into_owned());
+                let hint = devflare_config::did_you_mean(closest.as_deref());
                 self.fail(
                     &format!("header `{name}`"),
                     &self.quoted(expected),

@@ -2,7 +2,6 @@
 
 mod assert;
 mod clock;
-pub(crate) mod encode;
 mod request;
 mod response;
 mod run;

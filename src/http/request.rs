@@ -8,7 +8,7 @@ use http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE};
 use http::{HeaderName, HeaderValue, Method, Request};
 
 use super::TestClock;
-use super::encode::{base64, percent_encode};
+use crate::codec::{base64, percent_encode};
 
 /// A request under construction; turns into an `http::Request<Bytes>`.
 ///

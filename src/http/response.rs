@@ -1,12 +1,13 @@
 //! A captured response: status, headers and the whole body, with the request that produced
 //! it, ready for assertions, the leak scan and snapshots.
 
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
 use bytes::Bytes;
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 
-use crate::checks::leak::{self, Leak};
+use crate::redact::leak::{self, Leak};
 use crate::{Redactor, SecretsEnv};
 
 /// Headers that change from run to run (or with the body's length) and so stay out of
@@ -120,14 +121,15 @@ impl CapturedResponse {
         &self.env
     }
 
-    /// Every fixture secret found in the status, a header value or the body — raw, base64,
-    /// URL-encoded or JSON-escaped. Empty when the response is clean.
+    /// Every fixture secret found in the status, a header name or value, or the body — raw,
+    /// base64, URL-encoded, JSON-escaped, … Empty when the response is clean. Scans with the
+    /// env's redactor, which the env builds once and keeps until its values change, so
+    /// calling this in a loop builds nothing.
     pub fn leaks(&self) -> Vec<Leak> {
         self.leaks_with(&self.env.redactor())
     }
 
-    /// [`leaks`](Self::leaks) with a [`Redactor`] built once (`env.redactor()`) and reused
-    /// across many responses: building it is the costly part of a scan.
+    /// [`leaks`](Self::leaks) with a given [`Redactor`] (one of another env, say).
     pub fn leaks_with(&self, redactor: &Redactor) -> Vec<Leak> {
         leak::scan(redactor, self.status.as_u16(), &self.headers, &self.body)
     }
@@ -145,26 +147,29 @@ impl CapturedResponse {
         self.render(Rendering::Message)
     }
 
-    /// The redactor for what this response shows: every fixture value, and (feature
-    /// `webhooks`) every valid signature of the request's body made with one, as the known
-    /// webhook schemes send it — `[signature:BINDING]`.
-    pub(crate) fn redactor(&self) -> Redactor {
-        #[cfg(feature = "webhooks")]
-        {
-            let known = self.env.known_values();
-            let mut signatures = crate::checks::signed_requests::signatures(
-                &known,
-                &self.request.headers,
-                &self.request.body,
-            );
-            signatures.extend(crate::checks::signed_requests::computed(
-                &self.request.signed_with,
-            ));
-            self.env.redactor_with(signatures)
-        }
-        #[cfg(not(feature = "webhooks"))]
-        {
-            self.env.redactor()
+    /// The redactor for what this response shows: the env's (built once per change of its
+    /// values, shared with `leaks()` and the client), and (feature `webhooks`) before it one
+    /// for every valid signature of the request's body made with a fixture value, as the
+    /// known webhook schemes send it — `[signature:BINDING]`.
+    pub(crate) fn redactor(&self) -> ResponseRedactor {
+        ResponseRedactor {
+            #[cfg(feature = "webhooks")]
+            signatures: {
+                let known = self.env.known_values();
+                let mut signatures = crate::redact::signatures::signatures(
+                    &known,
+                    &self.request.headers,
+                    &self.request.body,
+                );
+                signatures.extend(crate::redact::signatures::computed(
+                    &self.request.signed_with,
+                ));
+                signatures.sort_by_key(|entry| std::cmp::Reverse(entry.value.len()));
+                (!signatures.is_empty()).then(|| {
+                    Redactor::new(&signatures).unwrap_or_else(|error| Redactor::failed(&error))
+                })
+            },
+            env: self.env.redactor(),
         }
     }
 
@@ -220,7 +225,12 @@ pub(crate) fn status_line(status: StatusCode) -> String {
     }
 }
 
-fn write_headers(out: &mut String, headers: &HeaderMap, rendering: Rendering, redactor: &Redactor) {
+fn write_headers(
+    out: &mut String,
+    headers: &HeaderMap,
+    rendering: Rendering,
+    redactor: &ResponseRedactor,
+) {
     let mut lines: Vec<(String, String)> = headers
         .iter()
         .filter(|(name, _)| {
@@ -240,6 +250,39 @@ fn write_headers(out: &mut String, headers: &HeaderMap, rendering: Rendering, re
     lines.sort();
     for (name, value) in lines {
         let _ = writeln!(out, "  {name}: {value:?}");
+    }
+}
+
+/// What a response's texts are redacted with: the valid signatures of its request's body
+/// first (a signature is hex or base64 a short fixture value could match a piece of), then
+/// the env's values.
+pub(crate) struct ResponseRedactor {
+    #[cfg(feature = "webhooks")]
+    signatures: Option<Redactor>,
+    env: Redactor,
+}
+
+impl ResponseRedactor {
+    pub(crate) fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        #[cfg(feature = "webhooks")]
+        if let Some(signatures) = &self.signatures {
+            return match signatures.redact(text) {
+                Cow::Borrowed(text) => self.env.redact(text),
+                Cow::Owned(text) => Cow::Owned(self.env.redact(&text).into_owned()),
+            };
+        }
+        self.env.redact(text)
+    }
+
+    fn redact_header_name<'a>(&self, name: &'a str) -> Cow<'a, str> {
+        #[cfg(feature = "webhooks")]
+        if let Some(signatures) = &self.signatures {
+            return match signatures.redact_header_name(name) {
+                Cow::Borrowed(name) => self.env.redact_header_name(name),
+                Cow::Owned(name) => Cow::Owned(self.env.redact_header_name(&name).into_owned()),
+            };
+        }
+        self.env.redact_header_name(name)
     }
 }
 

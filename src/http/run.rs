@@ -11,9 +11,11 @@ use http::{Request, Response};
 use http_body::Body;
 use http_body_util::BodyExt;
 
+use std::any::Any;
+use std::sync::OnceLock;
+
 use super::CapturedResponse;
 use super::response::RequestSummary;
-use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::{Redactor, SecretsEnv, TestClock, block_on};
 use devflare_bindings::RequestTime;
@@ -115,6 +117,30 @@ fn with_request_time(mut request: Request<Bytes>) -> Request<Bytes> {
     request
 }
 
+/// Drops every `Authorization` header whose value is empty, as workerd does before a Worker
+/// sees the request: measured against workerd with raw request bytes, `Authorization:` with
+/// an empty value never reaches the Worker, while `X-Empty:` with an empty value does and
+/// `Authorization: Bearer ` arrives intact. Exactly that header, exactly when empty.
+fn drop_empty_authorization(request: &mut Request<Bytes>) {
+    let headers = request.headers_mut();
+    let empty = headers
+        .get_all(http::header::AUTHORIZATION)
+        .iter()
+        .any(|value| value.is_empty());
+    if empty {
+        let kept: Vec<_> = headers
+            .get_all(http::header::AUTHORIZATION)
+            .iter()
+            .filter(|value| !value.is_empty())
+            .cloned()
+            .collect();
+        headers.remove(http::header::AUTHORIZATION);
+        for value in kept {
+            headers.append(http::header::AUTHORIZATION, value);
+        }
+    }
+}
+
 async fn collect<B>(response: Response<B>) -> Result<Response<Bytes>, BoxError>
 where
     B: Body,
@@ -151,21 +177,10 @@ where
 pub struct TestClient<H> {
     env: SecretsEnv,
     handler: H,
-    /// The last redactor built, with the values it was built for: building one is the
-    /// costly part of a leak scan, and a client's values rarely change between requests.
-    redactor: Mutex<Option<(RedactionInputs, Redactor)>>,
-    /// What the last matrix run on this client hid (the matcher for its computed
-    /// signatures), reused by the next run that computes the same.
-    matrix_hidden: crate::checks::matrix::HiddenCache,
+    /// A cache the matrix keeps per client (what its last run hid), typed by the matrix:
+    /// the client holds it without depending on the checks built on it.
+    matrix_cache: OnceLock<Box<dyn Any + Send + Sync>>,
 }
-
-/// What an env's redactor is built from: its values, and what the test registered (derived
-/// values, the partial-leak setting).
-type RedactionInputs = (
-    Vec<(String, Arc<str>)>,
-    Vec<(String, Arc<str>)>,
-    Option<usize>,
-);
 
 impl<F> TestClient<FnHandler<F>> {
     /// A client for an async closure that gets each request and the env to read:
@@ -184,8 +199,7 @@ impl<F> TestClient<FnHandler<F>> {
         Self {
             env: env.clone(),
             handler: FnHandler(handler),
-            redactor: Mutex::default(),
-            matrix_hidden: Default::default(),
+            matrix_cache: OnceLock::new(),
         }
     }
 }
@@ -211,8 +225,7 @@ impl<M, S> TestClient<ServiceHandler<M, S>> {
                 made_for: env.clone(),
                 service,
             },
-            redactor: Mutex::default(),
-            matrix_hidden: Default::default(),
+            matrix_cache: OnceLock::new(),
         }
     }
 }
@@ -223,8 +236,7 @@ impl<H: Handler> TestClient<H> {
         Self {
             env: env.clone(),
             handler,
-            redactor: Mutex::default(),
-            matrix_hidden: Default::default(),
+            matrix_cache: OnceLock::new(),
         }
     }
 
@@ -233,29 +245,19 @@ impl<H: Handler> TestClient<H> {
         &self.env
     }
 
-    /// A redactor for every value the env's store has held: the one built last when the
-    /// values have not changed since (a write of a new value rebuilds it).
+    /// The env's redactor (cached on the env, rebuilt only when its values change).
     pub(crate) fn redactor(&self) -> Redactor {
-        let settings = self.env.inner.store.redaction.settings();
-        let inputs = (
-            self.env.known_values(),
-            settings.derived,
-            settings.partial_min_chars,
-        );
-        let mut cache = self.redactor.lock().unwrap_or_else(PoisonError::into_inner);
-        match &*cache {
-            Some((built_for, redactor)) if *built_for == inputs => redactor.clone(),
-            _ => {
-                let redactor = self.env.redactor();
-                *cache = Some((inputs, redactor.clone()));
-                redactor
-            }
-        }
+        self.env.redactor()
     }
 
-    /// The matrix's cache of what a plan hides (see `HiddenCache`).
-    pub(crate) fn matrix_hidden(&self) -> &crate::checks::matrix::HiddenCache {
-        &self.matrix_hidden
+    /// The matrix's per-client cache (its `HiddenCache`), made on first use.
+    pub(crate) fn matrix_hidden<T: Any + Default + Send + Sync>(&self) -> &T {
+        let slot = self.matrix_cache.get_or_init(|| Box::new(T::default()));
+        match slot.downcast_ref::<T>() {
+            Some(cache) => cache,
+            // Only the matrix calls this, always with the same type.
+            None => unreachable!("the client's matrix cache is of one type"),
+        }
     }
 
     /// Sends a request and captures the response.
@@ -274,60 +276,39 @@ impl<H: Handler> TestClient<H> {
         &self,
         request: impl Into<Request<Bytes>>,
     ) -> impl Future<Output = Result<CapturedResponse, SendError>> + '_ {
-        self.try_send_in(request.into(), &self.env)
+        let request = request.into();
+        async move {
+            let summary = RequestSummary::of(&request);
+            match self.respond_unredacted(request, &self.env).await {
+                Ok(response) => Ok(CapturedResponse::new(summary, response, self.env.clone())),
+                // The whole line is redacted: the URI may carry a credential.
+                Err(message) => Err(SendError {
+                    message: self.redactor().redact(&message).into_owned(),
+                }),
+            }
+        }
     }
 
-    /// Sends `request` with the handler reading `env` instead of the client's own (the
-    /// matrix's "binding unbound" scenario); the response is still redacted with the
-    /// client's env, which knows every fixture value.
-    pub(crate) async fn try_send_in(
-        &self,
-        request: Request<Bytes>,
-        env: &SecretsEnv,
-    ) -> Result<CapturedResponse, SendError> {
-        self.send_unredacted(request, env)
-            .await
-            .map_err(|message| SendError {
-                message: self.redactor().redact(&message).into_owned(),
-            })
-    }
-
-    /// The handler's collected response to `request`, run with `env`; the error message not
-    /// yet redacted. For the matrix, which scans the response itself and needs no
-    /// [`CapturedResponse`].
+    /// The one send path: runs the handler on `request` with `env` (the client's own, or the
+    /// matrix's "binding unbound" env) and collects its response. The request is what the
+    /// Worker would see (`drop_empty_authorization`, the request time in its extensions);
+    /// the handler's outbound calls are attributed to it. The error message names the
+    /// request and is not yet redacted: [`try_send`](Self::try_send) redacts it, and the
+    /// matrix first blanks the credentials it sent (a fixture value redacted inside a Basic
+    /// credential would leave the rest of that credential unrecognisable).
     pub(crate) async fn respond_unredacted(
         &self,
-        request: Request<Bytes>,
+        mut request: Request<Bytes>,
         env: &SecretsEnv,
     ) -> Result<Response<Bytes>, String> {
+        drop_empty_authorization(&mut request);
         // Both clones are cheap (the URI shares its bytes).
         let (method, uri) = (request.method().clone(), request.uri().clone());
         let _caller = crate::outbound::CallerScope::enter(env, request.headers());
-        let request = with_request_time(request);
         self.handler
-            .handle(request, env)
+            .handle(with_request_time(request), env)
             .await
             .map_err(|error| format!("{method} {uri}: the handler failed: {error}"))
-    }
-
-    /// As [`try_send_in`](Self::try_send_in), the error message not yet redacted: the matrix
-    /// blanks the credentials it sent first (a fixture value redacted inside a Basic
-    /// credential would leave the rest of that credential unrecognisable).
-    pub(crate) async fn send_unredacted(
-        &self,
-        request: Request<Bytes>,
-        env: &SecretsEnv,
-    ) -> Result<CapturedResponse, String> {
-        let summary = RequestSummary::of(&request);
-        let _caller = crate::outbound::CallerScope::enter(env, request.headers());
-        match self.handler.handle(with_request_time(request), env).await {
-            Ok(response) => Ok(CapturedResponse::new(summary, response, self.env.clone())),
-            // The whole line is redacted by the caller: the URI may carry a credential.
-            Err(error) => Err(format!(
-                "{} {}: the handler failed: {error}",
-                summary.method, summary.uri
-            )),
-        }
     }
 
     /// Sends a request and captures the response.

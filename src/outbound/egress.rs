@@ -11,7 +11,7 @@ use http::{HeaderMap, Method};
 
 use super::part::RequestPart;
 use super::url::ParsedUrl;
-use crate::checks::redact::{Encoding, Redactor, SecretMatch, ValueKind};
+use crate::redact::{Encoding, Redactor, SecretMatch, ValueKind};
 
 /// Why a value in an outbound request breaks the egress rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

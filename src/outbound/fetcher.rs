@@ -20,7 +20,7 @@ use super::egress::{self, Outbound};
 use super::record::OutboundRequest;
 use super::url::ParsedUrl;
 use super::{Callers, OutboundState, lock};
-use crate::checks::redact::{Known, ValueKind};
+use crate::redact::{Known, ValueKind};
 use crate::{MIN_TOKEN_CHARS, Redactor, SecretsEnv};
 
 /// The most redirects a fetch follows (the Fetch standard's limit, workerd's too).

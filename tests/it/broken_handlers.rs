@@ -77,13 +77,12 @@ fn a_handler_that_accepts_any_token_fails_the_wrong_token_scenarios() {
         "a wrong credential was accepted",
     );
     let (_, report) = run(Flaw::AcceptsAnyToken);
-    for scenario in [
-        Scenario::Prefix,
-        Scenario::OtherCase,
-        Scenario::EmptyCredential,
-    ] {
+    for scenario in [Scenario::Prefix, Scenario::OtherCase] {
         assert!(report.result(scenario).unwrap().failed(), "{scenario}");
     }
+    // `Authorization: ""` never reaches a Worker (workerd drops it, and so does the client),
+    // so a handler that accepts any Authorization header rejects it as it rejects none.
+    assert!(!report.result(Scenario::EmptyCredential).unwrap().failed());
 }
 
 #[test]

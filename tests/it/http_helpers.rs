@@ -408,3 +408,31 @@ fn a_request_time_set_by_the_test_wins() {
         .send_blocking(TestRequest::get("/").at(TestClock::at(5)))
         .assert_body("Some(5)");
 }
+
+#[test]
+fn an_empty_authorization_header_never_reaches_the_handler_as_in_workerd() {
+    let env = env();
+    let client = TestClient::new(&env, async |request: Request<Bytes>, _| {
+        let seen = |name: &str| -> String {
+            let values: Vec<String> = request
+                .headers()
+                .get_all(name)
+                .iter()
+                .map(|v| format!("{:?}", v.to_str().unwrap_or("?")))
+                .collect();
+            format!("{name}={}", values.join(","))
+        };
+        let body = format!("{} {}", seen("authorization"), seen("x-empty"));
+        http::Response::new(body)
+    });
+    // Empty: dropped, as workerd drops it; another empty header still arrives.
+    let response = client.send_blocking(
+        TestRequest::get("/")
+            .header("Authorization", "")
+            .header("X-Empty", ""),
+    );
+    assert_eq!(response.text(), r#"authorization= x-empty="""#);
+    // `Bearer ` (with nothing after it) is not empty: it arrives intact.
+    let response = client.send_blocking(TestRequest::get("/").header("Authorization", "Bearer "));
+    assert_eq!(response.text(), r#"authorization="Bearer " x-empty="#);
+}

@@ -121,3 +121,62 @@ fn scans_a_64_kib_body_against_100_secrets() {
     );
     assert!(env.redactor().pattern_count() >= 200);
 }
+
+#[test]
+fn a_value_set_after_the_env_built_its_redactor_is_hidden_in_the_next_output() {
+    // The env caches its redactor; a rotation, a new value on a classic secret, a derived
+    // value and a plain `set` must each invalidate it.
+    let env = secrets_env! { API_TOKEN => canaries::value("API_TOKEN") };
+    let client = TestClient::new(&env, async |request: http::Request<bytes::Bytes>, _| {
+        // Echoes the query: the test decides what leaks.
+        let echoed = request.uri().query().unwrap_or_default().to_owned();
+        http::Response::builder().status(500).body(echoed).unwrap()
+    });
+    let rotated = "rotated-after-build-4f1c";
+    let first = client.send_blocking(TestRequest::get(format!("/?{rotated}")));
+    // The redactor is built here, before the rotation, and cached on the env.
+    assert!(first.leaks().is_empty());
+    assert!(format!("{first:?}").contains(rotated));
+
+    env.admin().rotate("API_TOKEN", rotated).unwrap();
+    let second = client.send_blocking(TestRequest::get(format!("/?{rotated}")));
+    let leaks: Vec<String> = second.leaks().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        leaks,
+        ["secret `API_TOKEN` leaked in the body at byte offset 0"]
+    );
+    // The captured response from before the rotation is checked against the env as it is now.
+    assert_eq!(first.leaks().len(), 1);
+    let shown = format!("{second:?}");
+    assert!(!shown.contains(rotated), "{shown}");
+    let message = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        second.assert_status(200);
+    }))
+    .expect_err("500 is not 200");
+    let message = message.downcast_ref::<String>().unwrap();
+    assert!(!message.contains(rotated), "{message}");
+
+    let derived = "derived-after-build-77aa";
+    let third = client.send_blocking(TestRequest::get(format!("/?{derived}")));
+    assert!(third.leaks().is_empty());
+    env.register_derived("API_TOKEN", derived).unwrap();
+    assert_eq!(third.leaks().len(), 1);
+    assert_eq!(env.redactor().redact(derived), "[secret:API_TOKEN:derived]");
+
+    let set = "set-after-build-0b9e";
+    assert_eq!(env.redactor().redact(set), set);
+    env.admin().set("API_TOKEN", set).unwrap();
+    assert_eq!(env.redactor().redact(set), "[secret:API_TOKEN]");
+}
+
+#[test]
+fn a_classic_secret_changed_after_the_env_built_its_redactor_is_hidden() {
+    let env = SecretsEnv::builder()
+        .classic_secret("LEGACY_KEY", canaries::value("API_TOKEN"))
+        .build()
+        .unwrap();
+    let next = "classic-next-value-9d2e";
+    assert_eq!(env.redactor().redact(next), next);
+    env.admin().set("LEGACY_KEY", next).unwrap();
+    assert_eq!(env.redactor().redact(next), "[secret:LEGACY_KEY]");
+}

@@ -144,9 +144,7 @@ pub enum MatrixError {
     },
 }
 
-/// The shortest token the matrix accepts: shorter values occur by chance in ordinary text,
-/// and every response would count as a leak.
-pub const MIN_TOKEN_CHARS: usize = 4;
+pub use crate::redact::MIN_TOKEN_CHARS;
 
 /// Checks what the matrix needs and returns the binding's current value.
 pub(crate) fn preflight(route: &ProtectedRoute, env: &SecretsEnv) -> Result<Arc<str>, MatrixError> {

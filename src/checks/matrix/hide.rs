@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use super::error::MIN_TOKEN_CHARS;
 use crate::Redactor;
-use crate::checks::redact::{Known, ValueKind};
 use crate::http::TestRequest;
+use crate::redact::{Known, ValueKind};
 
 /// What a handler error shows instead of a credential as sent.
 const AS_SENT: &str = "credential as sent";
@@ -178,7 +178,7 @@ pub(crate) fn credential_parts(request: &TestRequest) -> Vec<String> {
         for pair in query.split('&') {
             let value = pair.split_once('=').map_or(pair, |(_, value)| value);
             parts.push(value.to_owned());
-            parts.push(percent_decode(value));
+            parts.push(crate::codec::percent_decode(value));
         }
     }
     parts
@@ -193,7 +193,7 @@ pub(crate) fn route_line(
     derived: &[String],
 ) -> String {
     let hide = |raw: &str| -> String {
-        let decoded = percent_decode(raw);
+        let decoded = crate::codec::percent_decode(raw);
         if redactor.contains_secret(raw) || redactor.contains_secret(&decoded) {
             // The segment is the value, whole: name its binding. Anything else (the value
             // inside base64 at an offset, …) would show part of an encoding: hide it all.
@@ -249,7 +249,7 @@ pub(crate) fn route_line(
         line.push_str(&pairs.join("&"));
     }
     // A credential as sent that spans segments (see above for fixture values): fail closed.
-    let decoded = percent_decode(&line);
+    let decoded = crate::codec::percent_decode(&line);
     for d in derived
         .iter()
         .filter(|d| d.chars().count() >= MIN_TOKEN_CHARS)
@@ -261,32 +261,6 @@ pub(crate) fn route_line(
         }
     }
     line
-}
-
-/// Percent-decoding (and `+` as a space), lossy on invalid UTF-8.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(byte) => {
-                        out.push(byte);
-                        i += 3;
-                        continue;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b'+' => out.push(b' '),
-            byte => out.push(byte),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

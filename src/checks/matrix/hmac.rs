@@ -26,13 +26,7 @@ pub(crate) fn hmac_sha1(key: &[u8], message: &[u8]) -> [u8; 20] {
 
 /// Lower-case hex.
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        out.push(char::from(DIGITS[usize::from(byte & 15)]));
-    }
-    out
+    crate::codec::hex(bytes, crate::codec::Case::Lower)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use super::route::ProtectedRoute;
 use super::scenario::{Outcome, Scenario};
 use super::status::StatusExpectation;
 use crate::Redactor;
-use crate::checks::leak::Leak;
+use crate::redact::leak::Leak;
 
 /// What a runner observed for one scenario.
 pub(crate) enum Observation {

@@ -39,7 +39,6 @@ mod token;
 
 pub use custom::CustomCredential;
 pub use error::{MIN_TOKEN_CHARS, MatrixError};
-pub(crate) use hide::HiddenCache;
 #[cfg(feature = "remote")]
 pub use remote::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REMOTE_TIMEOUT};
 pub use report::{MatrixFailure, MatrixReport, Problem, ScenarioResult, StatusWhy, Verdict};

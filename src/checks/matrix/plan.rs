@@ -97,10 +97,10 @@ impl Planned {
         status: u16,
         headers: &http::HeaderMap,
         body: &[u8],
-        leaks: &mut Vec<crate::checks::leak::Leak>,
+        leaks: &mut Vec<crate::redact::leak::Leak>,
     ) {
         if let Some(computed) = self.hidden.as_deref().and_then(|h| h.computed.as_ref()) {
-            leaks.extend(crate::checks::leak::scan(computed, status, headers, body));
+            leaks.extend(crate::redact::leak::scan(computed, status, headers, body));
         }
     }
 

@@ -273,7 +273,7 @@ impl ProtectedRoute {
                         };
                         let status = parts.status;
                         result.status = Some(status);
-                        result.leaks = crate::checks::leak::scan(
+                        result.leaks = crate::redact::leak::scan(
                             redactor,
                             status.as_u16(),
                             &parts.headers,

@@ -8,7 +8,7 @@ use http::StatusCode;
 use super::scenario::{Outcome, Scenario};
 use super::status::StatusExpectation;
 use crate::ReadLog;
-use crate::checks::leak::Leak;
+use crate::redact::leak::Leak;
 
 /// Why a status is wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

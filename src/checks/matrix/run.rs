@@ -85,7 +85,7 @@ impl ProtectedRoute {
             Ok(response) => {
                 let status = response.status();
                 result.status = Some(status);
-                result.leaks = crate::checks::leak::scan(
+                result.leaks = crate::redact::leak::scan(
                     redactor,
                     status.as_u16(),
                     response.headers(),

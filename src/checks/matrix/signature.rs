@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 
 use super::hmac::{hex, hmac_sha1, hmac_sha256};
+use crate::codec::base64;
 use crate::http::TestRequest;
-use crate::http::encode::base64;
 
 /// How the signature's bytes are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

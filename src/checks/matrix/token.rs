@@ -4,8 +4,8 @@
 use super::plan::{Planned, Planner};
 use super::route::Kind;
 use super::scenario::{Outcome, Scenario};
+use crate::codec::base64;
 use crate::http::TestRequest;
-use crate::http::encode::base64;
 
 /// The empty-credential scenarios while the secret is missing, the store fails, the binding
 /// is unbound.

@@ -3,16 +3,11 @@
 //! after other bytes. Escaped forms (percent, entities, JSON) are not listed here: the text is
 //! decoded instead (see `views.rs`).
 
-use crate::MIN_TOKEN_CHARS;
+use super::MIN_TOKEN_CHARS;
+use crate::codec::{self, Alphabet, Case};
 
 use super::Encoding;
 use super::swallowed_prefix::{RawPrefix, swallowable_prefix};
-
-/// Base64 alphabets: standard and URL-safe.
-pub(super) const STANDARD: &[u8; 64] =
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-pub(super) const URL_SAFE: &[u8; 64] =
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// Below this many own characters, a base64 match must also check the partial characters at
 /// its ends: four or five characters alone turn up in ordinary text.
@@ -30,7 +25,7 @@ impl Partial {
     /// Whether `byte` carries these bits; `None` when it is not a base64 character at all
     /// (the encoding was cut short, or padding follows).
     fn check(self, byte: u8) -> Option<bool> {
-        sextet(byte).map(|s| s & self.mask == self.bits)
+        codec::base64_sextet(byte).map(|s| s & self.mask == self.bits)
     }
 }
 
@@ -138,14 +133,15 @@ pub(super) fn forms(value: &str) -> Vec<Form> {
     if !long {
         return forms;
     }
-    forms.push(plain(Encoding::Hex, hex(bytes, b"0123456789abcdef")));
-    forms.push(plain(Encoding::Hex, hex(bytes, b"0123456789ABCDEF")));
+    for case in [Case::Lower, Case::Upper] {
+        forms.push(plain(Encoding::Hex, codec::hex(bytes, case).into_bytes()));
+    }
     // Base64 of the value, and of each way JSON writes it when that differs (a JWT payload
     // holding the value): the escapes are inside the base64, where no decoded view reaches.
     let escapings = json_escapings(value);
     let texts = std::iter::once(bytes).chain(escapings.iter().map(String::as_bytes));
     for text in texts {
-        for alphabet in [STANDARD, URL_SAFE] {
+        for alphabet in [Alphabet::Standard, Alphabet::UrlSafe] {
             for shift in 0..3 {
                 let form = base64_core(text, shift, alphabet);
                 if !forms.contains(&form) {
@@ -198,28 +194,22 @@ pub(super) fn json_escapings(value: &str) -> Vec<String> {
     out
 }
 
-fn hex(bytes: &[u8], digits: &[u8; 16]) -> Vec<u8> {
-    bytes
-        .iter()
-        .flat_map(|b| [digits[usize::from(b >> 4)], digits[usize::from(b & 15)]])
-        .collect()
-}
-
 /// The base64 characters of `value` when `shift` (0–2) other bytes precede it in its 3-byte
 /// group: the characters made only of the value's bits, checked against the partial
 /// characters at either end.
-fn base64_core(value: &[u8], shift: usize, alphabet: &[u8; 64]) -> Form {
+fn base64_core(value: &[u8], shift: usize, alphabet: Alphabet) -> Form {
     let bit_start = 8 * shift;
     let bit_end = 8 * (shift + value.len());
     let mut padded = vec![0u8; shift];
     padded.extend_from_slice(value);
     padded.extend_from_slice(&[0, 0]);
     let sextet_at = |index: usize| sextet_of(&padded, index);
+    let chars = alphabet.chars();
 
     let first_own = bit_start.div_ceil(6);
     let own_end = bit_end / 6;
     let bytes: Vec<u8> = (first_own..own_end)
-        .map(|i| alphabet[usize::from(sextet_at(i))])
+        .map(|i| chars[usize::from(sextet_at(i))])
         .collect();
     // The character before carries the value's first bits in its low bits.
     let lead = (!bit_start.is_multiple_of(6)).then(|| {
@@ -263,38 +253,15 @@ fn sextet_of(bytes: &[u8], index: usize) -> u8 {
     ((pair >> (10 - bit % 8)) & 63) as u8
 }
 
-/// The 6-bit value of a base64 character of either alphabet.
-fn sextet(byte: u8) -> Option<u8> {
-    match byte {
-        b'A'..=b'Z' => Some(byte - b'A'),
-        b'a'..=b'z' => Some(byte - b'a' + 26),
-        b'0'..=b'9' => Some(byte - b'0' + 52),
-        b'+' | b'-' => Some(62),
-        b'/' | b'_' => Some(63),
-        _ => None,
-    }
-}
-
-/// Base64 without padding.
-pub(super) fn base64(bytes: &[u8], alphabet: &[u8; 64]) -> String {
-    let mut padded = bytes.to_vec();
-    padded.extend_from_slice(&[0, 0]);
-    (0..(bytes.len() * 8).div_ceil(6))
-        .map(|i| char::from(alphabet[usize::from(sextet_of(&padded, i))]))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::{Padding, base64_with};
 
-    #[test]
-    fn base64_matches_known_vectors() {
-        assert_eq!(base64(b"", STANDARD), "");
-        assert_eq!(base64(b"f", STANDARD), "Zg");
-        assert_eq!(base64(b"fo", STANDARD), "Zm8");
-        assert_eq!(base64(b"foobar", STANDARD), "Zm9vYmFy");
-        assert_eq!(base64(&[0xfb, 0xff], URL_SAFE), "-_8");
+    const STANDARD: Alphabet = Alphabet::Standard;
+
+    fn base64(bytes: &[u8], alphabet: Alphabet) -> String {
+        base64_with(bytes, alphabet, Padding::Unpadded)
     }
 
     #[test]

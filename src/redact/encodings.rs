@@ -5,8 +5,8 @@
 use std::fmt::Write as _;
 
 use super::Encoding;
-use super::forms::{STANDARD, URL_SAFE, base64};
 use super::views::NAMED_ENTITIES;
+use crate::codec::{Alphabet, Case, Padding, base64_with, hex, percent_encode_with};
 
 /// Not public API (for tests and fuzz targets): `value` in every encoding the redactor
 /// supports, several variants of each — base64 (both alphabets, padded or not, after 1–3
@@ -27,34 +27,43 @@ pub fn every_encoding(value: &str) -> Vec<(Encoding, String)> {
     if core.len() != value.len() && !core.is_empty() {
         out.push((Encoding::Raw, core.to_owned()));
     }
-    if value.chars().count() >= crate::MIN_TOKEN_CHARS {
+    const STANDARD: Alphabet = Alphabet::Standard;
+    const URL_SAFE: Alphabet = Alphabet::UrlSafe;
+    let base64 = |bytes: &[u8], alphabet| base64_with(bytes, alphabet, Padding::Unpadded);
+    if value.chars().count() >= super::MIN_TOKEN_CHARS {
         for alphabet in [STANDARD, URL_SAFE] {
             let plain = base64(bytes, alphabet);
             out.push((Encoding::Base64, plain.clone()));
-            out.push((Encoding::Base64, padded(plain)));
+            out.push((
+                Encoding::Base64,
+                base64_with(bytes, alphabet, Padding::Padded),
+            ));
             for prefix in ["u", "u:", "usr:"] {
                 let mut data = prefix.as_bytes().to_vec();
                 data.extend_from_slice(bytes);
-                out.push((Encoding::Base64, padded(base64(&data, alphabet))));
+                out.push((
+                    Encoding::Base64,
+                    base64_with(&data, alphabet, Padding::Padded),
+                ));
             }
         }
-        let mime = padded(base64(bytes, STANDARD));
+        let mime = base64_with(bytes, STANDARD, Padding::Padded);
         out.push((Encoding::Base64, wrap(&mime, 76, "\r\n")));
         out.push((Encoding::Base64, wrap(&mime, 4 + bytes.len() % 5, "\n")));
         let mut basic = b"user:".to_vec();
         basic.extend_from_slice(bytes);
         out.push((
             Encoding::Base64,
-            wrap(&padded(base64(&basic, STANDARD)), 3, "\r\n"),
+            wrap(&base64_with(&basic, STANDARD, Padding::Padded), 3, "\r\n"),
         ));
-        out.push((Encoding::Hex, hex(bytes, false)));
-        out.push((Encoding::Hex, hex(bytes, true)));
+        out.push((Encoding::Hex, hex(bytes, Case::Lower)));
+        out.push((Encoding::Hex, hex(bytes, Case::Upper)));
         for writer in [Json::Serde, Json::Python, Json::Php, Json::Go] {
             let payload = format!(r#"{{"sub":"{}","n":1}}"#, json_as(value, writer));
             out.push((Encoding::Base64, base64(payload.as_bytes(), URL_SAFE)));
             out.push((
                 Encoding::Base64,
-                padded(base64(payload.as_bytes(), STANDARD)),
+                base64_with(payload.as_bytes(), STANDARD, Padding::Padded),
             ));
         }
     }
@@ -84,7 +93,11 @@ pub fn every_encoding(value: &str) -> Vec<(Encoding, String)> {
         (&|i, b| i % 2 == 1 && alnum(b), true, false),
     ];
     for (keep, upper, plus) in encodings {
-        out.push((Encoding::UrlEncoded, percent(bytes, keep, upper, plus)));
+        let case = if upper { Case::Upper } else { Case::Lower };
+        out.push((
+            Encoding::UrlEncoded,
+            percent_encode_with(bytes, keep, case, plus),
+        ));
     }
     out.push((Encoding::UrlEncoded, percent_mixed_case(bytes)));
     out.push((Encoding::HtmlEntities, entities(value, Entity::Decimal)));
@@ -105,13 +118,6 @@ pub fn every_encoding(value: &str) -> Vec<(Encoding, String)> {
 /// Whether a percent-encoder keeps byte `b` at index `i` as it is.
 type Keep<'a> = dyn Fn(usize, u8) -> bool + 'a;
 
-fn padded(mut text: String) -> String {
-    while !text.len().is_multiple_of(4) {
-        text.push('=');
-    }
-    text
-}
-
 fn wrap(text: &str, width: usize, line_break: &str) -> String {
     let chunks: Vec<&str> = text
         .as_bytes()
@@ -119,33 +125,6 @@ fn wrap(text: &str, width: usize, line_break: &str) -> String {
         .map(|c| std::str::from_utf8(c).unwrap_or_default())
         .collect();
     chunks.join(line_break)
-}
-
-fn hex(bytes: &[u8], upper: bool) -> String {
-    bytes.iter().fold(String::new(), |mut out, b| {
-        let _ = if upper {
-            write!(out, "{b:02X}")
-        } else {
-            write!(out, "{b:02x}")
-        };
-        out
-    })
-}
-
-fn percent(bytes: &[u8], keep: &Keep<'_>, upper: bool, plus: bool) -> String {
-    let mut out = String::new();
-    for (i, &b) in bytes.iter().enumerate() {
-        if keep(i, b) {
-            out.push(char::from(b));
-        } else if plus && b == b' ' {
-            out.push('+');
-        } else if upper {
-            let _ = write!(out, "%{b:02X}");
-        } else {
-            let _ = write!(out, "%{b:02x}");
-        }
-    }
-    out
 }
 
 /// Every byte encoded, the two hex digits in opposite cases (`%2f`, `%A9` → `%2F`, `%a9`…).
@@ -303,7 +282,7 @@ mod tests {
         assert_eq!(all, value);
         assert_eq!(percent_mixed_case(b"/\xa9"), "%2f%A9");
         assert_eq!(entities("a&/", Entity::Named), "a&amp;&sol;");
-        assert_eq!(hex(b"\x01\xab", true), "01AB");
+        assert_eq!(hex(b"\x01\xab", Case::Upper), "01AB");
         assert_eq!(wrap("abcdefg", 3, "\n"), "abc\ndef\ng");
         assert_eq!(
             python_repr_bytes("it's é".as_bytes()),

@@ -1,26 +1,36 @@
-//! What a test calls on [`SecretsEnv`] for redaction: build a redactor, register derived
-//! values, opt in to partial leaks.
+//! What a test calls on [`SecretsEnv`] for redaction: the env's redactor (cached, see
+//! `redact/registry.rs`), register derived values, opt in to partial leaks. Here, in `env/`,
+//! so that the env depends on redaction and redaction not on the env.
 
 use std::sync::Arc;
 
 use crate::suggest::closest;
 use crate::{MIN_TOKEN_CHARS, SecretError, SecretsEnv};
 
-use super::{Known, Redactor, RedactorError, ValueKind};
+use crate::redact::{Known, Redactor, RedactorError, ValueKind};
 
 impl SecretsEnv {
     /// A [`Redactor`] for every value this env's store has ever held, every value registered
     /// with [`register_derived`](Self::register_derived), and — after
     /// [`report_partial_leaks`](Self::report_partial_leaks) — every run of them.
     ///
+    /// Built once and shared by every clone of the env until what it hides changes (a value
+    /// set, rotated or deleted, a derived value registered, the partial-leak setting
+    /// changed), so calling this again is cheap: the client's failure messages, `leaks()`,
+    /// snapshots and the matrix all use it.
+    ///
     /// If the matcher cannot be built (see [`try_redactor`](Self::try_redactor)), the redactor
     /// fails closed: it redacts every text whole and finds a leak in every response.
     pub fn redactor(&self) -> Redactor {
-        self.try_redactor()
-            .unwrap_or_else(|error| Redactor::failed(&error))
+        let generation = self.inner.store.redaction.generation();
+        self.inner.redactor.get(generation, || {
+            self.try_redactor()
+                .unwrap_or_else(|error| Redactor::failed(&error))
+        })
     }
 
-    /// [`redactor`](Self::redactor), with the reason when its matcher cannot be built.
+    /// [`redactor`](Self::redactor), built afresh, with the reason when its matcher cannot be
+    /// built.
     ///
     /// # Errors
     ///
@@ -86,22 +96,9 @@ impl SecretsEnv {
             .set_partial_min_chars(min_chars.map(|n| n.max(MIN_TOKEN_CHARS)));
     }
 
-    /// [`redactor`](Self::redactor) that also knows `extra` values (the signatures of a
-    /// request, for a snapshot of it).
-    #[cfg(feature = "webhooks")]
-    pub(crate) fn redactor_with(&self, extra: Vec<Known>) -> Redactor {
-        Redactor::new(&self.redaction_values_with(extra))
-            .unwrap_or_else(|error| Redactor::failed(&error))
-    }
-
     /// Every value to redact, longest first (so a value that contains another labels the
     /// forms they share), then the runs of each when partial leaks are on.
     fn redaction_values(&self) -> Vec<Known> {
-        self.redaction_values_with(Vec::new())
-    }
-
-    /// [`redaction_values`](Self::redaction_values) with `extra` values among them.
-    fn redaction_values_with(&self, extra: Vec<Known>) -> Vec<Known> {
         let settings = self.inner.store.redaction.settings();
         let secrets = self
             .known_values()
@@ -112,10 +109,7 @@ impl SecretsEnv {
             .into_iter()
             .map(|(label, value)| (label, value, ValueKind::Derived));
         let mut known: Vec<Known> = Vec::new();
-        let extra = extra
-            .into_iter()
-            .map(|entry| (entry.label, entry.value, entry.kind));
-        for (label, value, kind) in secrets.chain(derived).chain(extra) {
+        for (label, value, kind) in secrets.chain(derived) {
             // A value with whitespace at its ends (a TOML `"""` string) is often echoed trimmed.
             let core = value.trim();
             if core.len() != value.len() && !core.is_empty() {

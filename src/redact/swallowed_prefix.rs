@@ -14,7 +14,7 @@
 
 use std::ops::Range;
 
-use crate::MIN_TOKEN_CHARS;
+use super::MIN_TOKEN_CHARS;
 
 use super::views::Escapes;
 

@@ -6,7 +6,7 @@ use std::fmt;
 
 use http::HeaderMap;
 
-use crate::checks::redact::{Encoding, Redactor, SecretMatch, ValueKind};
+use super::{Encoding, Redactor, SecretMatch, ValueKind};
 
 /// Where in a response a secret was found.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -137,7 +137,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::checks::redact::Known;
+    use crate::redact::Known;
 
     fn redactor(value: &str) -> Redactor {
         Redactor::new(&[Known {

@@ -1,6 +1,7 @@
 //! Decoded views of a scanned text: the text with percent-escapes, HTML entities, JSON
-//! escapes and string-literal escapes decoded (repeatedly, for nested escaping) and with line
-//! breaks removed (for wrapped base64), each mapping its bytes back to the original text.
+//! escapes and string-literal escapes decoded (repeatedly, for nested escaping), and the runs
+//! of base64 characters that line breaks interrupt joined (for wrapped base64), each mapping
+//! its bytes back to the original text.
 //!
 //! Why decode the text instead of listing every encoded form of every value: "any subset of
 //! bytes percent-encoded", "either hex case", "named, decimal or hex entities" and "base64
@@ -193,8 +194,9 @@ impl Piece {
 enum Step {
     /// One round of a decoder.
     Decoded(Decoder),
-    /// Line breaks removed: base64 (or hex) wrapped at any line length.
-    LineBreaksRemoved,
+    /// The runs of base64 characters that line breaks interrupt, joined across them: base64
+    /// (or hex) wrapped at any line length (`join_wrapped_runs`).
+    WrappedRunsJoined,
 }
 
 /// A derived text and how its bytes map to its parent's.
@@ -259,18 +261,18 @@ impl Views {
                 }
             }
         }
-        // Base64 (or hex) wrapped at any line length: the text, and its views with every
-        // kind decoded (MIME inside a JSON string), without line breaks.
+        // Base64 (or hex) wrapped at any line length: in the text, and in its views with every
+        // kind decoded (MIME inside a JSON string), the runs line breaks interrupt, joined.
         let every_kind = (0..views.derived.len())
             .filter(|&i| views.derived[i].step == Step::Decoded(Decoder::EVERY_KIND));
         let wrapped: Vec<Option<usize>> =
             std::iter::once(None).chain(every_kind.map(Some)).collect();
         for parent in wrapped {
-            if let Some((bytes, pieces)) = strip_line_breaks(views.bytes(text, parent)) {
+            if let Some((bytes, pieces)) = join_wrapped_runs(views.bytes(text, parent)) {
                 views.push(View {
                     bytes,
                     parent,
-                    step: Step::LineBreaksRemoved,
+                    step: Step::WrappedRunsJoined,
                     pieces,
                 });
             }
@@ -462,8 +464,9 @@ impl Inert<'_> {
     }
 }
 
+/// A hex digit's value, widened for the code-point arithmetic of the escapes below.
 fn hex_digit(byte: u8) -> Option<u32> {
-    char::from(byte).to_digit(16)
+    crate::codec::hex_digit(byte).map(u32::from)
 }
 
 /// `%XX`, either hex case: one character. A byte above 0x7F is decoded only together with the
@@ -687,17 +690,81 @@ fn json_at(input: &[u8], at: usize, buf: &mut [u8; 4]) -> Option<(usize, usize)>
     Some((1, 2))
 }
 
-/// `input` without `\r` and `\n`, or `None` if it has neither.
-fn strip_line_breaks(input: &[u8]) -> Option<(Vec<u8>, Vec<Piece>)> {
-    memchr::memchr2(b'\n', b'\r', input)?;
-    let mut out = Builder::new(input.len());
-    let mut from = 0;
-    for at in memchr::memchr2_iter(b'\n', b'\r', input) {
-        out.copy(input, from..at);
-        from = at + 1;
+/// Whether `byte` can be part of a wrapped value: a character of either base64 alphabet (hex
+/// digits are among them).
+fn wraps(byte: u8) -> bool {
+    WRAPS[usize::from(byte)]
+}
+
+/// [`wraps`] as a table: runs of a text are measured byte by byte.
+static WRAPS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_');
+        byte += 1;
     }
-    out.copy(input, from..input.len());
-    Some((out.bytes, out.pieces))
+    table
+};
+
+fn is_line_break(byte: u8) -> bool {
+    byte == b'\n' || byte == b'\r'
+}
+
+/// The stretches of `input` a value wrapped over lines can span, with the line breaks
+/// removed, or `None` if no line break sits between two base64 characters. Each stretch is a
+/// run of base64 characters that line breaks interrupt, joined across them (`QUJD\r\nREVG`
+/// → `QUJDREVG`), with the byte just before and just after it as they are in the text, so
+/// that the checks at a match's ends see what they would see in the whole text without its
+/// line breaks. A match that crosses no line break is found in the text itself, so the rest
+/// is left out: scanning the whole text again without its line breaks doubled the cost of a
+/// scan of text with a line break on every line (benches/assertions.rs, literal escapes).
+fn join_wrapped_runs(input: &[u8]) -> Option<(Vec<u8>, Vec<Piece>)> {
+    let breaks_from = |at: usize| {
+        input[at..]
+            .iter()
+            .take_while(|&&b| is_line_break(b))
+            .count()
+    };
+    let wrapping_from = |at: usize| input[at..].iter().take_while(|&&b| wraps(b)).count();
+    let mut out: Option<Builder> = None;
+    // Input before this is in the view already (or left out).
+    let mut done = 0;
+    for at in memchr::memchr2_iter(b'\n', b'\r', input) {
+        if at < done || at == 0 || !wraps(input[at - 1]) {
+            continue;
+        }
+        let after_breaks = at + breaks_from(at);
+        if !input.get(after_breaks).copied().is_some_and(wraps) {
+            continue;
+        }
+        let mut start = at;
+        while start > done && wraps(input[start - 1]) {
+            start -= 1;
+        }
+        let out = out.get_or_insert_with(|| Builder::new(input.len() - start));
+        // The byte before the run, unless the view holds it already.
+        if start > done {
+            out.copy(input, start - 1..start);
+        }
+        out.copy(input, start..at);
+        let mut line = after_breaks;
+        let end = loop {
+            let end = line + wrapping_from(line);
+            out.copy(input, line..end);
+            let next = end + breaks_from(end);
+            if next > end && input.get(next).copied().is_some_and(wraps) {
+                line = next;
+            } else {
+                break end;
+            }
+        };
+        // The byte after the run.
+        out.copy(input, end..(end + 1).min(input.len()));
+        done = end + 1;
+    }
+    out.map(|out| (out.bytes, out.pieces))
 }
 
 #[cfg(test)]
@@ -758,6 +825,22 @@ mod tests {
         let last = views.derived.len() - 1;
         assert_eq!(views.derived[last].bytes, b"abcd");
         assert_eq!(views.to_original(last, 1..3), (1..5, Escapes::default()));
+    }
+
+    #[test]
+    fn joins_only_the_runs_a_line_break_interrupts_with_their_neighbours() {
+        let text = b"x: QUJD\r\nREVG\nR0g=, not wrapped\nline \"ab\ncd\" end";
+        let (bytes, pieces) = join_wrapped_runs(text).unwrap();
+        assert_eq!(bytes, b" QUJDREVGR0g= wrappedline \"abcd\"");
+        let view = View {
+            bytes,
+            parent: None,
+            step: Step::WrappedRunsJoined,
+            pieces,
+        };
+        // `REVG` maps back to where it is in the text.
+        assert_eq!(view.to_parent(5..9).0, 9..13);
+        assert!(join_wrapped_runs(b"a line.\n(another)\n").is_none());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Redaction: every value a fixture store ever held (and every value a test registered as
 //! derived from one), in every form a handler might emit it, replaced by `[secret:BINDING]` —
-//! for failure messages, reports and snapshots. The leak scan (`checks/leak.rs`) reports the
+//! for failure messages, reports and snapshots. The leak scan (`leak.rs`) reports the
 //! same matches, so whatever is redacted is also found, and the other way round.
 //!
 //! # Threat model
@@ -42,6 +42,10 @@
 //!   `report_partial_leaks`: runs of a few characters are everywhere in ordinary text.
 //! - *Short values.* Below `MIN_TOKEN_CHARS` a value is matched raw and in the decoded views
 //!   only: its base64 or hex is two to five characters that ordinary text is full of.
+//! - *Values split by a line break* other than base64 or hex wrapped over lines: only runs of
+//!   base64 characters are joined across line breaks (`views.rs`), so a raw value holding
+//!   other characters (a space, a `.`) and broken over two lines is not found. Text is not
+//!   wrapped mid-word by the code that leaks values; base64 encoders (MIME, PEM) do wrap.
 //! - *Other transformations*: case changes outside header names, other bases (base32,
 //!   base58, decimal byte lists such as `{:?}` of a `Vec<u8>`), JSON spellings inside base64
 //!   beyond the listed writers (.NET's `\u0022`), encodings of encodings beyond the decoded
@@ -57,13 +61,20 @@
 //! HTML entities, JSON and string-literal escapes, line-wrapped base64 — are decoded out of the
 //! text into views that the same automaton scans (`views.rs`). Matches may overlap, so two
 //! values sharing a middle are both reported and both blanked out. `encodings.rs` writes every
-//! form out, independently of the matcher, for tests and the fuzz target; `env_api.rs` and
-//! `registry.rs` are what a test calls on the env.
+//! form out, independently of the matcher, for tests and the fuzz target. `registry.rs` is
+//! what the env keeps (derived values, the partial-leak setting, its redactor cached until
+//! what must be hidden changes); what a test calls on the env for it is in
+//! `env/redaction.rs`. `leak.rs` turns matches into the leak scan's findings; `signatures.rs`
+//! (feature `webhooks`) lists the valid signatures of a request's body that a snapshot of it
+//! hides. Nothing here imports what is built on it: `env/`, `http/` and `checks/` use
+//! redaction, never the other way round.
 
 mod encodings;
-mod env_api;
 mod forms;
+pub(crate) mod leak;
 mod registry;
+#[cfg(feature = "webhooks")]
+pub(crate) mod signatures;
 mod swallowed_prefix;
 mod views;
 
@@ -76,10 +87,15 @@ use std::sync::{Arc, OnceLock};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 pub use encodings::every_encoding;
-pub(crate) use registry::Registered;
+pub(crate) use registry::{RedactorCache, Registry};
 
 use forms::{Check, Form, forms};
 use views::{Escape, Escapes, Views};
+
+/// The shortest value matched in every encoding, and the shortest token the matrix accepts:
+/// the base64 or hex of a shorter value is two to five characters that ordinary text is full
+/// of, so shorter values are matched raw (and in decoded views) only.
+pub const MIN_TOKEN_CHARS: usize = 4;
 
 /// A form in which a secret value can appear in a response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -245,7 +261,8 @@ struct HeaderNames {
 pub struct Redactor {
     /// The automaton, or why it could not be built: then the redactor fails closed.
     automaton: Result<Option<AhoCorasick>, Arc<str>>,
-    patterns: Vec<Pattern>,
+    /// Shared by clones: the env hands out clones of its cached redactor.
+    patterns: Arc<[Pattern]>,
     /// Some value contains `%`, `&` or a backslash: see `Views::of`.
     values_hold_escapes: bool,
     /// The length of the shortest pattern: a shorter text holds none (nor does any view of
@@ -327,7 +344,7 @@ impl Redactor {
         Ok(Self {
             automaton: Ok(automaton),
             shortest: needles.iter().map(|needle| needle.len()).min().unwrap_or(0),
-            patterns,
+            patterns: patterns.into(),
             values_hold_escapes: known
                 .iter()
                 .any(|entry| entry.value.contains(['%', '&', '\\'])),
@@ -340,7 +357,7 @@ impl Redactor {
     pub(crate) fn failed(error: &RedactorError) -> Self {
         Self {
             automaton: Err(Arc::from(error.to_string())),
-            patterns: Vec::new(),
+            patterns: Arc::from([]),
             values_hold_escapes: false,
             shortest: 0,
             header_names: Arc::default(),
@@ -636,7 +653,11 @@ mod tests {
             redactor.redact("token-and-more token"),
             "[secret:LONG] [secret:SHORT]"
         );
-        let encoded = forms::base64(b"token-and-more", forms::STANDARD) + "==";
+        let encoded = crate::codec::base64_with(
+            b"token-and-more",
+            crate::codec::Alphabet::Standard,
+            crate::codec::Padding::Unpadded,
+        ) + "==";
         assert_eq!(redactor.redact(&encoded), "[secret:LONG:base64]==");
         assert!(!format!("{redactor:?}").contains("token"));
     }
