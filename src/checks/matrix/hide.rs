@@ -2,15 +2,12 @@
 //! credential as sent (raw, Debug-quoted, JSON-escaped, percent-encoded, base64), and every
 //! credential the plan computed from the secret (valid signatures), wherever it shows up.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use super::error::MIN_TOKEN_CHARS;
 use crate::Redactor;
 use crate::checks::redact::{Known, ValueKind};
 use crate::http::TestRequest;
-
-/// What a handler error shows instead of a credential as sent.
-const AS_SENT: &str = "credential as sent";
 
 /// What a whole plan hides, shared by its scenarios.
 pub(crate) struct Hidden {
@@ -113,46 +110,65 @@ impl Hidden {
     }
 }
 
-/// A redactor for `values` (labelled `[secret:credential as sent]`), each also in its
-/// Debug-escaped form. Values shorter than [`MIN_TOKEN_CHARS`] are left out: they would match
-/// ordinary words.
-pub(crate) fn scrubber(values: impl IntoIterator<Item = String>) -> Redactor {
-    let mut known: Vec<Known> = Vec::new();
-    let mut add = |value: String| {
-        known.push(Known {
-            label: AS_SENT.to_owned(),
-            value: Arc::from(value),
-            kind: ValueKind::Secret,
-        });
-    };
-    for value in values {
-        if value.trim().chars().count() < MIN_TOKEN_CHARS {
-            continue;
-        }
-        let debug = value.escape_debug().to_string();
-        if debug != value {
-            add(debug);
-        }
-        add(value);
-    }
-    // Longest first, so a value that contains another is replaced whole.
-    known.sort_by(|a, b| {
-        b.value
-            .len()
-            .cmp(&a.value.len())
-            .then_with(|| a.value.cmp(&b.value))
-    });
-    known.dedup_by(|a, b| a.value == b.value);
-    // A matcher that cannot be built fails closed: it blanks the whole text.
-    Redactor::new(&known).unwrap_or_else(|error| Redactor::failed(&error))
+/// What handler errors are cleaned of, for a whole plan: every credential as sent by any of
+/// its scenarios (near misses are not values the env knows; the words anyone may know —
+/// `Bearer`, `sha256=`, a timestamp — left out) and the secret, each also in its
+/// Debug-escaped form. Their redactor labels them [`ValueKind::Sent`], shown as
+/// `[credential as sent]` (or `[credential as sent:base64]`, …); it is built the first time
+/// a handler fails, once per plan.
+pub(crate) struct ErrorHider {
+    sent: Vec<String>,
+    redactor: OnceLock<Redactor>,
 }
 
-/// `text` with every value `scrubber` knows shown as `[credential as sent]` (or
-/// `[credential as sent:base64]`, …).
-pub(crate) fn scrub(scrubber: &Redactor, text: &str) -> String {
-    scrubber
-        .redact(text)
-        .replace(&format!("[secret:{AS_SENT}"), &format!("[{AS_SENT}"))
+impl ErrorHider {
+    /// For `sent` (every scenario's credential parts, and the secret) once `hidden`'s public
+    /// words are left out. Values shorter than [`MIN_TOKEN_CHARS`] are left out too: they
+    /// would match ordinary words.
+    pub(crate) fn new(sent: impl IntoIterator<Item = String>, hidden: &Hidden) -> Self {
+        let mut values: Vec<String> = Vec::new();
+        for value in sent {
+            if hidden.is_public(&value) || value.trim().chars().count() < MIN_TOKEN_CHARS {
+                continue;
+            }
+            let debug = value.escape_debug().to_string();
+            if debug != value {
+                values.push(debug);
+            }
+            values.push(value);
+        }
+        sort_computed(&mut values);
+        Self {
+            sent: values,
+            redactor: OnceLock::new(),
+        }
+    }
+
+    /// A handler's (or transport's) error text with nothing of value left: every credential
+    /// the plan computed (`hidden`: a valid signature quoted in another row's error) named
+    /// first, whole, even where a scenario sent a part of it; then every credential as sent;
+    /// then every fixture value (`redactor`, the env's).
+    pub(crate) fn hide(&self, hidden: &Hidden, message: &str, redactor: &Redactor) -> String {
+        let message = match &hidden.computed {
+            Some(computed) => computed.redact(message),
+            None => message.into(),
+        };
+        let sent = self.redactor.get_or_init(|| {
+            let known: Vec<Known> = self
+                .sent
+                .iter()
+                .map(|value| Known {
+                    label: String::new(),
+                    value: Arc::from(value.as_str()),
+                    kind: ValueKind::Sent,
+                })
+                .collect();
+            // A matcher that cannot be built fails closed: it blanks the whole text.
+            Redactor::new(&known).unwrap_or_else(|error| Redactor::failed(&error))
+        });
+        let message = sent.redact(&message);
+        redactor.redact(&message).into_owned()
+    }
 }
 
 /// Every part of `request` that may hold a credential — header values (cookies included),
@@ -197,12 +213,11 @@ pub(crate) fn route_line(
         if redactor.contains_secret(raw) || redactor.contains_secret(&decoded) {
             // The segment is the value, whole: name its binding. Anything else (the value
             // inside base64 at an offset, …) would show part of an encoding: hide it all.
-            let shown = redactor.redact(&decoded).into_owned();
-            let one_marker = shown.starts_with("[secret:")
-                && shown.ends_with(']')
-                && shown.matches('[').count() == 1;
-            if one_marker {
-                shown
+            let hits = redactor.find(decoded.as_bytes());
+            if let [hit] = hits.as_slice()
+                && hit.range == (0..decoded.len())
+            {
+                redactor.redact(&decoded).into_owned()
             } else {
                 "[secret]".to_owned()
             }

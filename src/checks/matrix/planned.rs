@@ -1,0 +1,242 @@
+//! The planning vocabulary every planner and runner shares: the store's [`Condition`] while a
+//! scenario runs, one [`Planned`] scenario, a whole [`Plan`] (each request built once, what
+//! it hides) and the [`PlanCache`] a route keeps its last plan in. No planning policy here:
+//! that is in `plan.rs` and the planner of each credential kind (`token_plan.rs`,
+//! `custom_plan.rs`, `signature_plan.rs`, all handed a `Planner`, `planner.rs`).
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use bytes::Bytes;
+
+use super::hide::{ErrorHider, Hidden, credential_parts};
+use super::report::{ScenarioResult, Verdict};
+use super::scenario::{Outcome, Scenario};
+use super::status::StatusExpectation;
+use crate::ReadLog;
+use crate::http::TestRequest;
+
+/// The store's state while a scenario runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Condition {
+    /// As the test left it.
+    Normal,
+    /// The secret deleted.
+    SecretMissing,
+    /// Every read failing.
+    StoreFailing,
+    /// The handler runs with an env that lacks the binding.
+    BindingUnbound,
+}
+
+impl Condition {
+    /// Whether a runner must change the store (or the env) to set this up: a runner against
+    /// a deployed Worker can only run the scenarios that need no change.
+    #[cfg_attr(not(feature = "remote"), allow(dead_code))]
+    pub(crate) fn changes_the_store(self) -> bool {
+        self != Self::Normal
+    }
+}
+
+/// The empty-credential scenarios while the secret is missing, the store fails, the binding
+/// is unbound (token and custom credentials).
+pub(crate) const EMPTY_WHILE_UNREADABLE: [Scenario; 3] = [
+    Scenario::EmptyCredentialWhileMissing,
+    Scenario::EmptyCredentialWhileFailing,
+    Scenario::EmptyCredentialWhileUnbound,
+];
+
+/// One scenario, planned: what it sends (built once, reused by every run of the plan), how
+/// the report describes it, and under which store condition it runs.
+pub(crate) struct Planned {
+    pub(crate) scenario: Scenario,
+    /// The name in the report, when not [`Scenario::name`] (custom near misses).
+    pub(crate) label: Option<String>,
+    /// The credential sent, described without a value.
+    pub(crate) credential: String,
+    pub(crate) outcome: Outcome,
+    pub(crate) condition: Condition,
+    /// The request as planned; `Err(why)` when the scenario does not apply.
+    pub(crate) request: Result<TestRequest, String>,
+    /// The token or secret as presented, when it differs from the request's parts (a near
+    /// miss inside Basic's base64): blanked out of handler errors.
+    pub(crate) presented: Option<String>,
+    /// Credentials the planner computed from the secret for this scenario (each valid
+    /// signature of what it sends): hidden from every row and scanned for in every response.
+    pub(crate) derived: Vec<String>,
+}
+
+impl Planned {
+    /// A scenario that sends `request`, described as `credential`, and must get `outcome`
+    /// (under [`Condition::Normal`] unless [`when`](Self::when) says otherwise).
+    pub(crate) fn new(
+        scenario: Scenario,
+        credential: String,
+        outcome: Outcome,
+        request: TestRequest,
+    ) -> Self {
+        Self {
+            scenario,
+            label: None,
+            credential,
+            outcome,
+            condition: Condition::Normal,
+            request: Ok(request),
+            presented: None,
+            derived: Vec::new(),
+        }
+    }
+
+    /// A scenario that does not apply to this route, and why.
+    pub(crate) fn skip(scenario: Scenario, why: &str) -> Self {
+        Self {
+            scenario,
+            label: None,
+            credential: "(not sent)".to_owned(),
+            outcome: Outcome::Rejected,
+            condition: Condition::Normal,
+            request: Err(why.to_owned()),
+            presented: None,
+            derived: Vec::new(),
+        }
+    }
+
+    pub(crate) fn presenting(mut self, presented: String) -> Self {
+        self.presented = Some(presented);
+        self
+    }
+
+    /// `values`, computed from the secret, are credentials too (valid signatures).
+    #[cfg_attr(not(feature = "webhooks"), allow(dead_code))]
+    pub(crate) fn deriving(mut self, values: impl IntoIterator<Item = String>) -> Self {
+        self.derived.extend(values);
+        self
+    }
+
+    pub(crate) fn labelled(mut self, label: String) -> Self {
+        self.label = Some(label);
+        self
+    }
+
+    pub(crate) fn when(mut self, condition: Condition) -> Self {
+        self.condition = condition;
+        self
+    }
+
+    /// The name the report gives this scenario.
+    pub(crate) fn name(&self) -> String {
+        self.label
+            .clone()
+            .unwrap_or_else(|| self.scenario.name().to_owned())
+    }
+
+    /// Every part of the request that may hold a credential (see [`credential_parts`]),
+    /// plus the token as presented.
+    pub(crate) fn sent_parts(&self) -> Vec<String> {
+        let mut parts = self
+            .request
+            .as_ref()
+            .map(credential_parts)
+            .unwrap_or_default();
+        parts.extend(self.presented.clone());
+        parts
+    }
+
+    /// Its result before anything is observed: what was planned, passing until judged.
+    pub(crate) fn unjudged(&self, expected: StatusExpectation) -> ScenarioResult {
+        ScenarioResult {
+            scenario: self.scenario,
+            name: self.name(),
+            credential: self.credential.clone(),
+            outcome: self.outcome,
+            expected,
+            status: None,
+            verdict: Verdict::Pass,
+            reads: ReadLog::new(Vec::new(), Vec::new()),
+            leaks: Vec::new(),
+        }
+    }
+
+    /// The request to send, or why this scenario cannot be sent (its verdict is then *not
+    /// applicable*).
+    pub(crate) fn build_request(&self) -> Result<http::Request<Bytes>, String> {
+        let request = self.request.as_ref().map_err(Clone::clone)?;
+        request
+            .try_build_ref()
+            .map_err(|error| format!("it cannot be sent: {error}"))
+    }
+}
+
+/// Every scenario of a route, planned for one secret, in report order: what a runner sends
+/// (each request built once, cloned per run) and what the report hides. Shared, read-only, by
+/// every run of the same route with the same secret.
+pub(crate) struct Plan {
+    pub(crate) scenarios: Vec<Planned>,
+    /// Each scenario's request, built (or why it cannot be sent), in the same order.
+    pub(crate) requests: Vec<Result<http::Request<Bytes>, String>>,
+    /// What every scenario hides and scans for (the credentials computed from the secret).
+    pub(crate) hidden: Arc<Hidden>,
+    /// What handler errors are cleaned of: every credential as sent, the secret.
+    pub(crate) errors: ErrorHider,
+    /// The right credential's parts (a Basic pair in base64, a signature): hidden where a
+    /// route URI holds one.
+    pub(crate) route_derived: Vec<String>,
+}
+
+impl Plan {
+    /// The plan of `scenarios`, each request built now.
+    pub(crate) fn new(scenarios: Vec<Planned>, hidden: Arc<Hidden>, errors: ErrorHider) -> Self {
+        let requests = scenarios.iter().map(Planned::build_request).collect();
+        let route_derived = scenarios
+            .iter()
+            .filter(|p| p.scenario == Scenario::RightCredential)
+            .filter_map(|p| p.request.as_ref().ok())
+            .flat_map(credential_parts)
+            .collect();
+        Self {
+            scenarios,
+            requests,
+            hidden,
+            errors,
+            route_derived,
+        }
+    }
+}
+
+/// The last [`Plan`] a route made, with the inputs it was made from (`K`: the route's
+/// planning inputs and the secret): a route checked again with the same secret reuses it,
+/// any other input plans anew. A clone of the route starts empty, so a route changed after
+/// cloning never sees a plan made for another.
+pub(crate) struct PlanCache<K>(Mutex<Option<(K, Arc<Plan>)>>);
+
+impl<K> Default for PlanCache<K> {
+    fn default() -> Self {
+        Self(Mutex::new(None))
+    }
+}
+
+impl<K> Clone for PlanCache<K> {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl<K> PlanCache<K> {
+    /// The cached plan when `same(inputs)` holds for the inputs it was made from; otherwise
+    /// `make()`'s, cached with `inputs()`.
+    pub(crate) fn get_or_plan(
+        &self,
+        same: impl FnOnce(&K) -> bool,
+        inputs: impl FnOnce() -> K,
+        make: impl FnOnce() -> Plan,
+    ) -> Arc<Plan> {
+        let mut cache = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((made_for, plan)) = &*cache
+            && same(made_for)
+        {
+            return Arc::clone(plan);
+        }
+        let plan = Arc::new(make());
+        *cache = Some((inputs(), Arc::clone(&plan)));
+        plan
+    }
+}
