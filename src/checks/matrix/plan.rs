@@ -169,3 +169,82 @@ fn other_channel_shape(channel: Channel, marker: &str) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret(value: &str) -> Arc<str> {
+        Arc::from(value)
+    }
+
+    fn header_of(plan: &Plan, scenario: Scenario, name: &str) -> Option<String> {
+        let at = plan.scenarios.iter().position(|p| p.scenario == scenario)?;
+        let request = plan.requests[at].as_ref().ok()?;
+        let value = request.headers().get(name)?;
+        Some(String::from_utf8_lossy(value.as_bytes()).into_owned())
+    }
+
+    #[test]
+    fn a_route_checked_again_with_the_same_secret_reuses_its_plan() {
+        let cache = HiddenCache::default();
+        let route = ProtectedRoute::get("/internal/stats", "API_TOKEN");
+        let first = plan(&route, &secret("plan-cache-token-1"), &cache);
+        let again = plan(&route, &secret("plan-cache-token-1"), &cache);
+        assert!(Arc::ptr_eq(&first, &again));
+        // Another secret plans anew: every request carries the new one.
+        let rotated = plan(&route, &secret("plan-cache-token-2"), &cache);
+        assert!(!Arc::ptr_eq(&first, &rotated));
+        assert_eq!(
+            header_of(&rotated, Scenario::RightCredential, "authorization").as_deref(),
+            Some("Bearer plan-cache-token-2")
+        );
+    }
+
+    #[test]
+    fn a_route_changed_after_planning_never_runs_the_old_plan() {
+        let cache = HiddenCache::default();
+        let token = secret("plan-cache-token-1");
+        let route = ProtectedRoute::get("/internal/stats", "API_TOKEN");
+        let first = plan(&route, &token, &cache);
+        // A clone starts empty; a route moved into a builder keeps its cache, whose inputs
+        // then differ.
+        let cloned = route.clone();
+        let moved = route.header("x-api-token");
+        let changed = plan(&moved, &token, &cache);
+        assert!(!Arc::ptr_eq(&first, &changed));
+        assert_eq!(
+            header_of(&changed, Scenario::RightCredential, "x-api-token").as_deref(),
+            Some("Bearer plan-cache-token-1")
+        );
+        let from_clone = plan(&cloned, &token, &cache);
+        assert!(!Arc::ptr_eq(&first, &from_clone));
+        for (changed_route, what) in [
+            (cloned.clone().now(crate::http::TestClock::at(1)), "clock"),
+            (cloned.clone().without_adversarial(), "adversarial"),
+            (cloned.clone().body("x"), "body"),
+            (cloned.clone().scheme_case_insensitive(), "scheme case"),
+        ] {
+            // The key a plan is cached under tells every planning input apart.
+            let inputs = changed_route.plan_inputs(&token);
+            assert!(changed_route.plans_like(&inputs, &token), "{what}");
+            assert!(!cloned.plans_like(&inputs, &token), "{what}");
+            assert!(
+                !changed_route.plans_like(&inputs, "another-secret"),
+                "{what}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_custom_credential_is_the_same_only_with_the_same_functions() {
+        use super::super::custom::CustomCredential;
+        let make = || CustomCredential::new("x-token: <secret>", |s, r| r.header("x-token", s));
+        let a = make();
+        assert!(a == a.clone());
+        assert!(
+            a != make(),
+            "another closure, though alike, is another credential"
+        );
+    }
+}
