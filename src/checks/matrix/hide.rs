@@ -2,7 +2,7 @@
 //! credential as sent (raw, Debug-quoted, JSON-escaped, percent-encoded, base64), and every
 //! credential the plan computed from the secret (valid signatures), wherever it shows up.
 
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::error::MIN_TOKEN_CHARS;
 use crate::Redactor;
@@ -110,65 +110,58 @@ impl Hidden {
     }
 }
 
-/// What handler errors are cleaned of, for a whole plan: every credential as sent by any of
-/// its scenarios (near misses are not values the env knows; the words anyone may know —
-/// `Bearer`, `sha256=`, a timestamp — left out) and the secret, each also in its
-/// Debug-escaped form. Their redactor labels them [`ValueKind::Sent`], shown as
-/// `[credential as sent]` (or `[credential as sent:base64]`, …); it is built the first time
-/// a handler fails, once per plan.
-pub(crate) struct ErrorHider {
-    sent: Vec<String>,
-    redactor: OnceLock<Redactor>,
-}
-
-impl ErrorHider {
-    /// For `sent` (every scenario's credential parts, and the secret) once `hidden`'s public
-    /// words are left out. Values shorter than [`MIN_TOKEN_CHARS`] are left out too: they
-    /// would match ordinary words.
-    pub(crate) fn new(sent: impl IntoIterator<Item = String>, hidden: &Hidden) -> Self {
-        let mut values: Vec<String> = Vec::new();
-        for value in sent {
-            if hidden.is_public(&value) || value.trim().chars().count() < MIN_TOKEN_CHARS {
-                continue;
-            }
+/// The redactor of what handler errors are cleaned of, for a whole plan: every credential as
+/// sent by any of its scenarios (near misses are not values the env knows; the words anyone
+/// may know — `Bearer`, `sha256=`, a timestamp — left out) and the secret, each also in its
+/// Debug-escaped form, labelled [`ValueKind::Sent`] so that it shows as `[credential as sent]`
+/// (or `[credential as sent:base64]`, …). Values shorter than [`MIN_TOKEN_CHARS`] are left out:
+/// they would match ordinary words.
+pub(crate) fn as_sent_redactor(
+    sent: impl IntoIterator<Item = String>,
+    hidden: &Hidden,
+) -> Redactor {
+    let mut values: Vec<String> = Vec::new();
+    for value in sent {
+        if hidden.is_public(&value) || value.trim().chars().count() < MIN_TOKEN_CHARS {
+            continue;
+        }
+        if value.contains(|c: char| !c.is_ascii_graphic() || matches!(c, '"' | '\\' | '\'')) {
             let debug = value.escape_debug().to_string();
             if debug != value {
                 values.push(debug);
             }
-            values.push(value);
         }
-        sort_computed(&mut values);
-        Self {
-            sent: values,
-            redactor: OnceLock::new(),
-        }
+        values.push(value);
     }
+    sort_computed(&mut values);
+    let known: Vec<Known> = values
+        .into_iter()
+        .map(|value| Known {
+            label: String::new(),
+            value: Arc::from(value),
+            kind: ValueKind::Sent,
+        })
+        .collect();
+    // A matcher that cannot be built fails closed: it blanks the whole text.
+    Redactor::new(&known).unwrap_or_else(|error| Redactor::failed(&error))
+}
 
-    /// A handler's (or transport's) error text with nothing of value left: every credential
-    /// the plan computed (`hidden`: a valid signature quoted in another row's error) named
-    /// first, whole, even where a scenario sent a part of it; then every credential as sent;
-    /// then every fixture value (`redactor`, the env's).
-    pub(crate) fn hide(&self, hidden: &Hidden, message: &str, redactor: &Redactor) -> String {
-        let message = match &hidden.computed {
-            Some(computed) => computed.redact(message),
-            None => message.into(),
-        };
-        let sent = self.redactor.get_or_init(|| {
-            let known: Vec<Known> = self
-                .sent
-                .iter()
-                .map(|value| Known {
-                    label: String::new(),
-                    value: Arc::from(value.as_str()),
-                    kind: ValueKind::Sent,
-                })
-                .collect();
-            // A matcher that cannot be built fails closed: it blanks the whole text.
-            Redactor::new(&known).unwrap_or_else(|error| Redactor::failed(&error))
-        });
-        let message = sent.redact(&message);
-        redactor.redact(&message).into_owned()
-    }
+/// A handler's (or transport's) error text with nothing of value left: every credential the
+/// plan computed (`hidden`: a valid signature quoted in another row's error) named first,
+/// whole, even where a scenario sent a part of it; then every credential as sent (`as_sent`,
+/// see [`as_sent_redactor`]); then every fixture value (`redactor`, the env's).
+pub(crate) fn hide_in_error(
+    message: &str,
+    hidden: &Hidden,
+    as_sent: &Redactor,
+    redactor: &Redactor,
+) -> String {
+    let message = match &hidden.computed {
+        Some(computed) => computed.redact(message),
+        None => message.into(),
+    };
+    let message = as_sent.redact(&message);
+    redactor.redact(&message).into_owned()
 }
 
 /// Every part of `request` that may hold a credential — header values (cookies included),

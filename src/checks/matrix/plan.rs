@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use super::error::MIN_TOKEN_CHARS;
-use super::hide::{ErrorHider, Hidden, HiddenCache, credential_parts};
+use super::hide::{Hidden, HiddenCache, credential_parts};
 use super::planned::{Condition, Plan, Planned};
 use super::planner::Planner;
 use super::preflight::cookie_safe;
@@ -28,7 +28,8 @@ pub(crate) fn plan(route: &ProtectedRoute, secret: &Arc<str>, cache: &HiddenCach
 }
 
 /// Every scenario for `route`, with `secret` the binding's current value, in report order.
-fn plan_anew(route: &ProtectedRoute, secret: &str, cache: &HiddenCache) -> Plan {
+fn plan_anew(route: &ProtectedRoute, shared: &Arc<str>, cache: &HiddenCache) -> Plan {
+    let secret: &str = shared;
     let planner = Planner::new(route, secret);
     let mut out = Vec::with_capacity(40);
     let (right, without_credential) = match &route.kind {
@@ -81,12 +82,7 @@ fn plan_anew(route: &ProtectedRoute, secret: &str, cache: &HiddenCache) -> Plan 
         );
     }
     let hidden = share_hidden(route, secret, &mut out, cache);
-    let sent = out
-        .iter()
-        .flat_map(Planned::sent_parts)
-        .chain([secret.to_owned()]);
-    let errors = ErrorHider::new(sent, &hidden);
-    Plan::new(out, hidden, errors)
+    Plan::new(out, hidden, Arc::clone(shared))
 }
 
 /// What every scenario of a plan hides: the credentials computed from the secret (to a

@@ -4,11 +4,11 @@
 //! that is in `plan.rs` and the planner of each credential kind (`token_plan.rs`,
 //! `custom_plan.rs`, `signature_plan.rs`, all handed a `Planner`, `planner.rs`).
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use bytes::Bytes;
 
-use super::hide::{ErrorHider, Hidden, credential_parts};
+use super::hide::{Hidden, as_sent_redactor, credential_parts, hide_in_error};
 use super::report::{ScenarioResult, Verdict};
 use super::scenario::{Outcome, Scenario};
 use super::status::StatusExpectation;
@@ -175,8 +175,10 @@ pub(crate) struct Plan {
     pub(crate) requests: Vec<Result<http::Request<Bytes>, String>>,
     /// What every scenario hides and scans for (the credentials computed from the secret).
     pub(crate) hidden: Arc<Hidden>,
-    /// What handler errors are cleaned of: every credential as sent, the secret.
-    pub(crate) errors: ErrorHider,
+    /// The secret the plan was made for: handler errors are cleaned of it too.
+    secret: Arc<str>,
+    /// The redactor of every credential as sent, built the first time a handler fails.
+    as_sent: OnceLock<crate::Redactor>,
     /// The right credential's parts (a Basic pair in base64, a signature): hidden where a
     /// route URI holds one.
     pub(crate) route_derived: Vec<String>,
@@ -184,7 +186,7 @@ pub(crate) struct Plan {
 
 impl Plan {
     /// The plan of `scenarios`, each request built now.
-    pub(crate) fn new(scenarios: Vec<Planned>, hidden: Arc<Hidden>, errors: ErrorHider) -> Self {
+    pub(crate) fn new(scenarios: Vec<Planned>, hidden: Arc<Hidden>, secret: Arc<str>) -> Self {
         let requests = scenarios.iter().map(Planned::build_request).collect();
         let route_derived = scenarios
             .iter()
@@ -196,9 +198,25 @@ impl Plan {
             scenarios,
             requests,
             hidden,
-            errors,
+            secret,
+            as_sent: OnceLock::new(),
             route_derived,
         }
+    }
+
+    /// A handler's (or transport's) error text with every computed credential, every
+    /// credential as sent by any scenario, the secret and every fixture value (`redactor`)
+    /// hidden (see [`hide_in_error`]).
+    pub(crate) fn hide_in_error(&self, message: &str, redactor: &crate::Redactor) -> String {
+        let as_sent = self.as_sent.get_or_init(|| {
+            let sent = self
+                .scenarios
+                .iter()
+                .flat_map(Planned::sent_parts)
+                .chain([self.secret.to_string()]);
+            as_sent_redactor(sent, &self.hidden)
+        });
+        hide_in_error(message, &self.hidden, as_sent, redactor)
     }
 }
 

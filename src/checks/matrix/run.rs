@@ -114,7 +114,7 @@ async fn run_one(
             }
         }
         Err(message) => Observation::Failed {
-            message: plan.errors.hide(&plan.hidden, &message, redactor),
+            message: plan.hide_in_error(&message, redactor),
         },
     };
     result.verdict = judge(planned.outcome, planned.condition, expected, &observation);
