@@ -40,7 +40,7 @@ impl ProtectedRoute {
             secret: &secret,
             unbound: self.adversarial.then(|| env.without_binding(&self.binding)),
         };
-        Ok(run(self, &plan, &redactor, &transport).await)
+        Ok(run(self, plan, &redactor, &transport).await)
     }
 }
 

@@ -9,17 +9,17 @@ use std::sync::Arc;
 
 use super::error::MIN_TOKEN_CHARS;
 use super::hide::{Hidden, HiddenCache, credential_parts};
-use super::planned::{Condition, Plan, Planned};
+use super::planned::{Condition, Plan, Planned, Planning};
 use super::planner::Planner;
 use super::preflight::cookie_safe;
 use super::route::{CredentialKind, ProtectedRoute};
 use super::scenario::{Channel, Outcome, Scenario};
 use crate::http::TestRequest;
 
-/// The plan of `route` for `secret` (the binding's current value): the route's cached one
-/// when it was made for the same inputs, else a new one (what it hides taken from `cache`
-/// when that was built for the same credentials).
-pub(crate) fn plan(route: &ProtectedRoute, secret: &Arc<str>, cache: &HiddenCache) -> Arc<Plan> {
+/// The plan of `route` for `secret` (the binding's current value): the one the route keeps
+/// when it was made for the same inputs, else a new one (see `PlanCache`; what it hides taken
+/// from `cache` when that was built for the same credentials).
+pub(crate) fn plan(route: &ProtectedRoute, secret: &Arc<str>, cache: &HiddenCache) -> Planning {
     route.plans.get_or_plan(
         |inputs| route.plans_like(inputs, secret),
         || route.plan_inputs(secret),
@@ -174,9 +174,23 @@ mod tests {
         Arc::from(value)
     }
 
+    fn shared(planning: Planning) -> Arc<Plan> {
+        match planning {
+            Planning::Shared(plan) => plan,
+            Planning::Once(_) => panic!("planned for one check only"),
+        }
+    }
+
+    fn once(planning: Planning) -> Plan {
+        match planning {
+            Planning::Once(plan) => plan,
+            Planning::Shared(_) => panic!("a kept plan"),
+        }
+    }
+
     fn header_of(plan: &Plan, scenario: Scenario, name: &str) -> Option<String> {
-        let at = plan.scenarios.iter().position(|p| p.scenario == scenario)?;
-        let request = plan.requests[at].as_ref().ok()?;
+        let planned = plan.scenarios.iter().find(|p| p.scenario == scenario)?;
+        let request = planned.build_request().ok()?;
         let value = request.headers().get(name)?;
         Some(String::from_utf8_lossy(value.as_bytes()).into_owned())
     }
@@ -185,12 +199,15 @@ mod tests {
     fn a_route_checked_again_with_the_same_secret_reuses_its_plan() {
         let cache = HiddenCache::default();
         let route = ProtectedRoute::get("/internal/stats", "API_TOKEN");
-        let first = plan(&route, &secret("plan-cache-token-1"), &cache);
-        let again = plan(&route, &secret("plan-cache-token-1"), &cache);
-        assert!(Arc::ptr_eq(&first, &again));
+        // The first check plans for itself alone; the second keeps its plan for the third.
+        let first = once(plan(&route, &secret("plan-cache-token-1"), &cache));
+        assert!(first.requests.is_empty(), "built as sent, not kept");
+        let second = shared(plan(&route, &secret("plan-cache-token-1"), &cache));
+        assert_eq!(second.requests.len(), second.scenarios.len());
+        let third = shared(plan(&route, &secret("plan-cache-token-1"), &cache));
+        assert!(Arc::ptr_eq(&second, &third));
         // Another secret plans anew: every request carries the new one.
-        let rotated = plan(&route, &secret("plan-cache-token-2"), &cache);
-        assert!(!Arc::ptr_eq(&first, &rotated));
+        let rotated = once(plan(&route, &secret("plan-cache-token-2"), &cache));
         assert_eq!(
             header_of(&rotated, Scenario::RightCredential, "authorization").as_deref(),
             Some("Bearer plan-cache-token-2")
@@ -202,19 +219,18 @@ mod tests {
         let cache = HiddenCache::default();
         let token = secret("plan-cache-token-1");
         let route = ProtectedRoute::get("/internal/stats", "API_TOKEN");
-        let first = plan(&route, &token, &cache);
+        let _ = once(plan(&route, &token, &cache));
+        let _ = shared(plan(&route, &token, &cache));
         // A clone starts empty; a route moved into a builder keeps its cache, whose inputs
         // then differ.
         let cloned = route.clone();
         let moved = route.header("x-api-token");
-        let changed = plan(&moved, &token, &cache);
-        assert!(!Arc::ptr_eq(&first, &changed));
+        let changed = once(plan(&moved, &token, &cache));
         assert_eq!(
             header_of(&changed, Scenario::RightCredential, "x-api-token").as_deref(),
             Some("Bearer plan-cache-token-1")
         );
-        let from_clone = plan(&cloned, &token, &cache);
-        assert!(!Arc::ptr_eq(&first, &from_clone));
+        let _ = once(plan(&cloned, &token, &cache));
         for (changed_route, what) in [
             (cloned.clone().now(crate::http::TestClock::at(1)), "clock"),
             (cloned.clone().without_adversarial(), "adversarial"),

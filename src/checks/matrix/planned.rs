@@ -171,7 +171,9 @@ impl Planned {
 /// every run of the same route with the same secret.
 pub(crate) struct Plan {
     pub(crate) scenarios: Vec<Planned>,
-    /// Each scenario's request, built (or why it cannot be sent), in the same order.
+    /// Each scenario's request, built (or why it cannot be sent), in the same order: filled
+    /// only in a plan a route keeps (see [`PlanCache`]); a plan made for one check builds each
+    /// request as it sends it.
     pub(crate) requests: Vec<Result<http::Request<Bytes>, String>>,
     /// What every scenario hides and scans for (the credentials computed from the secret).
     pub(crate) hidden: Arc<Hidden>,
@@ -185,9 +187,8 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
-    /// The plan of `scenarios`, each request built now.
+    /// The plan of `scenarios` (no request built yet).
     pub(crate) fn new(scenarios: Vec<Planned>, hidden: Arc<Hidden>, secret: Arc<str>) -> Self {
-        let requests = scenarios.iter().map(Planned::build_request).collect();
         let route_derived = scenarios
             .iter()
             .filter(|p| p.scenario == Scenario::RightCredential)
@@ -196,7 +197,7 @@ impl Plan {
             .collect();
         Self {
             scenarios,
-            requests,
+            requests: Vec::new(),
             hidden,
             secret,
             as_sent: OnceLock::new(),
@@ -220,11 +221,20 @@ impl Plan {
     }
 }
 
+/// A plan to run: shared with the route that keeps it, or made for this check alone (its
+/// requests are then sent as built, not cloned).
+pub(crate) enum Planning {
+    Shared(Arc<Plan>),
+    Once(Plan),
+}
+
 /// The last [`Plan`] a route made, with the inputs it was made from (`K`: the route's
-/// planning inputs and the secret): a route checked again with the same secret reuses it,
-/// any other input plans anew. A clone of the route starts empty, so a route changed after
-/// cloning never sees a plan made for another.
-pub(crate) struct PlanCache<K>(Mutex<Option<(K, Arc<Plan>)>>);
+/// planning inputs and the secret). A route is planned afresh at its first check, with
+/// nothing kept but the inputs (most routes are checked once: keeping the plan would only
+/// cost); checked again with the same inputs, it plans once more and keeps that plan for
+/// every later check. Any other input starts over. A clone of the route starts empty, so a
+/// route changed after cloning never sees a plan made for another.
+pub(crate) struct PlanCache<K>(Mutex<Option<(K, Option<Arc<Plan>>)>>);
 
 impl<K> Default for PlanCache<K> {
     fn default() -> Self {
@@ -239,22 +249,30 @@ impl<K> Clone for PlanCache<K> {
 }
 
 impl<K> PlanCache<K> {
-    /// The cached plan when `same(inputs)` holds for the inputs it was made from; otherwise
-    /// `make()`'s, cached with `inputs()`.
+    /// The kept plan when `same(inputs)` holds for the inputs it was made from; otherwise
+    /// `make()`'s, kept when those inputs were seen before (`inputs()` remembered if not).
     pub(crate) fn get_or_plan(
         &self,
         same: impl FnOnce(&K) -> bool,
         inputs: impl FnOnce() -> K,
         make: impl FnOnce() -> Plan,
-    ) -> Arc<Plan> {
+    ) -> Planning {
         let mut cache = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((made_for, plan)) = &*cache
-            && same(made_for)
-        {
-            return Arc::clone(plan);
+        match &mut *cache {
+            Some((made_for, kept)) if same(made_for) => match kept {
+                Some(plan) => Planning::Shared(Arc::clone(plan)),
+                None => {
+                    let mut plan = make();
+                    plan.requests = plan.scenarios.iter().map(Planned::build_request).collect();
+                    let plan = Arc::new(plan);
+                    *kept = Some(Arc::clone(&plan));
+                    Planning::Shared(plan)
+                }
+            },
+            _ => {
+                *cache = Some((inputs(), None));
+                Planning::Once(make())
+            }
         }
-        let plan = Arc::new(make());
-        *cache = Some((inputs(), Arc::clone(&plan)));
-        plan
     }
 }

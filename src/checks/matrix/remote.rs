@@ -113,7 +113,7 @@ impl ProtectedRoute {
             base,
         };
         // The transport blocks in `send`: the runner's future is ready at every step.
-        Ok(crate::block_on(run(self, &plan, &redactor, &transport)))
+        Ok(crate::block_on(run(self, plan, &redactor, &transport)))
     }
 
     /// `base_url` without its trailing `/`, once it is known to be `http://` to a host the

@@ -8,7 +8,7 @@ use bytes::Bytes;
 
 use super::hide::route_line;
 use super::judge::{Observation, diagnose_env, judge, review};
-use super::planned::{Plan, Planned};
+use super::planned::{Plan, Planned, Planning};
 use super::report::{MatrixReport, ScenarioResult, Verdict};
 use super::route::ProtectedRoute;
 use crate::ReadLog;
@@ -40,17 +40,38 @@ pub(crate) trait Transport {
     async fn send(&self, planned: &Planned, request: http::Request<Bytes>) -> Sent;
 }
 
-/// Runs every scenario of `plan` for `route` over `transport`; `redactor` knows every
+/// Runs every scenario of `planning` for `route` over `transport`; `redactor` knows every
 /// fixture value (the env's).
 pub(crate) async fn run(
     route: &ProtectedRoute,
+    planning: Planning,
+    redactor: &Redactor,
+    transport: &impl Transport,
+) -> MatrixReport {
+    match planning {
+        Planning::Shared(plan) => {
+            let requests = plan.requests.iter().cloned();
+            run_plan(route, &plan, requests, redactor, transport).await
+        }
+        Planning::Once(plan) => {
+            // Each request built as it is sent, as a plan for one check needs no copy.
+            let requests = plan.scenarios.iter().map(Planned::build_request);
+            run_plan(route, &plan, requests, redactor, transport).await
+        }
+    }
+}
+
+/// Runs every scenario of `plan`, each sending its request from `requests` (in order).
+async fn run_plan(
+    route: &ProtectedRoute,
     plan: &Plan,
+    requests: impl Iterator<Item = Result<http::Request<Bytes>, String>>,
     redactor: &Redactor,
     transport: &impl Transport,
 ) -> MatrixReport {
     let mut results = Vec::with_capacity(plan.scenarios.len());
     let mut captured = Vec::with_capacity(plan.scenarios.len());
-    for (planned, request) in plan.scenarios.iter().zip(&plan.requests) {
+    for (planned, request) in plan.scenarios.iter().zip(requests) {
         let (result, read_elsewhere) =
             run_one(route, plan, planned, request, redactor, transport).await;
         results.push(result);
@@ -74,7 +95,7 @@ async fn run_one(
     route: &ProtectedRoute,
     plan: &Plan,
     planned: &Planned,
-    request: &Result<http::Request<Bytes>, String>,
+    request: Result<http::Request<Bytes>, String>,
     redactor: &Redactor,
     transport: &impl Transport,
 ) -> (ScenarioResult, bool) {
@@ -85,9 +106,9 @@ async fn run_one(
         return (result, false);
     }
     let request = match request {
-        Ok(request) => request.clone(),
+        Ok(request) => request,
         Err(why) => {
-            result.verdict = Verdict::NotApplicable(why.clone());
+            result.verdict = Verdict::NotApplicable(why);
             return (result, false);
         }
     };
