@@ -11,7 +11,7 @@
 //! `tests/module_cycles.rs`):
 //! - vocabulary: [`Scenario`], [`Channel`], [`Outcome`] (`scenario`), [`StatusExpectation`]
 //!   (`status`), [`MatrixError`] (`error`);
-//! - configuration: [`ProtectedRoute`] and its [`CredentialKind`](route) (`route`), `Signature`
+//! - configuration: [`ProtectedRoute`] and its `CredentialKind` (`route`), `Signature`
 //!   (`signature`, feature `webhooks`), [`CustomCredential`] (`custom`);
 //! - validation before anything runs: `preflight`;
 //! - planning (which request each scenario sends, what it must get): the shared types
