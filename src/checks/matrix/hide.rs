@@ -305,6 +305,38 @@ mod tests {
         values.iter().map(|v| (*v).to_owned()).collect()
     }
 
+    fn env_redactor(value: &str) -> Redactor {
+        Redactor::new(&[Known {
+            label: "API_TOKEN".to_owned(),
+            value: Arc::from(value),
+            kind: ValueKind::Secret,
+        }])
+        .unwrap()
+    }
+
+    #[test]
+    fn a_segment_is_named_only_when_one_match_covers_it_whole() {
+        let redactor = env_redactor("route-line-token-1234");
+        let line = |uri: &str| route_line("GET", uri, &redactor, &[]);
+        assert_eq!(
+            line("/cb/route-line-token-1234"),
+            "GET /cb/[secret:API_TOKEN]"
+        );
+        // The value and more (a `]` that made the old marker count look like one marker, a
+        // prefix, the value twice): the whole segment hidden, as the doc says.
+        assert_eq!(line("/cb/route-line-token-1234]"), "GET /cb/[secret]");
+        assert_eq!(line("/cb/route-line-token-1234%5D"), "GET /cb/[secret]");
+        assert_eq!(line("/cb/x-route-line-token-1234"), "GET /cb/[secret]");
+        assert_eq!(
+            line("/cb/route-line-token-1234route-line-token-1234"),
+            "GET /cb/[secret]"
+        );
+        assert_eq!(
+            line("/cb/plain?token=route-line-token-1234&page=2"),
+            "GET /cb/plain?token=[secret:API_TOKEN]&page=2"
+        );
+    }
+
     #[test]
     fn the_same_inputs_reuse_the_hidden_built_last() {
         let cache = HiddenCache::default();
