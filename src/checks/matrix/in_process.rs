@@ -7,9 +7,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 use super::error::MatrixError;
-use super::plan::plan;
 use super::planned::{Condition, Planned};
-use super::preflight::preflight;
 use super::report::MatrixReport;
 use super::route::ProtectedRoute;
 use super::run::{Sent, Transport, run};
@@ -31,16 +29,13 @@ impl ProtectedRoute {
         client: &TestClient<H>,
     ) -> Result<MatrixReport, MatrixError> {
         let env = client.env();
-        let secret = preflight(self, env)?;
-        let plan = plan(self, &secret, client.matrix_hidden());
-        let redactor = client.redactor();
         let transport = InProcess {
             client,
             binding: &self.binding,
-            secret: &secret,
             unbound: self.adversarial.then(|| env.without_binding(&self.binding)),
         };
-        Ok(run(self, plan, &redactor, &transport).await)
+        let redactor = || client.redactor();
+        run(self, env, client.matrix_hidden(), redactor, &transport).await
     }
 }
 
@@ -49,7 +44,6 @@ impl ProtectedRoute {
 struct InProcess<'a, H> {
     client: &'a TestClient<H>,
     binding: &'a str,
-    secret: &'a Arc<str>,
     /// The client's env without the binding, for "binding unbound".
     unbound: Option<SecretsEnv>,
 }
@@ -63,7 +57,12 @@ impl<H: Handler> Transport for InProcess<'_, H> {
         true
     }
 
-    async fn send(&self, planned: &Planned, request: http::Request<Bytes>) -> Sent {
+    async fn send(
+        &self,
+        planned: &Planned,
+        request: http::Request<Bytes>,
+        secret: &Arc<str>,
+    ) -> Sent {
         let env = self.client.env();
         let target = match (&self.unbound, planned.condition) {
             (Some(unbound), Condition::BindingUnbound) => unbound,
@@ -73,7 +72,7 @@ impl<H: Handler> Transport for InProcess<'_, H> {
         let before = target.read_log();
         let before_client = elsewhere.then(|| env.read_log());
         let answer = {
-            let _restore = Restore::apply(planned.condition, env, self.binding, self.secret);
+            let _restore = Restore::apply(planned.condition, env, self.binding, secret);
             self.client.respond_unredacted(request, target).await
         };
         Sent {

@@ -9,15 +9,14 @@
 //! failing a scenario whose body comes back encoded rather than scanning bytes it cannot read.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 
 use super::error::MatrixError;
 use super::hide::HiddenCache;
-use super::plan::plan;
 use super::planned::Planned;
-use super::preflight::preflight;
 use super::report::MatrixReport;
 use super::route::{CredentialKind, ProtectedRoute};
 use super::run::{Sent, Transport, run};
@@ -92,9 +91,6 @@ impl ProtectedRoute {
                 binding: self.binding.clone(),
                 reason: error.to_string(),
             })?;
-        let secret = preflight(self, &env)?;
-        let plan = plan(self, &secret, &HiddenCache::default());
-        let redactor = env.redactor();
         let agent = ureq::Agent::config_builder()
             // ureq's default configuration takes a proxy from the environment: real
             // credentials would go to whatever `HTTP_PROXY` names. Never use one.
@@ -113,7 +109,14 @@ impl ProtectedRoute {
             base,
         };
         // The transport blocks in `send`: the runner's future is ready at every step.
-        Ok(crate::block_on(run(self, plan, &redactor, &transport)))
+        let redactor = || env.redactor();
+        crate::block_on(run(
+            self,
+            &env,
+            &HiddenCache::default(),
+            redactor,
+            &transport,
+        ))
     }
 
     /// `base_url` without its trailing `/`, once it is known to be `http://` to a host the
@@ -218,7 +221,7 @@ impl Transport for Remote<'_> {
         false
     }
 
-    async fn send(&self, _: &Planned, request: http::Request<Bytes>) -> Sent {
+    async fn send(&self, _: &Planned, request: http::Request<Bytes>, _: &Arc<str>) -> Sent {
         Sent {
             answer: self.exchange(request),
             reads: ReadLog::new(Vec::new(), Vec::new()),

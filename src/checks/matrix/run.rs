@@ -1,18 +1,22 @@
-//! The one scenario runner: for each scenario of a plan, in order — ask the transport whether
-//! it offers it, send its request, scan the response for every fixture value and every
-//! credential the plan computed, hide what a failure message holds, judge — then review the
-//! whole report. The transports (in process, `in_process.rs`; a running Worker over HTTP,
+//! The one scenario runner: check what the matrix needs and plan (or reuse the route's plan),
+//! then for each scenario, in order — ask the transport whether it offers it, send its
+//! request, scan the response for every fixture value and every credential the plan
+//! computed, hide what a failure message holds, judge — then review the whole report. The transports (in process, `in_process.rs`; a running Worker over HTTP,
 //! `remote.rs`, feature `remote`) only send, so the two runs cannot disagree.
+
+use std::sync::Arc;
 
 use bytes::Bytes;
 
-use super::hide::route_line;
+use super::error::MatrixError;
+use super::hide::{HiddenCache, route_line};
 use super::judge::{Observation, diagnose_env, judge, review};
+use super::plan::plan;
 use super::planned::{Plan, Planned, Planning};
+use super::preflight::preflight;
 use super::report::{MatrixReport, ScenarioResult, Verdict};
 use super::route::ProtectedRoute;
-use crate::ReadLog;
-use crate::Redactor;
+use crate::{ReadLog, Redactor, SecretsEnv};
 
 /// What a transport got for one scenario.
 pub(crate) struct Sent {
@@ -36,29 +40,47 @@ pub(crate) trait Transport {
     /// it).
     fn sees_reads(&self) -> bool;
 
-    /// Sends `request`, set up as `planned` needs (its store condition).
-    async fn send(&self, planned: &Planned, request: http::Request<Bytes>) -> Sent;
+    /// Sends `request`, set up as `planned` needs (its store condition; `secret` is the
+    /// binding's value, to put back).
+    async fn send(
+        &self,
+        planned: &Planned,
+        request: http::Request<Bytes>,
+        secret: &Arc<str>,
+    ) -> Sent;
 }
 
-/// Runs every scenario of `planning` for `route` over `transport`; `redactor` knows every
-/// fixture value (the env's).
+/// Checks what the matrix needs of `route` and `env` (the env the code under test reads, or
+/// one holding the Worker's value), plans (what the plan hides taken from `hidden` when it
+/// was built for the same credentials), and runs every scenario over `transport`;
+/// `redactor()` knows every fixture value (the env's).
+///
+/// # Errors
+///
+/// [`MatrixError`] when the matrix cannot run (see [`preflight`]).
 pub(crate) async fn run(
     route: &ProtectedRoute,
-    planning: Planning,
-    redactor: &Redactor,
+    env: &SecretsEnv,
+    hidden: &HiddenCache,
+    redactor: impl FnOnce() -> Redactor,
     transport: &impl Transport,
-) -> MatrixReport {
-    match planning {
+) -> Result<MatrixReport, MatrixError> {
+    let secret = preflight(route, env)?;
+    let planning = plan(route, &secret, hidden);
+    let redactor = redactor();
+    let redactor = &redactor;
+    let secret = &secret;
+    Ok(match planning {
         Planning::Shared(plan) => {
             let requests = plan.requests.iter().cloned();
-            run_plan(route, &plan, requests, redactor, transport).await
+            run_plan(route, &plan, requests, secret, redactor, transport).await
         }
         Planning::Once(plan) => {
             // Each request built as it is sent, as a plan for one check needs no copy.
             let requests = plan.scenarios.iter().map(Planned::build_request);
-            run_plan(route, &plan, requests, redactor, transport).await
+            run_plan(route, &plan, requests, secret, redactor, transport).await
         }
-    }
+    })
 }
 
 /// Runs every scenario of `plan`, each sending its request from `requests` (in order).
@@ -66,6 +88,7 @@ async fn run_plan(
     route: &ProtectedRoute,
     plan: &Plan,
     requests: impl Iterator<Item = Result<http::Request<Bytes>, String>>,
+    secret: &Arc<str>,
     redactor: &Redactor,
     transport: &impl Transport,
 ) -> MatrixReport {
@@ -73,7 +96,7 @@ async fn run_plan(
     let mut captured = Vec::with_capacity(plan.scenarios.len());
     for (planned, request) in plan.scenarios.iter().zip(requests) {
         let (result, read_elsewhere) =
-            run_one(route, plan, planned, request, redactor, transport).await;
+            run_one(route, plan, planned, request, secret, redactor, transport).await;
         results.push(result);
         captured.push(read_elsewhere);
     }
@@ -96,6 +119,7 @@ async fn run_one(
     plan: &Plan,
     planned: &Planned,
     request: Result<http::Request<Bytes>, String>,
+    secret: &Arc<str>,
     redactor: &Redactor,
     transport: &impl Transport,
 ) -> (ScenarioResult, bool) {
@@ -112,7 +136,7 @@ async fn run_one(
             return (result, false);
         }
     };
-    let sent = transport.send(planned, request).await;
+    let sent = transport.send(planned, request, secret).await;
     result.reads = sent.reads;
     let observation = match sent.answer {
         Ok(response) => {
