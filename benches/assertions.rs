@@ -40,7 +40,8 @@ async fn trivial_handler(request: &Request<Bytes>, env: &SecretsEnv) -> Response
     }
 }
 
-/// The full matrix (every scenario, verdicts and leak scan) on the trivial handler.
+/// The full matrix (every scenario, verdicts and leak scan) on the trivial handler, the same
+/// route checked again and again (it keeps its plan: the requests are built once).
 #[divan::bench]
 fn matrix_on_a_trivial_handler(bencher: divan::Bencher) {
     let env = secrets_env! { API_TOKEN => "bench-token-0123456789" };
@@ -50,6 +51,24 @@ fn matrix_on_a_trivial_handler(bencher: divan::Bencher) {
     let route = ProtectedRoute::get("/internal/stats", "API_TOKEN");
     block_on(route.check(&client)).unwrap().assert_passed();
     bencher.bench(|| {
+        let report = block_on(route.check(&client)).unwrap();
+        black_box(report.verdict().is_ok())
+    });
+}
+
+/// The same matrix with a new `ProtectedRoute` each check, as separate tests build theirs:
+/// every check plans anew (the route keeps its last plan; the client keeps its redactor).
+#[divan::bench]
+fn matrix_with_a_new_route_each_check(bencher: divan::Bencher) {
+    let env = secrets_env! { API_TOKEN => "bench-token-0123456789" };
+    let client = TestClient::new(&env, async |request, env| {
+        trivial_handler(&request, env).await
+    });
+    block_on(ProtectedRoute::get("/internal/stats", "API_TOKEN").check(&client))
+        .unwrap()
+        .assert_passed();
+    bencher.bench(|| {
+        let route = ProtectedRoute::get("/internal/stats", "API_TOKEN");
         let report = block_on(route.check(&client)).unwrap();
         black_box(report.verdict().is_ok())
     });

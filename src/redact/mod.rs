@@ -163,6 +163,9 @@ pub enum ValueKind {
     /// A valid signature of a request's body made with the secret as the key (feature
     /// `webhooks`), hidden in response snapshots and request dumps as `[signature:BINDING]`.
     Signature,
+    /// A credential as the protected-route matrix sent it (a near miss, a wrong or the right
+    /// one), hidden in the handler errors of its report as `[credential as sent]`.
+    Sent,
 }
 
 impl ValueKind {
@@ -171,7 +174,7 @@ impl ValueKind {
             Self::Secret => "",
             Self::Derived => ":derived",
             Self::Partial => ":partial",
-            Self::Signature => "",
+            Self::Signature | Self::Sent => "",
         }
     }
 }
@@ -211,6 +214,9 @@ impl SecretMatch {
                 self.label,
                 self.encoding.marker_suffix()
             );
+        }
+        if self.kind == ValueKind::Sent {
+            return format!("[credential as sent{}]", self.encoding.marker_suffix());
         }
         format!(
             "[secret:{}{}{}]",

@@ -151,6 +151,40 @@ mod http_paths {
         assert!(text.contains("[credential as sent]"), "{text}");
     }
 
+    /// A handler whose error quotes every credential it has been sent so far (a log buffer
+    /// in an error message): each row's error holds other scenarios' near misses.
+    struct QuotesEveryCredentialSoFar(std::sync::Mutex<Vec<String>>);
+
+    impl Handler for QuotesEveryCredentialSoFar {
+        async fn handle(
+            &self,
+            request: Request<Bytes>,
+            _env: &SecretsEnv,
+        ) -> Result<Response<Bytes>, Box<dyn std::error::Error + Send + Sync>> {
+            let sent = request
+                .headers()
+                .get("authorization")
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .unwrap_or_default();
+            let mut seen = self.0.lock().unwrap();
+            seen.push(sent);
+            Err(format!("bad credentials so far: {}", seen.join(" | ")).into())
+        }
+    }
+
+    #[test]
+    fn a_near_miss_quoted_in_another_scenario_s_error_is_hidden_too() {
+        let env = secrets_env! { API_TOKEN => CANARY };
+        let client = TestClient::with_handler(&env, QuotesEveryCredentialSoFar(Default::default()));
+        let report = block_on(ProtectedRoute::get("/x", "API_TOKEN").check(&client)).unwrap();
+        let text = format!("{report}\n{report:?}");
+        for part in [&CANARY[..CANARY.len() - 1], &CANARY[1..]] {
+            assert!(!text.contains(part), "{text}");
+        }
+        assert!(!text.to_lowercase().contains(CANARY), "{text}");
+        assert!(text.contains("[credential as sent]"), "{text}");
+    }
+
     #[test]
     fn basic_credentials_are_redacted_and_caught() {
         let env = secrets_env! { API_TOKEN => CANARY };

@@ -572,3 +572,90 @@ fn a_waiver_applies_to_the_remote_matrix_too() {
     );
     assert!(!text.contains(secret));
 }
+
+/// The body of a raw request (after the blank line).
+fn raw_body(raw: &[u8]) -> &[u8] {
+    raw.windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(&[][..], |at| &raw[at + 4..])
+}
+
+#[cfg(feature = "webhooks")]
+#[test]
+fn a_signing_oracle_is_caught_over_http_as_in_process() {
+    // The one runner scans every response for the valid signatures the plan computed,
+    // whichever transport sent it: a Worker that answers 401 with the signature it expected
+    // is a signing oracle.
+    use hmac::{Hmac, Mac};
+    let secret = canaries::value("WEBHOOK_SECRET");
+    let (base, _) = recorder("127.0.0.1", 64, move |raw, stream| {
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(raw_body(raw));
+        let expected: String = mac
+            .finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let sent = raw_header(raw, "x-hub-signature-256").unwrap_or_default();
+        let (status, body) = if sent.trim() == format!("sha256={expected}") {
+            ("204 No Content", String::new())
+        } else {
+            (
+                "401 Unauthorized",
+                format!("{{\"expected\":\"sha256={expected}\"}}"),
+            )
+        };
+        let _ = write!(
+            stream,
+            "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+    });
+    let route = ProtectedRoute::post("/hooks/in", "WEBHOOK_SECRET")
+        .json(r#"{"action":"opened"}"#)
+        .signed(Signature::github());
+    let report = route.check_remote(&base, secret).unwrap();
+    let failure = report.verdict().expect_err("a signing oracle must fail");
+    let result = report.result(Scenario::SignedWithAnotherSecret).unwrap();
+    assert!(
+        result
+            .problems()
+            .iter()
+            .any(|p| matches!(p, devflare_test::matrix::Problem::Leak(leak) if leak.binding == "WEBHOOK_SECRET")),
+        "{failure}"
+    );
+    assert!(!report.to_string().contains(secret));
+}
+
+#[test]
+fn a_derived_credential_in_the_route_is_hidden_over_http_as_in_process() {
+    // The right credential of a custom kind (the secret reversed, which the env's redactor
+    // cannot know) in the route's path: both runners hide it in the route line.
+    let secret = canaries::value("API_TOKEN");
+    let reversed: String = secret.chars().rev().collect();
+    let (base, _) = recorder("127.0.0.1", 64, |_, stream| {
+        let _ = write!(
+            stream,
+            "HTTP/1.1 401 Unauthorized\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{{}}"
+        );
+    });
+    let credential = devflare_test::matrix::CustomCredential::new(
+        "x-token: <secret reversed>",
+        |secret, request| request.header("x-token", secret.chars().rev().collect::<String>()),
+    );
+    let route =
+        ProtectedRoute::get(format!("/callback/{reversed}"), "API_TOKEN").custom(credential);
+    let remote = route.check_remote(&base, secret).unwrap();
+    assert_eq!(remote.route(), "GET /callback/[credential]", "{remote}");
+    assert!(!remote.to_string().contains(&reversed));
+    let env = crate::routes::env("API_TOKEN");
+    let client = TestClient::new(&env, async |_request, _env| {
+        http::Response::builder()
+            .status(401)
+            .body(String::new())
+            .unwrap()
+    });
+    let local = block_on(route.check(&client)).unwrap();
+    assert_eq!(local.route(), remote.route());
+}

@@ -1,11 +1,10 @@
-//! Custom credentials: a function of the test's turns the secret into a credential on a
-//! request, with optional near misses.
+//! Custom credentials, as configured: a function of the test's turns the secret into a
+//! credential on a request, with optional near misses. Planned by `custom_plan.rs`.
 
 use std::fmt;
 use std::sync::Arc;
 
-use super::plan::{Planned, Planner};
-use super::scenario::{Channel, Outcome, Scenario};
+use super::scenario::Channel;
 use crate::http::TestRequest;
 
 type Apply = Arc<dyn Fn(&str, TestRequest) -> TestRequest + Send + Sync>;
@@ -34,8 +33,8 @@ type Derive = Arc<dyn Fn(&str) -> String + Send + Sync>;
 #[derive(Clone)]
 pub struct CustomCredential {
     pub(crate) description: String,
-    apply: Apply,
-    near_misses: Vec<(String, Derive)>,
+    pub(crate) apply: Apply,
+    pub(crate) near_misses: Vec<(String, Derive)>,
     pub(crate) channels: Vec<Channel>,
 }
 
@@ -71,55 +70,22 @@ impl CustomCredential {
         self.channels.push(channel);
         self
     }
+}
 
-    /// Plans this credential's scenarios; returns the request carrying the right credential.
-    pub(crate) fn plan(&self, planner: &Planner<'_>, out: &mut Vec<Planned>) -> TestRequest {
-        let secret = planner.secret;
-        let marker = &planner.marker;
-        let with = |value: &str| (self.apply)(value, planner.route.base_request());
-        out.push(Planned::send(
-            Scenario::NoCredentials,
-            "(none)".to_owned(),
-            Outcome::Rejected,
-            planner.route.base_request(),
-        ));
-        let wrong = planner.wrong_token();
-        out.push(
-            Planned::send(
-                Scenario::WrongToken,
-                "from [a wrong secret of the same length]".to_owned(),
-                Outcome::Rejected,
-                with(&wrong),
-            )
-            .presenting(wrong),
-        );
-        for (index, (label, derive)) in self.near_misses.iter().enumerate() {
-            let scenario = Scenario::CustomNearMiss(u8::try_from(index).unwrap_or(u8::MAX));
-            let near = derive(secret);
-            let planned = if near == secret {
-                Planned::skip(scenario, "it would equal the right secret")
-            } else {
-                Planned::send(
-                    scenario,
-                    format!("from {marker}[{label}]"),
-                    Outcome::Rejected,
-                    with(&near),
-                )
-                .presenting(near)
-            };
-            out.push(planned.labelled(format!("near miss: {label}")));
-        }
-        let right = with(secret);
-        planner.push_right_and_unreadable(out, &right, format!("from {marker}"));
-        if planner.route.adversarial {
-            planner.push_empty_while_unreadable(
-                out,
-                super::token::EMPTY_WHILE_UNREADABLE,
-                "from \"\"",
-                &with(""),
-            );
-        }
-        right
+/// The same credential: the same functions (by identity — a closure has no other equality),
+/// description, near-miss labels and channels. What decides whether a route's cached plan
+/// still holds.
+impl PartialEq for CustomCredential {
+    fn eq(&self, other: &Self) -> bool {
+        self.description == other.description
+            && Arc::ptr_eq(&self.apply, &other.apply)
+            && self.channels == other.channels
+            && self.near_misses.len() == other.near_misses.len()
+            && self
+                .near_misses
+                .iter()
+                .zip(&other.near_misses)
+                .all(|((a, f), (b, g))| a == b && Arc::ptr_eq(f, g))
     }
 }
 

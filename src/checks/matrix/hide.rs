@@ -9,9 +9,6 @@ use crate::Redactor;
 use crate::http::TestRequest;
 use crate::redact::{Known, ValueKind};
 
-/// What a handler error shows instead of a credential as sent.
-const AS_SENT: &str = "credential as sent";
-
 /// What a whole plan hides, shared by its scenarios.
 pub(crate) struct Hidden {
     /// Every credential computed from the secret (valid signatures at every timestamp and
@@ -113,46 +110,58 @@ impl Hidden {
     }
 }
 
-/// A redactor for `values` (labelled `[secret:credential as sent]`), each also in its
-/// Debug-escaped form. Values shorter than [`MIN_TOKEN_CHARS`] are left out: they would match
-/// ordinary words.
-pub(crate) fn scrubber(values: impl IntoIterator<Item = String>) -> Redactor {
-    let mut known: Vec<Known> = Vec::new();
-    let mut add = |value: String| {
-        known.push(Known {
-            label: AS_SENT.to_owned(),
-            value: Arc::from(value),
-            kind: ValueKind::Secret,
-        });
-    };
-    for value in values {
-        if value.trim().chars().count() < MIN_TOKEN_CHARS {
+/// The redactor of what handler errors are cleaned of, for a whole plan: every credential as
+/// sent by any of its scenarios (near misses are not values the env knows; the words anyone
+/// may know — `Bearer`, `sha256=`, a timestamp — left out) and the secret, each also in its
+/// Debug-escaped form, labelled [`ValueKind::Sent`] so that it shows as `[credential as sent]`
+/// (or `[credential as sent:base64]`, …). Values shorter than [`MIN_TOKEN_CHARS`] are left out:
+/// they would match ordinary words.
+pub(crate) fn as_sent_redactor(
+    sent: impl IntoIterator<Item = String>,
+    hidden: &Hidden,
+) -> Redactor {
+    let mut values: Vec<String> = Vec::new();
+    for value in sent {
+        if hidden.is_public(&value) || value.trim().chars().count() < MIN_TOKEN_CHARS {
             continue;
         }
-        let debug = value.escape_debug().to_string();
-        if debug != value {
-            add(debug);
+        if value.contains(|c: char| !c.is_ascii_graphic() || matches!(c, '"' | '\\' | '\'')) {
+            let debug = value.escape_debug().to_string();
+            if debug != value {
+                values.push(debug);
+            }
         }
-        add(value);
+        values.push(value);
     }
-    // Longest first, so a value that contains another is replaced whole.
-    known.sort_by(|a, b| {
-        b.value
-            .len()
-            .cmp(&a.value.len())
-            .then_with(|| a.value.cmp(&b.value))
-    });
-    known.dedup_by(|a, b| a.value == b.value);
+    sort_computed(&mut values);
+    let known: Vec<Known> = values
+        .into_iter()
+        .map(|value| Known {
+            label: String::new(),
+            value: Arc::from(value),
+            kind: ValueKind::Sent,
+        })
+        .collect();
     // A matcher that cannot be built fails closed: it blanks the whole text.
     Redactor::new(&known).unwrap_or_else(|error| Redactor::failed(&error))
 }
 
-/// `text` with every value `scrubber` knows shown as `[credential as sent]` (or
-/// `[credential as sent:base64]`, …).
-pub(crate) fn scrub(scrubber: &Redactor, text: &str) -> String {
-    scrubber
-        .redact(text)
-        .replace(&format!("[secret:{AS_SENT}"), &format!("[{AS_SENT}"))
+/// A handler's (or transport's) error text with nothing of value left: every credential the
+/// plan computed (`hidden`: a valid signature quoted in another row's error) named first,
+/// whole, even where a scenario sent a part of it; then every credential as sent (`as_sent`,
+/// see [`as_sent_redactor`]); then every fixture value (`redactor`, the env's).
+pub(crate) fn hide_in_error(
+    message: &str,
+    hidden: &Hidden,
+    as_sent: &Redactor,
+    redactor: &Redactor,
+) -> String {
+    let message = match &hidden.computed {
+        Some(computed) => computed.redact(message),
+        None => message.into(),
+    };
+    let message = as_sent.redact(&message);
+    redactor.redact(&message).into_owned()
 }
 
 /// Every part of `request` that may hold a credential — header values (cookies included),
@@ -197,12 +206,11 @@ pub(crate) fn route_line(
         if redactor.contains_secret(raw) || redactor.contains_secret(&decoded) {
             // The segment is the value, whole: name its binding. Anything else (the value
             // inside base64 at an offset, …) would show part of an encoding: hide it all.
-            let shown = redactor.redact(&decoded).into_owned();
-            let one_marker = shown.starts_with("[secret:")
-                && shown.ends_with(']')
-                && shown.matches('[').count() == 1;
-            if one_marker {
-                shown
+            let hits = redactor.find(decoded.as_bytes());
+            if let [hit] = hits.as_slice()
+                && hit.range == (0..decoded.len())
+            {
+                redactor.redact(&decoded).into_owned()
             } else {
                 "[secret]".to_owned()
             }
@@ -269,6 +277,38 @@ mod tests {
 
     fn computed(values: &[&str]) -> Vec<String> {
         values.iter().map(|v| (*v).to_owned()).collect()
+    }
+
+    fn env_redactor(value: &str) -> Redactor {
+        Redactor::new(&[Known {
+            label: "API_TOKEN".to_owned(),
+            value: Arc::from(value),
+            kind: ValueKind::Secret,
+        }])
+        .unwrap()
+    }
+
+    #[test]
+    fn a_segment_is_named_only_when_one_match_covers_it_whole() {
+        let redactor = env_redactor("route-line-token-1234");
+        let line = |uri: &str| route_line("GET", uri, &redactor, &[]);
+        assert_eq!(
+            line("/cb/route-line-token-1234"),
+            "GET /cb/[secret:API_TOKEN]"
+        );
+        // The value and more (a `]` that made the old marker count look like one marker, a
+        // prefix, the value twice): the whole segment hidden, as the doc says.
+        assert_eq!(line("/cb/route-line-token-1234]"), "GET /cb/[secret]");
+        assert_eq!(line("/cb/route-line-token-1234%5D"), "GET /cb/[secret]");
+        assert_eq!(line("/cb/x-route-line-token-1234"), "GET /cb/[secret]");
+        assert_eq!(
+            line("/cb/route-line-token-1234route-line-token-1234"),
+            "GET /cb/[secret]"
+        );
+        assert_eq!(
+            line("/cb/plain?token=route-line-token-1234&page=2"),
+            "GET /cb/plain?token=[secret:API_TOKEN]&page=2"
+        );
     }
 
     #[test]

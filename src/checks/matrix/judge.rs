@@ -1,10 +1,10 @@
-//! Judging: what a scenario got against what it must get, then the whole matrix reviewed
-//! (a route that does not exist, a hint made exact, the route's waivers). Pure, so any runner
-//! reuses it.
+//! Judging: what a scenario got against what it must get, a handler that reads an env it
+//! captured, then the whole matrix reviewed (a route that does not exist, a hint made exact,
+//! the route's waivers). Pure: the runner (`run.rs`) calls it for every transport.
 
 use http::StatusCode;
 
-use super::plan::Condition;
+use super::planned::{Condition, Planned};
 use super::report::{MatrixReport, Problem, ScenarioResult, StatusWhy, Verdict};
 use super::route::ProtectedRoute;
 use super::scenario::{Outcome, Scenario};
@@ -72,6 +72,85 @@ fn why(outcome: Outcome, condition: Condition, status: StatusCode) -> StatusWhy 
             _ => StatusWhy::MissingSecretTreatedAsEmpty,
         },
     }
+}
+
+/// A handler that reads an env it captured, not its argument, is named as such — never
+/// blamed for failing open, which it may not do at all. Two signals:
+/// - while it was given an env without the binding, the client's env was read: it holds
+///   a clone of the client's env (clones share the read log) or falls back to it;
+/// - the binding was never read from any env it was given, yet the right credential got
+///   in and a request without credentials did not: it checks against another env (or a
+///   value of its own), which the matrix's store changes never reach.
+///
+/// A route that let in a request without credentials and read nothing is not protected
+/// at all: it is told so, never pointed at a captured env.
+pub(crate) fn diagnose_env(
+    binding: &str,
+    plans: &[Planned],
+    results: &mut [ScenarioResult],
+    captured: &[bool],
+) {
+    let diagnosed = || Problem::CapturedEnv {
+        binding: binding.to_owned(),
+    };
+    for (result, _) in results.iter_mut().zip(captured).filter(|(_, c)| **c) {
+        blame(result, diagnosed());
+    }
+    let given_read = plans.iter().zip(results.iter()).any(|(planned, result)| {
+        result.reads.reads_of(binding) > 0
+            || (planned.condition == Condition::BindingUnbound
+                && result
+                    .reads
+                    .unbound_lookups()
+                    .iter()
+                    .any(|(n, _)| n == binding))
+    });
+    if given_read || captured.contains(&true) {
+        return;
+    }
+    let got_in = |scenario| {
+        results
+            .iter()
+            .find(|r| r.scenario == scenario)
+            .and_then(|r| r.status)
+            .is_some_and(|s| s.is_success())
+    };
+    if !got_in(Scenario::RightCredential) {
+        return;
+    }
+    if got_in(Scenario::NoCredentials) {
+        if let Some(none) = results
+            .iter_mut()
+            .find(|r| r.scenario == Scenario::NoCredentials)
+        {
+            let problem = Problem::NotProtected {
+                binding: binding.to_owned(),
+            };
+            match &mut none.verdict {
+                Verdict::Fail(problems) => problems.push(problem),
+                verdict => *verdict = Verdict::Fail(vec![problem]),
+            }
+        }
+        return;
+    }
+    for (planned, result) in plans.iter().zip(results.iter_mut()) {
+        let store_changed =
+            planned.condition != Condition::Normal && result.status.is_some_and(|s| s.is_success());
+        if result.scenario == Scenario::RightCredential || store_changed {
+            blame(result, diagnosed());
+        }
+    }
+}
+/// `result` fails with `problem` in place of its status problem (the status is explained by
+/// `problem`); leaks and handler failures stay.
+fn blame(result: &mut ScenarioResult, problem: Problem) {
+    let mut problems = match std::mem::replace(&mut result.verdict, Verdict::Pass) {
+        Verdict::Fail(problems) => problems,
+        _ => Vec::new(),
+    };
+    problems.retain(|p| !matches!(p, Problem::Status { .. }));
+    problems.push(problem);
+    result.verdict = Verdict::Fail(problems);
 }
 
 /// The report once every scenario is judged, reviewed as a whole, whichever runner made it:

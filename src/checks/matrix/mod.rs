@@ -7,23 +7,37 @@
 //! as `Bearer [secret:API_TOKEN][..-1]` and so on, route URIs are redacted, and handler errors
 //! have every credential as sent blanked out.
 //!
-//! The work is split by job, so that another runner (a deployed Worker over HTTP) can reuse
-//! the plan, the judge and the report unchanged:
-//! - configuration: [`ProtectedRoute`], `Signature` (feature `webhooks`), [`CustomCredential`];
-//! - planning (which request each [`Scenario`] sends, what it must get): `plan`, with one
-//!   planner per credential kind (`token`, `signed`, `custom`);
-//! - running in process against a [`TestClient`](crate::TestClient): `run`; against a running
-//!   Worker over HTTP (feature `remote`, `ProtectedRoute::check_remote`): `remote`;
+//! The work is split by stage, each file importing only stages below it (no cycle:
+//! `tests/module_cycles.rs`):
+//! - vocabulary: [`Scenario`], [`Channel`], [`Outcome`] (`scenario`), [`StatusExpectation`]
+//!   (`status`), [`MatrixError`] (`error`);
+//! - configuration: [`ProtectedRoute`] and its `CredentialKind` (`route`), `Signature`
+//!   (`signature`, feature `webhooks`), [`CustomCredential`] (`custom`);
+//! - validation before anything runs: `preflight`;
+//! - planning (which request each scenario sends, what it must get): the shared types
+//!   (`planned`: `Planned`, `Plan`, `Condition`; `planner`: `Planner`), one planner per
+//!   credential kind beside its configuration (`token_plan`, `custom_plan`, `signature_plan`),
+//!   and the dispatcher with the probes every kind shares (`plan`); a route keeps its last
+//!   plan, so checking it again with the same secret plans nothing;
+//! - keeping values out of the report: `hide`;
+//! - running: one runner (`run`) over a transport — in process against a
+//!   [`TestClient`](crate::TestClient) (`in_process`, [`ProtectedRoute::check`]) or a running
+//!   Worker over HTTP (`remote`, feature `remote`, `ProtectedRoute::check_remote`);
 //! - judging a status and leaks against the expectation: `judge`;
 //! - reporting: [`MatrixReport`], [`ScenarioResult`], [`Problem`], [`MatrixFailure`].
 
 mod custom;
+mod custom_plan;
 mod error;
 mod hide;
 #[cfg(feature = "webhooks")]
 pub(crate) mod hmac;
+mod in_process;
 mod judge;
 mod plan;
+mod planned;
+mod planner;
+mod preflight;
 #[cfg(feature = "remote")]
 mod remote;
 mod report;
@@ -33,16 +47,16 @@ mod scenario;
 #[cfg(feature = "webhooks")]
 mod signature;
 #[cfg(feature = "webhooks")]
-mod signed;
+mod signature_plan;
 mod status;
-mod token;
+mod token_plan;
 
 pub use custom::CustomCredential;
 pub use error::{MIN_TOKEN_CHARS, MatrixError};
-#[cfg(feature = "remote")]
-pub use remote::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REMOTE_TIMEOUT};
 pub use report::{MatrixFailure, MatrixReport, Problem, ScenarioResult, StatusWhy, Verdict};
 pub use route::ProtectedRoute;
+#[cfg(feature = "remote")]
+pub use route::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REMOTE_TIMEOUT};
 pub use scenario::{Channel, Outcome, Scenario};
 #[cfg(feature = "webhooks")]
 pub use signature::{Signature, SignatureEncoding, SignedPart};

@@ -1,295 +1,58 @@
 //! Planning: which request each scenario sends, under which store condition, and what it
-//! must get. No sending here, so a runner over real HTTP can reuse the plan unchanged.
+//! must get — for every credential kind (each kind's own scenarios come from its planner:
+//! `token_plan.rs`, `custom_plan.rs`, `signature_plan.rs`), then the adversarial probes every
+//! kind shares, then what the whole plan hides. No sending here: every runner runs the same
+//! plan. A route keeps its last plan, so a route checked again with the same secret plans
+//! nothing.
 
 use std::sync::Arc;
 
 use super::error::MIN_TOKEN_CHARS;
-use super::hide::{Hidden, HiddenCache, credential_parts, scrub, scrubber};
-use super::report::{ScenarioResult, Verdict};
-use super::route::{Kind, ProtectedRoute};
+use super::hide::{Hidden, HiddenCache, credential_parts};
+use super::planned::{Condition, Plan, Planned, Planning};
+use super::planner::Planner;
+use super::preflight::cookie_safe;
+use super::route::{CredentialKind, ProtectedRoute};
 use super::scenario::{Channel, Outcome, Scenario};
-use super::status::StatusExpectation;
 use crate::http::TestRequest;
-use crate::{ReadLog, Redactor};
 
-/// The store's state while a scenario runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Condition {
-    /// As the test left it.
-    Normal,
-    /// The secret deleted.
-    SecretMissing,
-    /// Every read failing.
-    StoreFailing,
-    /// The handler runs with an env that lacks the binding.
-    BindingUnbound,
+/// The plan of `route` for `secret` (the binding's current value): the one the route keeps
+/// when it was made for the same inputs, else a new one (see `PlanCache`; what it hides taken
+/// from `cache` when that was built for the same credentials). A custom credential is planned
+/// anew at every check.
+pub(crate) fn plan(route: &ProtectedRoute, secret: &Arc<str>, cache: &HiddenCache) -> Planning {
+    if let CredentialKind::Custom(_) = route.kind {
+        // The test's functions may not be pure (a nonce, the wall clock): call them anew at
+        // every check, as before plans were kept.
+        return Planning::Once(plan_anew(route, secret, cache));
+    }
+    route.plans.get_or_plan(
+        |inputs| route.plans_like(inputs, secret),
+        || route.plan_inputs(secret),
+        || plan_anew(route, secret, cache),
+    )
 }
 
-impl Condition {
-    /// Whether a runner must change the store (or the env) to set this up: a runner against
-    /// a deployed Worker can only run the scenarios that need no change.
-    #[cfg_attr(not(feature = "remote"), allow(dead_code))]
-    pub(crate) fn changes_the_store(self) -> bool {
-        self != Self::Normal
-    }
-}
-
-/// One scenario, planned.
-pub(crate) struct Planned {
-    pub(crate) scenario: Scenario,
-    /// The name in the report, when not [`Scenario::name`] (custom near misses).
-    pub(crate) label: Option<String>,
-    /// The credential sent, described without a value.
-    pub(crate) credential: String,
-    pub(crate) outcome: Outcome,
-    pub(crate) condition: Condition,
-    /// The request; `Err(why)` when the scenario does not apply.
-    pub(crate) request: Result<TestRequest, String>,
-    /// The token or secret as presented, when it differs from the request's parts (a near
-    /// miss inside Basic's base64): blanked out of handler errors.
-    pub(crate) presented: Option<String>,
-    /// Credentials the planner computed from the secret for this scenario (each valid
-    /// signature of what it sends): hidden from every row and scanned for in every response.
-    pub(crate) derived: Vec<String>,
-    /// What the whole plan hides, shared by its scenarios (set once planning is done).
-    pub(crate) hidden: Option<Arc<Hidden>>,
-}
-
-impl Planned {
-    /// The request to send, or why this scenario cannot be sent here (its verdict is then
-    /// *not applicable*). Shared by the in-process and the remote runner.
-    pub(crate) fn build_request(&self) -> Result<http::Request<bytes::Bytes>, String> {
-        let request = self.request.as_ref().map_err(Clone::clone)?;
-        request
-            .try_build_ref()
-            .map_err(|error| format!("it cannot be sent: {error}"))
-    }
-
-    /// A handler's (or transport's) error text with nothing of value left: every credential
-    /// the plan computed for any scenario (a valid signature quoted in another row's error)
-    /// blanked first, then what this scenario sent (near misses are not values the env knows)
-    /// — but not the words anyone may know (`Bearer`, `sha256=`, a timestamp) —, then the
-    /// secret and every fixture value.
-    pub(crate) fn hide_in_error(&self, message: &str, secret: &str, redactor: &Redactor) -> String {
-        let hidden = self.hidden.as_deref();
-        let mut sent = self
-            .request
-            .as_ref()
-            .map(credential_parts)
-            .unwrap_or_default();
-        sent.extend(self.presented.clone());
-        sent.retain(|part| !hidden.is_some_and(|h| h.is_public(part)));
-        sent.push(secret.to_owned());
-        // Computed credentials first: a valid signature is named as one, whole, even where
-        // the scenario sent a part of it.
-        let message = match hidden.and_then(|h| h.computed.as_ref()) {
-            Some(computed) => computed.redact(message),
-            None => message.into(),
-        };
-        let message = scrub(&scrubber(sent), &message);
-        redactor.redact(&message).into_owned()
-    }
-
-    /// Leaks of every credential the plan computed (a valid signature: a handler that answers
-    /// with one is a signing oracle) in a response, beside the fixture values `leaks` holds.
-    pub(crate) fn scan_computed(
-        &self,
-        status: u16,
-        headers: &http::HeaderMap,
-        body: &[u8],
-        leaks: &mut Vec<crate::redact::leak::Leak>,
-    ) {
-        if let Some(computed) = self.hidden.as_deref().and_then(|h| h.computed.as_ref()) {
-            leaks.extend(crate::redact::leak::scan(computed, status, headers, body));
-        }
-    }
-
-    /// Its result before anything is observed: what was planned, passing until judged.
-    pub(crate) fn unjudged(&self, expected: StatusExpectation) -> ScenarioResult {
-        ScenarioResult {
-            scenario: self.scenario,
-            name: self.name(),
-            credential: self.credential.clone(),
-            outcome: self.outcome,
-            expected,
-            status: None,
-            verdict: Verdict::Pass,
-            reads: ReadLog::new(Vec::new(), Vec::new()),
-            leaks: Vec::new(),
-        }
-    }
-
-    pub(crate) fn send(
-        scenario: Scenario,
-        credential: String,
-        outcome: Outcome,
-        request: TestRequest,
-    ) -> Self {
-        Self {
-            scenario,
-            label: None,
-            credential,
-            outcome,
-            condition: Condition::Normal,
-            request: Ok(request),
-            presented: None,
-            derived: Vec::new(),
-            hidden: None,
-        }
-    }
-
-    pub(crate) fn skip(scenario: Scenario, why: &str) -> Self {
-        Self {
-            scenario,
-            label: None,
-            credential: "(not sent)".to_owned(),
-            outcome: Outcome::Rejected,
-            condition: Condition::Normal,
-            request: Err(why.to_owned()),
-            presented: None,
-            derived: Vec::new(),
-            hidden: None,
-        }
-    }
-
-    pub(crate) fn presenting(mut self, presented: String) -> Self {
-        self.presented = Some(presented);
-        self
-    }
-
-    /// `values`, computed from the secret, are credentials too (valid signatures).
-    #[cfg_attr(not(feature = "webhooks"), allow(dead_code))]
-    pub(crate) fn deriving(mut self, values: impl IntoIterator<Item = String>) -> Self {
-        self.derived.extend(values);
-        self
-    }
-
-    pub(crate) fn labelled(mut self, label: String) -> Self {
-        self.label = Some(label);
-        self
-    }
-
-    pub(crate) fn when(mut self, condition: Condition) -> Self {
-        self.condition = condition;
-        self
-    }
-
-    pub(crate) fn when_secret_missing(self) -> Self {
-        self.when(Condition::SecretMissing)
-    }
-
-    /// The name the report gives this scenario.
-    pub(crate) fn name(&self) -> String {
-        self.label
-            .clone()
-            .unwrap_or_else(|| self.scenario.name().to_owned())
-    }
-}
-
-/// What planning needs: the route, the secret, and its marker.
-pub(crate) struct Planner<'a> {
-    pub(crate) route: &'a ProtectedRoute,
-    pub(crate) secret: &'a str,
-    /// `[secret:BINDING]`.
-    pub(crate) marker: String,
-}
-
-impl Planner<'_> {
-    /// A token of the secret's length that is not the secret.
-    pub(crate) fn wrong_token(&self) -> String {
-        let filler = if self.secret.chars().all(|c| c == 'x') {
-            "y"
-        } else {
-            "x"
-        };
-        filler.repeat(self.secret.chars().count())
-    }
-
-    /// The right credential, then the same while the secret is missing and while the store
-    /// fails.
-    pub(crate) fn push_right_and_unreadable(
-        &self,
-        out: &mut Vec<Planned>,
-        right: &TestRequest,
-        described: String,
-    ) {
-        out.push(Planned::send(
-            Scenario::RightCredential,
-            described.clone(),
-            Outcome::Accepted,
-            right.clone(),
-        ));
-        out.push(
-            Planned::send(
-                Scenario::SecretMissing,
-                format!("{described} (secret deleted)"),
-                Outcome::FailsClosed,
-                right.clone(),
-            )
-            .when_secret_missing(),
-        );
-        out.push(
-            Planned::send(
-                Scenario::StoreFailing,
-                format!("{described} (store failing)"),
-                Outcome::FailsClosed,
-                right.clone(),
-            )
-            .when(Condition::StoreFailing),
-        );
-    }
-
-    /// The adversarial empty credential (or empty-key signature) `request`, described as
-    /// `described`, while the secret is missing, while the store fails and with the binding
-    /// unbound: what gets in when a handler reads an unreadable secret as `""`.
-    pub(crate) fn push_empty_while_unreadable(
-        &self,
-        out: &mut Vec<Planned>,
-        scenarios: [Scenario; 3],
-        described: &str,
-        request: &TestRequest,
-    ) {
-        let [missing, failing, unbound] = scenarios;
-        for (scenario, condition, why) in [
-            (missing, Condition::SecretMissing, "secret deleted"),
-            (failing, Condition::StoreFailing, "store failing"),
-            (
-                unbound,
-                Condition::BindingUnbound,
-                "env without the binding",
-            ),
-        ] {
-            out.push(
-                Planned::send(
-                    scenario,
-                    format!("{described} ({why})"),
-                    Outcome::NeverLetIn,
-                    request.clone(),
-                )
-                .when(condition),
-            );
-        }
-    }
-}
-
-/// Every scenario for `route`, with `secret` the binding's current value, in report order;
-/// what they hide is taken from `cache` when it was built for the same inputs.
-pub(crate) fn plan(route: &ProtectedRoute, secret: &str, cache: &HiddenCache) -> Vec<Planned> {
-    let planner = Planner {
-        route,
-        secret,
-        marker: format!("[secret:{}]", route.binding),
-    };
+/// Every scenario for `route`, with `secret` the binding's current value, in report order.
+fn plan_anew(route: &ProtectedRoute, shared: &Arc<str>, cache: &HiddenCache) -> Plan {
+    let secret: &str = shared;
+    let planner = Planner::new(route, secret);
     let mut out = Vec::with_capacity(40);
     let (right, without_credential) = match &route.kind {
         #[cfg(feature = "webhooks")]
-        Kind::Signed(signature) => {
-            let right = super::signed::plan(signature, &planner, &mut out);
+        CredentialKind::Signed(signature) => {
+            let right = super::signature_plan::plan(signature, &planner, &mut out);
             let bare = signature.present(route.base_request(), None, route.clock.unix_secs());
             (right, bare)
         }
-        Kind::Custom(custom) => (custom.plan(&planner, &mut out), route.base_request()),
-        _ => (super::token::plan(&planner, &mut out), route.base_request()),
+        CredentialKind::Custom(custom) => (
+            super::custom_plan::plan(custom, &planner, &mut out),
+            route.base_request(),
+        ),
+        _ => (
+            super::token_plan::plan(&planner, &mut out),
+            route.base_request(),
+        ),
     };
     if route.adversarial {
         for channel in Channel::ALL {
@@ -305,7 +68,7 @@ pub(crate) fn plan(route: &ProtectedRoute, secret: &str, cache: &HiddenCache) ->
             }
             let request = offer_on(channel, without_credential.clone(), secret);
             out.push(
-                Planned::send(
+                Planned::new(
                     Scenario::OtherChannel(channel),
                     other_channel_shape(channel, &planner.marker),
                     Outcome::Rejected,
@@ -315,7 +78,7 @@ pub(crate) fn plan(route: &ProtectedRoute, secret: &str, cache: &HiddenCache) ->
             );
         }
         out.push(
-            Planned::send(
+            Planned::new(
                 Scenario::BindingUnbound,
                 "the right credential (env without the binding)".to_owned(),
                 Outcome::FailsClosed,
@@ -324,24 +87,29 @@ pub(crate) fn plan(route: &ProtectedRoute, secret: &str, cache: &HiddenCache) ->
             .when(Condition::BindingUnbound),
         );
     }
-    share_hidden(route, secret, &mut out, cache);
-    out
+    let hidden = share_hidden(route, secret, &mut out, cache);
+    Plan::new(out, hidden, Arc::clone(shared))
 }
 
 /// What every scenario of a plan hides: the credentials computed from the secret (to a
 /// redactor, labelled with the binding, so every encoding it knows is covered) and the words
 /// anyone may know.
-fn share_hidden(route: &ProtectedRoute, secret: &str, out: &mut [Planned], cache: &HiddenCache) {
+fn share_hidden(
+    route: &ProtectedRoute,
+    secret: &str,
+    out: &mut [Planned],
+    cache: &HiddenCache,
+) -> Arc<Hidden> {
     let mut public: Vec<String> = vec!["Bearer".to_owned(), "Basic".to_owned()];
     let mut computed: Vec<String> = Vec::new();
     match &route.kind {
-        Kind::Header {
+        CredentialKind::Header {
             scheme: Some(scheme),
             ..
         } => public.push(scheme.clone()),
         #[cfg(feature = "webhooks")]
-        Kind::Signed(signature) => public.extend(signature.public_words()),
-        Kind::Custom(_) => {
+        CredentialKind::Signed(signature) => public.extend(signature.public_words()),
+        CredentialKind::Custom(_) => {
             // The right credential's parts that are not in a request without it, nor in one
             // made from a wrong secret: what the test's function computed from the secret.
             let parts = |scenario| {
@@ -365,13 +133,10 @@ fn share_hidden(route: &ProtectedRoute, secret: &str, out: &mut [Planned], cache
     }
     computed.retain(|value| value.chars().count() >= MIN_TOKEN_CHARS);
     #[cfg(feature = "webhooks")]
-    let numbers_public = matches!(route.kind, Kind::Signed(_));
+    let numbers_public = matches!(route.kind, CredentialKind::Signed(_));
     #[cfg(not(feature = "webhooks"))]
     let numbers_public = false;
-    let hidden = cache.get(&route.binding, computed, public, numbers_public);
-    for planned in out.iter_mut() {
-        planned.hidden = Some(Arc::clone(&hidden));
-    }
+    cache.get(&route.binding, computed, public, numbers_public)
 }
 
 /// `request` with the raw secret on `channel`.
@@ -407,7 +172,121 @@ fn other_channel_shape(channel: Channel, marker: &str) -> String {
     }
 }
 
-/// Whether a cookie value can carry `value` as it is.
-pub(crate) fn cookie_safe(value: &str) -> bool {
-    !value.contains(|c: char| c.is_ascii_control() || matches!(c, ' ' | ';' | ',' | '"' | '\\'))
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret(value: &str) -> Arc<str> {
+        Arc::from(value)
+    }
+
+    fn shared(planning: Planning) -> Arc<Plan> {
+        match planning {
+            Planning::Shared(plan) => plan,
+            Planning::Once(_) => panic!("planned for one check only"),
+        }
+    }
+
+    fn once(planning: Planning) -> Plan {
+        match planning {
+            Planning::Once(plan) => plan,
+            Planning::Shared(_) => panic!("a kept plan"),
+        }
+    }
+
+    fn header_of(plan: &Plan, scenario: Scenario, name: &str) -> Option<String> {
+        let planned = plan.scenarios.iter().find(|p| p.scenario == scenario)?;
+        let request = planned.build_request().ok()?;
+        let value = request.headers().get(name)?;
+        Some(String::from_utf8_lossy(value.as_bytes()).into_owned())
+    }
+
+    #[test]
+    fn a_route_checked_again_with_the_same_secret_reuses_its_plan() {
+        let cache = HiddenCache::default();
+        let route = ProtectedRoute::get("/internal/stats", "API_TOKEN");
+        // The first check plans for itself alone; the second keeps its plan for the third.
+        let first = once(plan(&route, &secret("plan-cache-token-1"), &cache));
+        assert!(first.requests.is_empty(), "built as sent, not kept");
+        let second = shared(plan(&route, &secret("plan-cache-token-1"), &cache));
+        assert_eq!(second.requests.len(), second.scenarios.len());
+        let third = shared(plan(&route, &secret("plan-cache-token-1"), &cache));
+        assert!(Arc::ptr_eq(&second, &third));
+        // Another secret plans anew: every request carries the new one.
+        let rotated = once(plan(&route, &secret("plan-cache-token-2"), &cache));
+        assert_eq!(
+            header_of(&rotated, Scenario::RightCredential, "authorization").as_deref(),
+            Some("Bearer plan-cache-token-2")
+        );
+    }
+
+    #[test]
+    fn a_route_changed_after_planning_never_runs_the_old_plan() {
+        let cache = HiddenCache::default();
+        let token = secret("plan-cache-token-1");
+        let route = ProtectedRoute::get("/internal/stats", "API_TOKEN");
+        let _ = once(plan(&route, &token, &cache));
+        let _ = shared(plan(&route, &token, &cache));
+        // A clone starts empty; a route moved into a builder keeps its cache, whose inputs
+        // then differ.
+        let cloned = route.clone();
+        let moved = route.header("x-api-token");
+        let changed = once(plan(&moved, &token, &cache));
+        assert_eq!(
+            header_of(&changed, Scenario::RightCredential, "x-api-token").as_deref(),
+            Some("Bearer plan-cache-token-1")
+        );
+        let _ = once(plan(&cloned, &token, &cache));
+        for (changed_route, what) in [
+            (cloned.clone().now(crate::http::TestClock::at(1)), "clock"),
+            (cloned.clone().without_adversarial(), "adversarial"),
+            (cloned.clone().body("x"), "body"),
+            (cloned.clone().scheme_case_insensitive(), "scheme case"),
+        ] {
+            // The key a plan is cached under tells every planning input apart.
+            let inputs = changed_route.plan_inputs(&token);
+            assert!(changed_route.plans_like(&inputs, &token), "{what}");
+            assert!(!cloned.plans_like(&inputs, &token), "{what}");
+            assert!(
+                !changed_route.plans_like(&inputs, "another-secret"),
+                "{what}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_custom_credential_is_planned_anew_at_every_check() {
+        use super::super::custom::CustomCredential;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&calls);
+        let credential = CustomCredential::new("x-token: <secret>", move |s, r| {
+            counted.fetch_add(1, Ordering::Relaxed);
+            r.header("x-token", s)
+        });
+        let route = ProtectedRoute::get("/s", "API_TOKEN").custom(credential);
+        let cache = HiddenCache::default();
+        let mut per_check = Vec::new();
+        for _ in 0..3 {
+            let before = calls.load(Ordering::Relaxed);
+            let _ = once(plan(&route, &secret("plan-cache-token-1"), &cache));
+            per_check.push(calls.load(Ordering::Relaxed) - before);
+        }
+        assert!(
+            per_check.iter().all(|&n| n > 0 && n == per_check[0]),
+            "{per_check:?}"
+        );
+    }
+
+    #[test]
+    fn a_custom_credential_is_the_same_only_with_the_same_functions() {
+        use super::super::custom::CustomCredential;
+        let make = || CustomCredential::new("x-token: <secret>", |s, r| r.header("x-token", s));
+        let a = make();
+        assert!(a == a.clone());
+        assert!(
+            a != make(),
+            "another closure, though alike, is another credential"
+        );
+    }
 }

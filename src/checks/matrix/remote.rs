@@ -1,6 +1,6 @@
-//! Running the plan against a running Worker over HTTP (feature `remote`): the scenarios that
-//! need no change to the store, adversarial other-channel probes included, with the same
-//! plan, judge, report and redaction as in process.
+//! The HTTP transport (feature `remote`, [`ProtectedRoute::check_remote`]): each scenario sent
+//! to a running Worker — those that need no change to the store, adversarial other-channel
+//! probes included. The runner (`run.rs`) plans, scans, hides and judges as in process.
 //!
 //! The runner sends real credentials, so it is careful where they go: it never uses a proxy
 //! (ureq's default configuration takes one from `HTTP_PROXY` and friends; the runner replaces
@@ -14,42 +14,18 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
-use super::error::{MatrixError, preflight};
-use super::hide::{HiddenCache, route_line};
-use super::judge::{Observation, judge};
-use super::plan::{Planned, plan};
-use super::report::{MatrixReport, ScenarioResult, Verdict};
-use super::route::{Kind, ProtectedRoute};
+use super::error::MatrixError;
+use super::hide::HiddenCache;
+use super::planned::Planned;
+use super::report::MatrixReport;
+use super::route::{CredentialKind, ProtectedRoute};
+use super::run::{Sent, Transport, run};
 use super::scenario::Scenario;
-use crate::{Redactor, SecretsEnv};
-
-/// How long `check_remote` waits for a connection to the Worker, by default.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// How long one scenario's request may take in all (connecting, sending, the whole response),
-/// by default.
-pub const DEFAULT_REMOTE_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// What a route sets for [`ProtectedRoute::check_remote`] alone.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct RemoteSettings {
-    connect: Duration,
-    overall: Duration,
-    cleartext_to_non_loopback: bool,
-}
-
-impl Default for RemoteSettings {
-    fn default() -> Self {
-        Self {
-            connect: DEFAULT_CONNECT_TIMEOUT,
-            overall: DEFAULT_REMOTE_TIMEOUT,
-            cleartext_to_non_loopback: false,
-        }
-    }
-}
+use crate::{ReadLog, SecretsEnv};
 
 impl ProtectedRoute {
     /// How long [`check_remote`](Self::check_remote) waits for the TCP connection of each
-    /// scenario (default [`DEFAULT_CONNECT_TIMEOUT`], 5 s). A scenario whose connection is not
+    /// scenario (default [`DEFAULT_CONNECT_TIMEOUT`](super::DEFAULT_CONNECT_TIMEOUT), 5 s). A scenario whose connection is not
     /// made in time fails, named in the report.
     pub fn remote_connect_timeout(mut self, timeout: Duration) -> Self {
         self.remote.connect = timeout;
@@ -58,7 +34,7 @@ impl ProtectedRoute {
 
     /// How long one scenario's request may take in all under
     /// [`check_remote`](Self::check_remote) — connecting, sending, and receiving the whole
-    /// response, body included (default [`DEFAULT_REMOTE_TIMEOUT`], 30 s). A Worker that never
+    /// response, body included (default [`DEFAULT_REMOTE_TIMEOUT`](super::DEFAULT_REMOTE_TIMEOUT), 30 s). A Worker that never
     /// answers, or stalls in the middle of its body, fails that scenario, named in the report,
     /// instead of hanging the test.
     pub fn remote_timeout(mut self, timeout: Duration) -> Self {
@@ -115,9 +91,6 @@ impl ProtectedRoute {
                 binding: self.binding.clone(),
                 reason: error.to_string(),
             })?;
-        let secret = preflight(self, &env)?;
-        let plans = plan(self, &secret, &HiddenCache::default());
-        let redactor = env.redactor();
         let agent = ureq::Agent::config_builder()
             // ureq's default configuration takes a proxy from the environment: real
             // credentials would go to whatever `HTTP_PROXY` names. Never use one.
@@ -130,18 +103,20 @@ impl ProtectedRoute {
             .timeout_global(Some(self.remote.overall))
             .build()
             .new_agent();
-        let results = plans
-            .iter()
-            .map(|planned| self.send_remote(&agent, &base, planned, &secret, &redactor))
-            .collect();
-        let report = MatrixReport {
-            route: route_line(&self.method, &self.uri, &redactor, &[]),
-            binding: self.binding.clone(),
-            shape: self.shape(),
-            results,
-            warnings: self.warnings(),
+        let transport = Remote {
+            route: self,
+            agent,
+            base,
         };
-        Ok(super::judge::review(self, report, &redactor))
+        // The transport blocks in `send`: the runner's future is ready at every step.
+        let redactor = || env.redactor();
+        crate::block_on(run(
+            self,
+            &env,
+            &HiddenCache::default(),
+            redactor,
+            &transport,
+        ))
     }
 
     /// `base_url` without its trailing `/`, once it is known to be `http://` to a host the
@@ -188,124 +163,6 @@ impl ProtectedRoute {
         Ok(base_url.trim_end_matches('/').to_owned())
     }
 
-    /// A near miss the Worker cannot possibly see: spaces before a bare header value are
-    /// optional whitespace in HTTP/1.1's grammar (RFC 9112, section 5), which every server
-    /// drops before the Worker reads the header. (Spaces after a value, and inside one as in
-    /// `Bearer  <token>`, go on the wire as built and reach the Worker as sent; those
-    /// scenarios are sent and judged.)
-    fn unseeable_over_http(&self, planned: &Planned) -> Option<&'static str> {
-        let Kind::Header { scheme: None, .. } = &self.kind else {
-            return None;
-        };
-        (planned.scenario == Scenario::LeadingWhitespace).then_some(
-            "spaces before a header value are optional whitespace in HTTP/1.1 (RFC 9112 §5): \
-             every server drops them before the Worker sees the value; run it in process",
-        )
-    }
-
-    fn send_remote(
-        &self,
-        agent: &ureq::Agent,
-        base: &str,
-        planned: &Planned,
-        secret: &Arc<str>,
-        redactor: &Redactor,
-    ) -> ScenarioResult {
-        let expected = self.expected(planned.outcome);
-        let mut result = planned.unjudged(expected);
-        if planned.condition.changes_the_store() {
-            result.verdict = Verdict::NotApplicable(
-                "it changes the store, which a running Worker's is not: run it in process"
-                    .to_owned(),
-            );
-            return result;
-        }
-        if let Some(why) = self.unseeable_over_http(planned) {
-            result.verdict = Verdict::NotApplicable(why.to_owned());
-            return result;
-        }
-        let built = match planned.build_request() {
-            Ok(built) => built,
-            Err(why) => {
-                result.verdict = Verdict::NotApplicable(why);
-                return result;
-            }
-        };
-        let (mut parts, body) = built.into_parts();
-        let absolute = format!("{base}{}", parts.uri);
-        let observation = match absolute.parse() {
-            Ok(uri) => {
-                parts.uri = uri;
-                let request = http::Request::from_parts(parts, body.to_vec());
-                match agent.run(request) {
-                    Ok(response) => 'answered: {
-                        let (parts, mut body) = response.into_parts();
-                        // A body in an encoding the scan cannot read would be scanned as
-                        // noise and pass: fail the scenario instead.
-                        if let Some(encoding) = parts
-                            .headers
-                            .get_all(http::header::CONTENT_ENCODING)
-                            .iter()
-                            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
-                            .find(|value| !is_identity(value))
-                        {
-                            break 'answered Observation::Failed {
-                                message: format!(
-                                    "the response body is encoded (`content-encoding: \
-                                     {encoding}`) although `accept-encoding: identity` was \
-                                     asked for; it cannot be scanned for leaks"
-                                ),
-                            };
-                        }
-                        // An unread body (too large, cut off, too slow) cannot be scanned for
-                        // leaks: the scenario fails rather than passing unscanned.
-                        let body = match body.read_to_vec() {
-                            Ok(body) => Bytes::from(body),
-                            Err(error) => {
-                                break 'answered Observation::Failed {
-                                    message: format!(
-                                        "the response body could not be read for the leak \
-                                         scan: {}",
-                                        self.transport_error(&error)
-                                    ),
-                                };
-                            }
-                        };
-                        let status = parts.status;
-                        result.status = Some(status);
-                        result.leaks = crate::redact::leak::scan(
-                            redactor,
-                            status.as_u16(),
-                            &parts.headers,
-                            &body,
-                        );
-                        Observation::Answered {
-                            status,
-                            leaks: result.leaks.clone(),
-                        }
-                    }
-                    Err(error) => Observation::Failed {
-                        message: format!(
-                            "the Worker could not be reached: {}",
-                            self.transport_error(&error)
-                        ),
-                    },
-                }
-            }
-            Err(_) => Observation::Failed {
-                message: "the base URL and the route do not form a URL".to_owned(),
-            },
-        };
-        let observation = match observation {
-            Observation::Failed { message } => Observation::Failed {
-                message: planned.hide_in_error(&message, secret, redactor),
-            },
-            answered => answered,
-        };
-        result.verdict = judge(planned.outcome, planned.condition, expected, &observation);
-        result
-    }
-
     /// A transport error, with the timeout that ran out named and how to change it.
     fn transport_error(&self, error: &ureq::Error) -> String {
         let timed_out = match error {
@@ -327,6 +184,91 @@ impl ProtectedRoute {
             ),
             None => error.to_string(),
         }
+    }
+}
+
+/// A running Worker at `base`, over HTTP, reached with `agent` (no proxy, timeouts, identity
+/// encoding).
+struct Remote<'a> {
+    route: &'a ProtectedRoute,
+    agent: ureq::Agent,
+    base: String,
+}
+
+impl Transport for Remote<'_> {
+    /// A scenario that changes the store (a deployed store cannot be changed from here), or a
+    /// near miss the Worker cannot possibly see: spaces before a bare header value are
+    /// optional whitespace in HTTP/1.1's grammar (RFC 9112, section 5), which every server
+    /// drops before the Worker reads the header. (Spaces after a value, and inside one as in
+    /// `Bearer  <token>`, go on the wire as built and reach the Worker as sent; those
+    /// scenarios are sent and judged.)
+    fn not_offered(&self, planned: &Planned) -> Option<String> {
+        if planned.condition.changes_the_store() {
+            return Some(
+                "it changes the store, which a running Worker's is not: run it in process"
+                    .to_owned(),
+            );
+        }
+        let bare_header = matches!(self.route.kind, CredentialKind::Header { scheme: None, .. });
+        (bare_header && planned.scenario == Scenario::LeadingWhitespace).then(|| {
+            "spaces before a header value are optional whitespace in HTTP/1.1 (RFC 9112 §5): \
+             every server drops them before the Worker sees the value; run it in process"
+                .to_owned()
+        })
+    }
+
+    fn sees_reads(&self) -> bool {
+        false
+    }
+
+    async fn send(&self, _: &Planned, request: http::Request<Bytes>, _: &Arc<str>) -> Sent {
+        Sent {
+            answer: self.exchange(request),
+            reads: ReadLog::new(Vec::new(), Vec::new()),
+            read_elsewhere: false,
+        }
+    }
+}
+
+impl Remote<'_> {
+    /// The Worker's response to `request` (its URI made absolute), body read whole and
+    /// unencoded; or why there is none to scan.
+    fn exchange(&self, request: http::Request<Bytes>) -> Result<http::Response<Bytes>, String> {
+        let (mut parts, body) = request.into_parts();
+        parts.uri = format!("{}{}", self.base, parts.uri)
+            .parse()
+            .map_err(|_| "the base URL and the route do not form a URL".to_owned())?;
+        let request = http::Request::from_parts(parts, body.to_vec());
+        let response = self.agent.run(request).map_err(|error| {
+            format!(
+                "the Worker could not be reached: {}",
+                self.route.transport_error(&error)
+            )
+        })?;
+        let (parts, mut body) = response.into_parts();
+        // A body in an encoding the scan cannot read would be scanned as noise and pass: fail
+        // the scenario instead.
+        if let Some(encoding) = parts
+            .headers
+            .get_all(http::header::CONTENT_ENCODING)
+            .iter()
+            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+            .find(|value| !is_identity(value))
+        {
+            return Err(format!(
+                "the response body is encoded (`content-encoding: {encoding}`) although \
+                 `accept-encoding: identity` was asked for; it cannot be scanned for leaks"
+            ));
+        }
+        // An unread body (too large, cut off, too slow) cannot be scanned for leaks: the
+        // scenario fails rather than passing unscanned.
+        let body = body.read_to_vec().map_err(|error| {
+            format!(
+                "the response body could not be read for the leak scan: {}",
+                self.route.transport_error(&error)
+            )
+        })?;
+        Ok(http::Response::from_parts(parts, Bytes::from(body)))
     }
 }
 

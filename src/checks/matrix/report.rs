@@ -383,12 +383,33 @@ impl fmt::Display for MatrixReport {
 }
 
 /// Why a matrix failed: the route, the binding and each failed scenario — never a value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "protected-route matrix failed for binding `{binding}` on {route}: {} scenario(s)\n{}full report:\n{report}",
+    .failures.len(),
+    failure_lines(.failures)
+)]
 pub struct MatrixFailure {
     route: String,
     binding: String,
     failures: Vec<ScenarioResult>,
     report: String,
+}
+
+/// One line per failed scenario: `  - scenario `name` (credential): problem; problem`.
+fn failure_lines(failures: &[ScenarioResult]) -> String {
+    let mut out = String::new();
+    for r in failures {
+        let problems: Vec<String> = r.problems().iter().map(ToString::to_string).collect();
+        let _ = writeln!(
+            out,
+            "  - scenario `{}` ({}): {}",
+            r.name,
+            r.credential,
+            problems.join("; ")
+        );
+    }
+    out
 }
 
 impl MatrixFailure {
@@ -408,29 +429,46 @@ impl MatrixFailure {
     }
 }
 
-impl fmt::Display for MatrixFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "protected-route matrix failed for binding `{}` on {}: {} scenario(s)",
-            self.binding,
-            self.route,
-            self.failures.len()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_matrix_failure_reads_as_before_and_is_an_error() {
+        let failed = ScenarioResult {
+            scenario: Scenario::WrongToken,
+            name: Scenario::WrongToken.name().to_owned(),
+            credential: "authorization: Bearer [a wrong token of the same length]".to_owned(),
+            outcome: Outcome::Rejected,
+            expected: StatusExpectation::ClientError,
+            status: Some(StatusCode::OK),
+            verdict: Verdict::Fail(vec![Problem::Status {
+                expected: StatusExpectation::ClientError,
+                got: StatusCode::OK,
+                why: StatusWhy::WrongCredentialAccepted,
+            }]),
+            reads: ReadLog::new(Vec::new(), Vec::new()),
+            leaks: Vec::new(),
+        };
+        let report = MatrixReport {
+            route: "GET /internal/stats".to_owned(),
+            binding: "API_TOKEN".to_owned(),
+            shape: "authorization: Bearer <token>".to_owned(),
+            results: vec![failed],
+            warnings: Vec::new(),
+        };
+        let failure = report.verdict().unwrap_err();
+        let problem = failure.failures()[0].problems()[0].to_string();
+        assert_eq!(
+            failure.to_string(),
+            format!(
+                "protected-route matrix failed for binding `API_TOKEN` on GET /internal/stats: 1 \
+                 scenario(s)\n  - scenario `{}` (authorization: Bearer [a wrong token of the \
+                 same length]): {problem}\nfull report:\n{report}",
+                Scenario::WrongToken.name()
+            )
         );
-        for r in &self.failures {
-            let problems: Vec<String> = r.problems().iter().map(ToString::to_string).collect();
-            let _ = writeln!(
-                out,
-                "  - scenario `{}` ({}): {}",
-                r.name,
-                r.credential,
-                problems.join("; ")
-            );
-        }
-        let _ = write!(out, "full report:\n{}", self.report);
-        f.write_str(&out)
+        let error: &dyn std::error::Error = &failure;
+        assert!(error.source().is_none());
     }
 }
-
-impl std::error::Error for MatrixFailure {}

@@ -2,20 +2,24 @@
 //! presented, and the statuses each scenario must get.
 
 use std::fmt;
+use std::sync::Arc;
+#[cfg(feature = "remote")]
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Method, StatusCode};
 
 use super::custom::CustomCredential;
+use super::planned::PlanCache;
 use super::scenario::{Channel, Outcome, Scenario};
 #[cfg(feature = "webhooks")]
 use super::signature::Signature;
 use super::status::StatusExpectation;
 use crate::http::{TestClock, TestRequest};
 
-/// How the route expects its credential.
-#[derive(Clone)]
-pub(crate) enum Kind {
+/// How the route expects its credential: which planner plans its scenarios.
+#[derive(Clone, PartialEq)]
+pub(crate) enum CredentialKind {
     /// A header holding the token, after a scheme or bare (`X-Api-Key`).
     Header {
         name: String,
@@ -34,7 +38,7 @@ pub(crate) enum Kind {
     Custom(CustomCredential),
 }
 
-impl Kind {
+impl CredentialKind {
     /// Whether the right secret offered on `channel` is this very credential.
     pub(crate) fn declares(&self, channel: Channel) -> bool {
         match (self, channel) {
@@ -111,7 +115,7 @@ pub struct ProtectedRoute {
     pub(crate) body: Bytes,
     pub(crate) json: bool,
     pub(crate) binding: String,
-    pub(crate) kind: Kind,
+    pub(crate) kind: CredentialKind,
     pub(crate) scheme_any_case: bool,
     pub(crate) adversarial: bool,
     pub(crate) clock: TestClock,
@@ -123,7 +127,53 @@ pub struct ProtectedRoute {
     pub(crate) waivers: Vec<(Scenario, String)>,
     /// Timeouts and the cleartext opt-in of `check_remote`.
     #[cfg(feature = "remote")]
-    pub(crate) remote: super::remote::RemoteSettings,
+    pub(crate) remote: RemoteSettings,
+    /// The last plan made for this route (and the inputs it was made from): a route checked
+    /// again with the same secret sends the requests already built. Empty in a clone.
+    pub(crate) plans: PlanCache<PlanInputs>,
+}
+
+/// What a route's plan is made from: every field planning reads, and the secret. (The
+/// expected statuses and the waivers are applied when a plan runs, so they are not here.)
+pub(crate) struct PlanInputs {
+    method: String,
+    uri: String,
+    body: Bytes,
+    json: bool,
+    binding: String,
+    kind: CredentialKind,
+    scheme_any_case: bool,
+    adversarial: bool,
+    clock: TestClock,
+    secret: Arc<str>,
+}
+
+/// What a route sets for `check_remote` alone (feature `remote`).
+#[cfg(feature = "remote")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RemoteSettings {
+    pub(crate) connect: Duration,
+    pub(crate) overall: Duration,
+    pub(crate) cleartext_to_non_loopback: bool,
+}
+
+/// How long `check_remote` waits for a connection to the Worker, by default.
+#[cfg(feature = "remote")]
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long one scenario's request may take in all (connecting, sending, the whole response),
+/// by default.
+#[cfg(feature = "remote")]
+pub const DEFAULT_REMOTE_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[cfg(feature = "remote")]
+impl Default for RemoteSettings {
+    fn default() -> Self {
+        Self {
+            connect: DEFAULT_CONNECT_TIMEOUT,
+            overall: DEFAULT_REMOTE_TIMEOUT,
+            cleartext_to_non_loopback: false,
+        }
+    }
 }
 
 impl ProtectedRoute {
@@ -139,7 +189,7 @@ impl ProtectedRoute {
             body: Bytes::new(),
             json: false,
             binding: binding.into(),
-            kind: Kind::Header {
+            kind: CredentialKind::Header {
                 name: "authorization".to_owned(),
                 scheme: Some("Bearer".to_owned()),
             },
@@ -151,7 +201,8 @@ impl ProtectedRoute {
             fails_closed: StatusExpectation::ServerError,
             waivers: Vec::new(),
             #[cfg(feature = "remote")]
-            remote: super::remote::RemoteSettings::default(),
+            remote: RemoteSettings::default(),
+            plans: PlanCache::default(),
         }
     }
 
@@ -189,10 +240,10 @@ impl ProtectedRoute {
     /// The header that carries the token (default `authorization`), keeping the scheme.
     pub fn header(mut self, name: impl Into<String>) -> Self {
         let scheme = match self.kind {
-            Kind::Header { scheme, .. } => scheme,
+            CredentialKind::Header { scheme, .. } => scheme,
             _ => Some("Bearer".to_owned()),
         };
-        self.kind = Kind::Header {
+        self.kind = CredentialKind::Header {
             name: name.into(),
             scheme,
         };
@@ -202,7 +253,7 @@ impl ProtectedRoute {
     /// The scheme before the token in its header (default `Bearer`).
     pub fn scheme(mut self, scheme: impl Into<String>) -> Self {
         let name = self.header_name_or_default();
-        self.kind = Kind::Header {
+        self.kind = CredentialKind::Header {
             name,
             scheme: Some(scheme.into()),
         };
@@ -213,7 +264,7 @@ impl ProtectedRoute {
     /// not applicable.
     pub fn no_scheme(mut self) -> Self {
         let name = self.header_name_or_default();
-        self.kind = Kind::Header { name, scheme: None };
+        self.kind = CredentialKind::Header { name, scheme: None };
         self
     }
 
@@ -224,13 +275,13 @@ impl ProtectedRoute {
 
     /// `Authorization: Basic base64(user:<secret>)`, the secret as the password.
     pub fn basic(mut self, user: impl Into<String>) -> Self {
-        self.kind = Kind::Basic { user: user.into() };
+        self.kind = CredentialKind::Basic { user: user.into() };
         self
     }
 
     /// The token in the query: `?param=<secret>` (percent-encoded).
     pub fn query(mut self, param: impl Into<String>) -> Self {
-        self.kind = Kind::Query {
+        self.kind = CredentialKind::Query {
             param: param.into(),
         };
         self
@@ -238,7 +289,7 @@ impl ProtectedRoute {
 
     /// The token in a cookie: `cookie: name=<secret>`.
     pub fn cookie(mut self, name: impl Into<String>) -> Self {
-        self.kind = Kind::Cookie { name: name.into() };
+        self.kind = CredentialKind::Cookie { name: name.into() };
         self
     }
 
@@ -246,13 +297,13 @@ impl ProtectedRoute {
     /// [`Signature`]). Feature `webhooks`.
     #[cfg(feature = "webhooks")]
     pub fn signed(mut self, signature: Signature) -> Self {
-        self.kind = Kind::Signed(signature);
+        self.kind = CredentialKind::Signed(signature);
         self
     }
 
     /// A credential the test derives from the secret itself (see [`CustomCredential`]).
     pub fn custom(mut self, credential: CustomCredential) -> Self {
-        self.kind = Kind::Custom(credential);
+        self.kind = CredentialKind::Custom(credential);
         self
     }
 
@@ -318,6 +369,36 @@ impl ProtectedRoute {
         self
     }
 
+    /// Whether a plan made from `inputs` is this route's plan for `secret`.
+    pub(crate) fn plans_like(&self, inputs: &PlanInputs, secret: &str) -> bool {
+        *inputs.secret == *secret
+            && inputs.method == self.method
+            && inputs.uri == self.uri
+            && inputs.body == self.body
+            && inputs.json == self.json
+            && inputs.binding == self.binding
+            && inputs.kind == self.kind
+            && inputs.scheme_any_case == self.scheme_any_case
+            && inputs.adversarial == self.adversarial
+            && inputs.clock == self.clock
+    }
+
+    /// What this route's plan for `secret` is made from.
+    pub(crate) fn plan_inputs(&self, secret: &Arc<str>) -> PlanInputs {
+        PlanInputs {
+            method: self.method.clone(),
+            uri: self.uri.clone(),
+            body: self.body.clone(),
+            json: self.json,
+            binding: self.binding.clone(),
+            kind: self.kind.clone(),
+            scheme_any_case: self.scheme_any_case,
+            adversarial: self.adversarial,
+            clock: self.clock,
+            secret: Arc::clone(secret),
+        }
+    }
+
     /// The binding that holds the secret.
     pub fn binding(&self) -> &str {
         &self.binding
@@ -325,7 +406,7 @@ impl ProtectedRoute {
 
     fn header_name_or_default(&self) -> String {
         match &self.kind {
-            Kind::Header { name, .. } => name.clone(),
+            CredentialKind::Header { name, .. } => name.clone(),
             _ => "authorization".to_owned(),
         }
     }
@@ -355,7 +436,7 @@ impl ProtectedRoute {
     pub(crate) fn warnings(&self) -> Vec<String> {
         match &self.kind {
             #[cfg(feature = "webhooks")]
-            Kind::Signed(signature)
+            CredentialKind::Signed(signature)
                 if signature.is_timestamped() && !signature.signs_timestamp() =>
             {
                 vec![
@@ -372,19 +453,21 @@ impl ProtectedRoute {
     /// How the credential is presented, without its value.
     pub(crate) fn shape(&self) -> String {
         match &self.kind {
-            Kind::Header {
+            CredentialKind::Header {
                 name,
                 scheme: Some(scheme),
             } => format!("{}: {scheme} <token>", name.to_ascii_lowercase()),
-            Kind::Header { name, scheme: None } => {
+            CredentialKind::Header { name, scheme: None } => {
                 format!("{}: <token>", name.to_ascii_lowercase())
             }
-            Kind::Basic { user } => format!("authorization: Basic base64({user}:<secret>)"),
-            Kind::Query { param } => format!("?{param}=<token>"),
-            Kind::Cookie { name } => format!("cookie: {name}=<token>"),
+            CredentialKind::Basic { user } => {
+                format!("authorization: Basic base64({user}:<secret>)")
+            }
+            CredentialKind::Query { param } => format!("?{param}=<token>"),
+            CredentialKind::Cookie { name } => format!("cookie: {name}=<token>"),
             #[cfg(feature = "webhooks")]
-            Kind::Signed(signature) => signature.shape(),
-            Kind::Custom(custom) => custom.description.clone(),
+            CredentialKind::Signed(signature) => signature.shape(),
+            CredentialKind::Custom(custom) => custom.description.clone(),
         }
     }
 }

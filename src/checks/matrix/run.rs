@@ -1,257 +1,167 @@
-//! Running the plan in process: each scenario sent to the client's handler, with the store
-//! set up as the scenario needs and put back afterwards.
+//! The one scenario runner: check what the matrix needs and plan (or reuse the route's plan),
+//! then for each scenario, in order — ask the transport whether it offers it, send its
+//! request, scan the response for every fixture value and every credential the plan
+//! computed, hide what a failure message holds, judge — then review the whole report. The transports (in process, `in_process.rs`; a running Worker over HTTP,
+//! `remote.rs`, feature `remote`) only send, so the two runs cannot disagree.
 
 use std::sync::Arc;
 
-use super::error::{MatrixError, preflight};
-use super::hide::{credential_parts, route_line};
-use super::judge::{Observation, judge};
-use super::plan::{Condition, Planned, plan};
-use super::report::{MatrixReport, Problem, ScenarioResult, Verdict};
+use bytes::Bytes;
+
+use super::error::MatrixError;
+use super::hide::{HiddenCache, route_line};
+use super::judge::{Observation, diagnose_env, judge, review};
+use super::plan::plan;
+use super::planned::{Plan, Planned, Planning};
+use super::preflight::preflight;
+use super::report::{MatrixReport, ScenarioResult, Verdict};
 use super::route::ProtectedRoute;
-use super::scenario::Scenario;
-use crate::http::{Handler, TestClient};
-use crate::{Redactor, SecretsEnv};
+use crate::{ReadLog, Redactor, SecretsEnv};
 
-impl ProtectedRoute {
-    /// Runs every scenario against `client`'s handler, one after another, with the client's
-    /// env (or, for "binding unbound", a copy of it without the binding).
-    ///
-    /// # Errors
-    ///
-    /// [`MatrixError`] when the matrix cannot run: the binding is not bound (with the closest
-    /// name) or has no value, its value is empty, too short or cannot be carried by the
-    /// credential, a name is invalid, or a fault is already injected. Failing scenarios are
-    /// not errors: they are in the report.
-    pub async fn check<H: Handler>(
-        &self,
-        client: &TestClient<H>,
-    ) -> Result<MatrixReport, MatrixError> {
-        let env = client.env();
-        let secret = preflight(self, env)?;
-        let plans = plan(self, &secret, client.matrix_hidden());
-        let redactor = client.redactor();
-        let unbound = self.adversarial.then(|| env.without_binding(&self.binding));
-        let mut results = Vec::with_capacity(plans.len());
-        // Per scenario: whether the client's own env was used while the handler was given
-        // another (the unbound one).
-        let mut captured = Vec::with_capacity(plans.len());
-        for planned in &plans {
-            let target = match (&unbound, planned.condition) {
-                (Some(unbound), Condition::BindingUnbound) => unbound,
-                _ => env,
-            };
-            let (result, read_elsewhere) = self
-                .run_one(client, target, planned, &secret, &redactor)
-                .await;
-            results.push(result);
-            captured.push(read_elsewhere);
-        }
-        self.diagnose_env(&plans, &mut results, &captured);
-        Ok(self.report(&plans, results, &redactor))
-    }
+/// What a transport got for one scenario.
+pub(crate) struct Sent {
+    /// The response, body read whole; or what went wrong, not yet hidden (the runner hides
+    /// it).
+    pub(crate) answer: Result<http::Response<Bytes>, String>,
+    /// What the handler read during this scenario (empty when the transport cannot see it).
+    pub(crate) reads: ReadLog,
+    /// Whether the handler read the client's env while it was given another: it reads an env
+    /// it captured.
+    pub(crate) read_elsewhere: bool,
+}
 
-    /// One scenario's result, and whether the client's env was used although the handler was
-    /// given another env (`target`): it then reads an env it captured.
-    async fn run_one<H: Handler>(
+/// A way to deliver a scenario's request to the code under test.
+pub(crate) trait Transport {
+    /// Why this transport cannot run `planned` (its verdict is then *not applicable*), or
+    /// `None` when it can.
+    fn not_offered(&self, planned: &Planned) -> Option<String>;
+
+    /// Whether [`Sent::reads`] holds what the handler read (the captured-env diagnosis needs
+    /// it).
+    fn sees_reads(&self) -> bool;
+
+    /// Sends `request`, set up as `planned` needs (its store condition; `secret` is the
+    /// binding's value, to put back).
+    async fn send(
         &self,
-        client: &TestClient<H>,
-        target: &SecretsEnv,
         planned: &Planned,
+        request: http::Request<Bytes>,
         secret: &Arc<str>,
-        redactor: &Redactor,
-    ) -> (ScenarioResult, bool) {
-        let expected = self.expected(planned.outcome);
-        let mut result = planned.unjudged(expected);
-        let built = match planned.build_request() {
-            Ok(built) => built,
-            Err(why) => {
-                result.verdict = Verdict::NotApplicable(why);
-                return (result, false);
-            }
-        };
-        let env = client.env();
-        let elsewhere = !target.same_env(env);
-        let before = target.read_log();
-        let before_client = elsewhere.then(|| env.read_log());
-        let sent = {
-            let _restore = Restore::apply(planned.condition, env, &self.binding, secret);
-            client.respond_unredacted(built, target).await
-        };
-        result.reads = target.read_log().since(&before);
-        let read_elsewhere =
-            before_client.is_some_and(|before| !env.read_log().since(&before).is_untouched());
-        let observation = match sent {
-            Ok(response) => {
-                let status = response.status();
-                result.status = Some(status);
-                result.leaks = crate::redact::leak::scan(
-                    redactor,
-                    status.as_u16(),
-                    response.headers(),
-                    response.body(),
-                );
-                planned.scan_computed(
-                    status.as_u16(),
-                    response.headers(),
-                    response.body(),
-                    &mut result.leaks,
-                );
-                Observation::Answered {
-                    status,
-                    leaks: result.leaks.clone(),
-                }
-            }
-            Err(message) => Observation::Failed {
-                message: planned.hide_in_error(&message, secret, redactor),
-            },
-        };
-        result.verdict = judge(planned.outcome, planned.condition, expected, &observation);
-        (result, read_elsewhere)
-    }
-
-    /// A handler that reads an env it captured, not its argument, is named as such — never
-    /// blamed for failing open, which it may not do at all. Two signals:
-    /// - while it was given an env without the binding, the client's env was read: it holds
-    ///   a clone of the client's env (clones share the read log) or falls back to it;
-    /// - the binding was never read from any env it was given, yet the right credential got
-    ///   in and a request without credentials did not: it checks against another env (or a
-    ///   value of its own), which the matrix's store changes never reach.
-    ///
-    /// A route that let in a request without credentials and read nothing is not protected
-    /// at all: it is told so, never pointed at a captured env.
-    fn diagnose_env(&self, plans: &[Planned], results: &mut [ScenarioResult], captured: &[bool]) {
-        let binding = &self.binding;
-        let diagnosed = || Problem::CapturedEnv {
-            binding: binding.clone(),
-        };
-        for (result, _) in results.iter_mut().zip(captured).filter(|(_, c)| **c) {
-            blame(result, diagnosed());
-        }
-        let given_read = plans.iter().zip(results.iter()).any(|(planned, result)| {
-            result.reads.reads_of(binding) > 0
-                || (planned.condition == Condition::BindingUnbound
-                    && result
-                        .reads
-                        .unbound_lookups()
-                        .iter()
-                        .any(|(n, _)| n == binding))
-        });
-        if given_read || captured.contains(&true) {
-            return;
-        }
-        let got_in = |scenario| {
-            results
-                .iter()
-                .find(|r| r.scenario == scenario)
-                .and_then(|r| r.status)
-                .is_some_and(|s| s.is_success())
-        };
-        if !got_in(Scenario::RightCredential) {
-            return;
-        }
-        if got_in(Scenario::NoCredentials) {
-            if let Some(none) = results
-                .iter_mut()
-                .find(|r| r.scenario == Scenario::NoCredentials)
-            {
-                let problem = Problem::NotProtected {
-                    binding: binding.clone(),
-                };
-                match &mut none.verdict {
-                    Verdict::Fail(problems) => problems.push(problem),
-                    verdict => *verdict = Verdict::Fail(vec![problem]),
-                }
-            }
-            return;
-        }
-        for (planned, result) in plans.iter().zip(results.iter_mut()) {
-            let store_changed = planned.condition != Condition::Normal
-                && result.status.is_some_and(|s| s.is_success());
-            if result.scenario == Scenario::RightCredential || store_changed {
-                blame(result, diagnosed());
-            }
-        }
-    }
-
-    fn report(
-        &self,
-        plans: &[Planned],
-        results: Vec<ScenarioResult>,
-        redactor: &Redactor,
-    ) -> MatrixReport {
-        // Derived credentials (a Basic pair in base64, a signature) a route URI could hold.
-        let derived: Vec<String> = plans
-            .iter()
-            .filter(|p| p.scenario == Scenario::RightCredential)
-            .filter_map(|p| p.request.as_ref().ok())
-            .flat_map(credential_parts)
-            .collect();
-        let report = MatrixReport {
-            route: route_line(&self.method, &self.uri, redactor, &derived),
-            binding: self.binding.clone(),
-            shape: self.shape(),
-            results,
-            warnings: self.warnings(),
-        };
-        super::judge::review(self, report, redactor)
-    }
+    ) -> Sent;
 }
 
-/// `result` fails with `problem` in place of its status problem (the status is explained by
-/// `problem`); leaks and handler failures stay.
-fn blame(result: &mut ScenarioResult, problem: Problem) {
-    let mut problems = match std::mem::replace(&mut result.verdict, Verdict::Pass) {
-        Verdict::Fail(problems) => problems,
-        _ => Vec::new(),
+/// Checks what the matrix needs of `route` and `env` (the env the code under test reads, or
+/// one holding the Worker's value), plans (what the plan hides taken from `hidden` when it
+/// was built for the same credentials), and runs every scenario over `transport`;
+/// `redactor()` knows every fixture value (the env's).
+///
+/// # Errors
+///
+/// [`MatrixError`] when the matrix cannot run (see [`preflight`]).
+pub(crate) async fn run(
+    route: &ProtectedRoute,
+    env: &SecretsEnv,
+    hidden: &HiddenCache,
+    redactor: impl FnOnce() -> Redactor,
+    transport: &impl Transport,
+) -> Result<MatrixReport, MatrixError> {
+    let secret = preflight(route, env)?;
+    let planning = plan(route, &secret, hidden);
+    let redactor = redactor();
+    let redactor = &redactor;
+    let secret = &secret;
+    Ok(match planning {
+        Planning::Shared(plan) => {
+            let requests = plan.requests.iter().cloned();
+            run_plan(route, &plan, requests, secret, redactor, transport).await
+        }
+        Planning::Once(plan) => {
+            // Each request built as it is sent, as a plan for one check needs no copy.
+            let requests = plan.scenarios.iter().map(Planned::build_request);
+            run_plan(route, &plan, requests, secret, redactor, transport).await
+        }
+    })
+}
+
+/// Runs every scenario of `plan`, each sending its request from `requests` (in order).
+async fn run_plan(
+    route: &ProtectedRoute,
+    plan: &Plan,
+    requests: impl Iterator<Item = Result<http::Request<Bytes>, String>>,
+    secret: &Arc<str>,
+    redactor: &Redactor,
+    transport: &impl Transport,
+) -> MatrixReport {
+    let mut results = Vec::with_capacity(plan.scenarios.len());
+    let mut captured = Vec::with_capacity(plan.scenarios.len());
+    for (planned, request) in plan.scenarios.iter().zip(requests) {
+        let (result, read_elsewhere) =
+            run_one(route, plan, planned, request, secret, redactor, transport).await;
+        results.push(result);
+        captured.push(read_elsewhere);
+    }
+    if transport.sees_reads() {
+        diagnose_env(&route.binding, &plan.scenarios, &mut results, &captured);
+    }
+    let report = MatrixReport {
+        route: route_line(&route.method, &route.uri, redactor, &plan.route_derived),
+        binding: route.binding.clone(),
+        shape: route.shape(),
+        results,
+        warnings: route.warnings(),
     };
-    problems.retain(|p| !matches!(p, Problem::Status { .. }));
-    problems.push(problem);
-    result.verdict = Verdict::Fail(problems);
+    review(route, report, redactor)
 }
 
-/// Puts the store back as it was when dropped — also when the handler panics.
-struct Restore<'a> {
-    env: &'a SecretsEnv,
-    binding: &'a str,
-    secret: &'a Arc<str>,
-    condition: Condition,
-}
-
-impl<'a> Restore<'a> {
-    fn apply(
-        condition: Condition,
-        env: &'a SecretsEnv,
-        binding: &'a str,
-        secret: &'a Arc<str>,
-    ) -> Self {
-        match condition {
-            Condition::Normal | Condition::BindingUnbound => {}
-            Condition::SecretMissing => {
-                let _ = env.admin().delete(binding);
-            }
-            Condition::StoreFailing => env
-                .admin()
-                .fail_all("Secrets Store unavailable (injected by the matrix)"),
-        }
-        Restore {
-            env,
-            binding,
-            secret,
-            condition,
-        }
+/// One scenario's result, and whether the handler read an env it captured.
+async fn run_one(
+    route: &ProtectedRoute,
+    plan: &Plan,
+    planned: &Planned,
+    request: Result<http::Request<Bytes>, String>,
+    secret: &Arc<str>,
+    redactor: &Redactor,
+    transport: &impl Transport,
+) -> (ScenarioResult, bool) {
+    let expected = route.expected(planned.outcome);
+    let mut result = planned.unjudged(expected);
+    if let Some(why) = transport.not_offered(planned) {
+        result.verdict = Verdict::NotApplicable(why);
+        return (result, false);
     }
-}
-
-impl Drop for Restore<'_> {
-    fn drop(&mut self) {
-        match self.condition {
-            Condition::Normal | Condition::BindingUnbound => {}
-            Condition::SecretMissing => {
-                let _ = self.env.admin().set(self.binding, Arc::clone(self.secret));
-            }
-            // No fault was active before the matrix started (checked), so healing all is exact.
-            Condition::StoreFailing => self.env.admin().heal_all(),
+    let request = match request {
+        Ok(request) => request,
+        Err(why) => {
+            result.verdict = Verdict::NotApplicable(why);
+            return (result, false);
         }
-    }
+    };
+    let sent = transport.send(planned, request, secret).await;
+    result.reads = sent.reads;
+    let observation = match sent.answer {
+        Ok(response) => {
+            let status = response.status();
+            let (headers, body) = (response.headers(), response.body());
+            result.status = Some(status);
+            result.leaks = crate::redact::leak::scan(redactor, status.as_u16(), headers, body);
+            // A valid signature in a response: the handler is a signing oracle.
+            if let Some(computed) = &plan.hidden.computed {
+                result.leaks.extend(crate::redact::leak::scan(
+                    computed,
+                    status.as_u16(),
+                    headers,
+                    body,
+                ));
+            }
+            Observation::Answered {
+                status,
+                leaks: result.leaks.clone(),
+            }
+        }
+        Err(message) => Observation::Failed {
+            message: plan.hide_in_error(&message, redactor),
+        },
+    };
+    result.verdict = judge(planned.outcome, planned.condition, expected, &observation);
+    (result, sent.read_elsewhere)
 }

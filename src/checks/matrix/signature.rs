@@ -1,11 +1,18 @@
-//! Signed-body credentials: an HMAC-SHA256 of the request keyed with the secret, as GitHub,
-//! Stripe and Slack send it, or in a form the test describes.
+//! Signed-body credentials, as configured: an HMAC-SHA256 of the request keyed with the
+//! secret, as GitHub, Stripe and Slack send it, or in a form the test describes — and how to
+//! sign and present one. Planned by `signature_plan.rs`.
 
 use std::fmt::Write as _;
 
 use super::hmac::{hex, hmac_sha1, hmac_sha256};
 use crate::codec::base64;
-use crate::http::TestRequest;
+
+/// A request a signature can be put on (`TestRequest`, in `signature_plan.rs`): signing
+/// only needs to add headers, so this configuration file knows no request type.
+pub(crate) trait TakesHeaders: Sized {
+    /// The request with `name: value` added.
+    fn with_header(self, name: &str, value: String) -> Self;
+}
 
 /// How the signature's bytes are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -257,21 +264,21 @@ impl Signature {
 
     /// `request` carrying `signature` (prefix included, as sent) at `timestamp`. The
     /// timestamp goes where the scheme puts it, even when the signature is absent.
-    pub(crate) fn present(
+    pub(crate) fn present<R: TakesHeaders>(
         &self,
-        request: TestRequest,
+        request: R,
         signature: Option<&str>,
         timestamp: u64,
-    ) -> TestRequest {
+    ) -> R {
         let request = match (&self.timestamp, signature) {
             (Some(TimestampAt::SignatureHeader), Some(signature)) => {
-                request.header(&self.header, format!("t={timestamp},{signature}"))
+                request.with_header(&self.header, format!("t={timestamp},{signature}"))
             }
-            (_, Some(signature)) => request.header(&self.header, signature),
+            (_, Some(signature)) => request.with_header(&self.header, signature.to_owned()),
             (_, None) => request,
         };
         match &self.timestamp {
-            Some(TimestampAt::Header(name)) => request.header(name, timestamp.to_string()),
+            Some(TimestampAt::Header(name)) => request.with_header(name, timestamp.to_string()),
             _ => request,
         }
     }

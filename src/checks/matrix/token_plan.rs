@@ -1,160 +1,175 @@
 //! Token credentials — a header (with or without scheme), Basic, a query parameter, a
 //! cookie — and their scenarios: absent, empty, malformed, wrong, near misses, right.
 
-use super::plan::{Planned, Planner};
-use super::route::Kind;
+use super::planned::{EMPTY_WHILE_UNREADABLE, Planned};
+use super::planner::Planner;
+use super::route::CredentialKind;
 use super::scenario::{Outcome, Scenario};
 use crate::codec::base64;
 use crate::http::TestRequest;
 
-/// The empty-credential scenarios while the secret is missing, the store fails, the binding
-/// is unbound.
-pub(crate) const EMPTY_WHILE_UNREADABLE: [Scenario; 3] = [
-    Scenario::EmptyCredentialWhileMissing,
-    Scenario::EmptyCredentialWhileFailing,
-    Scenario::EmptyCredentialWhileUnbound,
-];
-
-/// Plans the token scenarios; returns the request carrying the right token.
+/// Plans the token scenarios, group by group; returns the request carrying the right token.
 pub(crate) fn plan(planner: &Planner<'_>, out: &mut Vec<Planned>) -> TestRequest {
-    let route = planner.route;
-    let secret = planner.secret;
-    let marker = planner.marker.as_str();
-    let kind = &route.kind;
-    let base = || route.base_request();
-    let present = |token: &str| present(kind, base(), token);
-    let describe = |shown: &str| describe(kind, shown);
-    let near_miss = |scenario, token: String, shown: String| {
-        if token == secret {
-            Planned::skip(scenario, "it would equal the right token")
-        } else {
-            Planned::send(
-                scenario,
-                describe(&shown),
-                Outcome::Rejected,
-                present(&token),
-            )
-            .presenting(token)
-        }
-    };
+    plan_absent_and_empty(planner, out);
+    plan_scheme(planner, out);
+    plan_wrong_user(planner, out);
+    plan_near_misses(planner, out);
+    plan_right(planner, out)
+}
 
-    out.push(Planned::send(
+/// No credential at all, and the credential present but empty.
+fn plan_absent_and_empty(planner: &Planner<'_>, out: &mut Vec<Planned>) {
+    let route = planner.route;
+    let kind = &route.kind;
+    out.push(Planned::new(
         Scenario::NoCredentials,
         "(none)".to_owned(),
         Outcome::Rejected,
-        base(),
+        route.base_request(),
     ));
-    let empty = match kind {
-        Kind::Header { name, .. } => Planned::send(
+    out.push(match kind {
+        CredentialKind::Header { name, .. } => Planned::new(
             Scenario::EmptyCredential,
             format!("{}: \"\"", name.to_ascii_lowercase()),
             Outcome::Rejected,
-            base().header(name, ""),
+            route.base_request().header(name, ""),
         ),
-        _ => Planned::send(
+        _ => Planned::new(
             Scenario::EmptyCredential,
-            describe("\"\""),
+            describe(kind, "\"\""),
             Outcome::Rejected,
-            present(""),
+            present(kind, route.base_request(), ""),
         ),
-    };
-    out.push(empty);
-    plan_scheme(planner, out);
-    if let Kind::Basic { user } = kind {
+    });
+}
+
+/// Basic with the right password and another user.
+fn plan_wrong_user(planner: &Planner<'_>, out: &mut Vec<Planned>) {
+    let route = planner.route;
+    if let CredentialKind::Basic { user } = &route.kind {
         out.push(
-            Planned::send(
+            Planned::new(
                 Scenario::WrongUser,
-                format!("authorization: Basic base64({user}x:{marker})"),
+                format!("authorization: Basic base64({user}x:{})", planner.marker),
                 Outcome::Rejected,
-                base().basic(format!("{user}x"), secret),
+                route
+                    .base_request()
+                    .basic(format!("{user}x"), planner.secret),
             )
-            .presenting(secret.to_owned()),
+            .presenting(planner.secret.to_owned()),
         );
     }
+}
 
-    out.push(near_miss(
-        Scenario::WrongToken,
-        planner.wrong_token(),
-        "[a wrong token of the same length]".to_owned(),
-    ));
-    let mut chars = secret.chars();
-    chars.next_back();
-    out.push(near_miss(
-        Scenario::Prefix,
-        chars.as_str().to_owned(),
-        format!("{marker}[..-1]"),
-    ));
-    let mut chars = secret.chars();
-    chars.next();
-    out.push(near_miss(
-        Scenario::Suffix,
-        chars.as_str().to_owned(),
-        format!("{marker}[1..]"),
-    ));
-    out.push(near_miss(
-        Scenario::Extended,
-        format!("{secret}x"),
-        format!("{marker}+\"x\""),
-    ));
+/// The near misses, each sent as the route carries its token: a wrong token of the same
+/// length, one character short at either end, one too many, one changed, the other case,
+/// a space before or after.
+fn plan_near_misses(planner: &Planner<'_>, out: &mut Vec<Planned>) {
+    let route = planner.route;
+    let (secret, marker, kind) = (planner.secret, planner.marker.as_str(), &route.kind);
+    let mut shorter = secret.chars();
+    shorter.next_back();
+    let mut later = secret.chars();
+    later.next();
     let middle = secret.chars().count() / 2;
-    let changed = secret
+    let changed: String = secret
         .chars()
         .enumerate()
         .map(|(i, c)| if i == middle { other_char(c) } else { c })
         .collect();
-    out.push(near_miss(
-        Scenario::OneCharChanged,
-        changed,
-        format!("{marker}[middle changed]"),
-    ));
     let swapped: String = secret.chars().map(swap_case).collect();
-    out.push(if swapped == secret {
-        Planned::skip(
-            Scenario::OtherCase,
-            "the token has no ASCII letters, so its other case is itself",
-        )
-    } else {
-        near_miss(
+    let same_case = (swapped == secret)
+        .then_some("the token has no ASCII letters, so its other case is itself");
+    let is_cookie = matches!(kind, CredentialKind::Cookie { .. });
+    // (scenario, token sent, how the row shows it, why it cannot be sent here)
+    let table: [(Scenario, String, String, Option<&str>); 8] = [
+        (
+            Scenario::WrongToken,
+            planner.wrong_token(),
+            "[a wrong token of the same length]".to_owned(),
+            None,
+        ),
+        (
+            Scenario::Prefix,
+            shorter.as_str().to_owned(),
+            format!("{marker}[..-1]"),
+            None,
+        ),
+        (
+            Scenario::Suffix,
+            later.as_str().to_owned(),
+            format!("{marker}[1..]"),
+            None,
+        ),
+        (
+            Scenario::Extended,
+            format!("{secret}x"),
+            format!("{marker}+\"x\""),
+            None,
+        ),
+        (
+            Scenario::OneCharChanged,
+            changed,
+            format!("{marker}[middle changed]"),
+            None,
+        ),
+        (
             Scenario::OtherCase,
             swapped,
             format!("{marker}[case swapped]"),
-        )
-    });
-    for (scenario, token, shown) in [
+            same_case,
+        ),
         (
             Scenario::LeadingWhitespace,
             format!(" {secret}"),
             format!("␠{marker}"),
+            is_cookie.then_some("cookie values cannot hold spaces"),
         ),
         (
             Scenario::TrailingWhitespace,
             format!("{secret} "),
             format!("{marker}␠"),
+            is_cookie.then_some("cookie values cannot hold spaces"),
         ),
-    ] {
-        out.push(if matches!(kind, Kind::Cookie { .. }) {
-            Planned::skip(scenario, "cookie values cannot hold spaces")
+    ];
+    for (scenario, token, shown, why_not) in table {
+        out.push(if let Some(why) = why_not {
+            Planned::skip(scenario, why)
+        } else if token == secret {
+            Planned::skip(scenario, "it would equal the right token")
         } else {
-            near_miss(scenario, token, shown)
+            Planned::new(
+                scenario,
+                describe(kind, &shown),
+                Outcome::Rejected,
+                present(kind, route.base_request(), &token),
+            )
+            .presenting(token)
         });
     }
+}
 
-    let right = present(secret);
-    planner.push_right_and_unreadable(out, &right, describe(marker));
+/// The right token (readable, missing, failing) and, adversarially, the empty one while the
+/// secret cannot be read.
+fn plan_right(planner: &Planner<'_>, out: &mut Vec<Planned>) -> TestRequest {
+    let route = planner.route;
+    let kind = &route.kind;
+    let right = present(kind, route.base_request(), planner.secret);
+    planner.push_right_and_unreadable(out, &right, describe(kind, &planner.marker));
     if route.adversarial {
         // What gets in when a handler treats an unreadable secret as "": the scheme with an
         // empty token, or the empty value.
         let request = match kind {
-            Kind::Header {
+            CredentialKind::Header {
                 name,
                 scheme: Some(scheme),
-            } => base().header(name, format!("{scheme} ")),
-            _ => present(""),
+            } => route.base_request().header(name, format!("{scheme} ")),
+            _ => present(kind, route.base_request(), ""),
         };
         planner.push_empty_while_unreadable(
             out,
             EMPTY_WHILE_UNREADABLE,
-            &describe("\"\""),
+            &describe(kind, "\"\""),
             &request,
         );
     }
@@ -166,7 +181,7 @@ fn plan_scheme(planner: &Planner<'_>, out: &mut Vec<Planned>) {
     let route = planner.route;
     let marker = planner.marker.as_str();
     let (header, scheme, payload, shown) = match &route.kind {
-        Kind::Header {
+        CredentialKind::Header {
             name,
             scheme: Some(scheme),
         } => (
@@ -175,7 +190,7 @@ fn plan_scheme(planner: &Planner<'_>, out: &mut Vec<Planned>) {
             planner.secret.to_owned(),
             marker.to_owned(),
         ),
-        Kind::Basic { user } => (
+        CredentialKind::Basic { user } => (
             "authorization",
             "Basic",
             base64(format!("{user}:{}", planner.secret).as_bytes()),
@@ -197,7 +212,7 @@ fn plan_scheme(planner: &Planner<'_>, out: &mut Vec<Planned>) {
     };
     let name = header.to_ascii_lowercase();
     let send = |scenario, value: String, described: String, outcome| {
-        Planned::send(
+        Planned::new(
             scenario,
             format!("{name}: {described}"),
             outcome,
@@ -253,31 +268,33 @@ fn plan_scheme(planner: &Planner<'_>, out: &mut Vec<Planned>) {
 }
 
 /// `request` carrying `token` the way `kind` says.
-fn present(kind: &Kind, request: TestRequest, token: &str) -> TestRequest {
+fn present(kind: &CredentialKind, request: TestRequest, token: &str) -> TestRequest {
     match kind {
-        Kind::Header {
+        CredentialKind::Header {
             name,
             scheme: Some(scheme),
         } => request.header(name, format!("{scheme} {token}")),
-        Kind::Header { name, scheme: None } => request.header(name, token),
-        Kind::Basic { user } => request.basic(user, token),
-        Kind::Query { param } => request.query(param, token),
-        Kind::Cookie { name } => request.cookie(name, token),
+        CredentialKind::Header { name, scheme: None } => request.header(name, token),
+        CredentialKind::Basic { user } => request.basic(user, token),
+        CredentialKind::Query { param } => request.query(param, token),
+        CredentialKind::Cookie { name } => request.cookie(name, token),
         _ => request,
     }
 }
 
 /// How `kind` carries a token shown as `shown` (a marker, never a value).
-fn describe(kind: &Kind, shown: &str) -> String {
+fn describe(kind: &CredentialKind, shown: &str) -> String {
     match kind {
-        Kind::Header {
+        CredentialKind::Header {
             name,
             scheme: Some(scheme),
         } => format!("{}: {scheme} {shown}", name.to_ascii_lowercase()),
-        Kind::Header { name, scheme: None } => format!("{}: {shown}", name.to_ascii_lowercase()),
-        Kind::Basic { user } => format!("authorization: Basic base64({user}:{shown})"),
-        Kind::Query { param } => format!("?{param}={shown}"),
-        Kind::Cookie { name } => format!("cookie: {name}={shown}"),
+        CredentialKind::Header { name, scheme: None } => {
+            format!("{}: {shown}", name.to_ascii_lowercase())
+        }
+        CredentialKind::Basic { user } => format!("authorization: Basic base64({user}:{shown})"),
+        CredentialKind::Query { param } => format!("?{param}={shown}"),
+        CredentialKind::Cookie { name } => format!("cookie: {name}={shown}"),
         _ => shown.to_owned(),
     }
 }
