@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::hint::black_box;
 
 use devflare_test::prelude::*;
+use devflare_test::secrets::SecretRef;
 
 fn main() {
     divan::main();

@@ -65,8 +65,8 @@ pub enum SecretError {
         message: String,
     },
     /// `get()` failed because a test injected a fault
-    /// ([`SecretsAdmin::fail`](crate::SecretsAdmin::fail) or
-    /// [`SecretsAdmin::fail_all`](crate::SecretsAdmin::fail_all)).
+    /// ([`SecretsAdmin::fail`](crate::secrets::SecretsAdmin::fail) or
+    /// [`SecretsAdmin::fail_all`](crate::secrets::SecretsAdmin::fail_all)).
     #[error("{message}")]
     Injected {
         /// The binding that was read.

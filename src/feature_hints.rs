@@ -67,7 +67,7 @@ impl Signature {
 
 #[cfg(not(feature = "webhooks"))]
 #[doc(hidden)]
-impl crate::ProtectedRoute {
+impl crate::checks::matrix::ProtectedRoute {
     /// Stand-in: see the module docs.
     pub fn signed<S: NeedsWebhooksFeature>(self, _signature: S) -> Self {
         self
@@ -76,7 +76,7 @@ impl crate::ProtectedRoute {
 
 #[cfg(not(feature = "webhooks"))]
 #[doc(hidden)]
-impl crate::TestRequest {
+impl crate::http::TestRequest {
     /// Stand-in: see the module docs.
     pub fn signed<S: NeedsWebhooksFeature, K>(self, _signature: S, _key: K) -> Self {
         self
@@ -85,20 +85,20 @@ impl crate::TestRequest {
 
 #[cfg(not(feature = "remote"))]
 #[doc(hidden)]
-impl crate::ProtectedRoute {
+impl crate::checks::matrix::ProtectedRoute {
     /// Stand-in: see the module docs.
     pub fn check_remote<U: NeedsRemoteFeature>(
         &self,
         _base_url: U,
         _secret: &str,
-    ) -> Result<crate::MatrixReport, crate::MatrixError> {
+    ) -> Result<crate::checks::matrix::MatrixReport, crate::checks::matrix::MatrixError> {
         unreachable!("a bound that nothing implements")
     }
 }
 
 #[cfg(not(feature = "wrangler-state"))]
 #[doc(hidden)]
-impl crate::SecretsEnvBuilder {
+impl crate::sources::SecretsEnvBuilder {
     /// Stand-in: see the module docs.
     pub fn wrangler_state<P: NeedsWranglerStateFeature>(self, _project_dir: P) -> Self {
         self
@@ -118,9 +118,9 @@ pub enum NoTower {}
 
 #[cfg(not(feature = "tower"))]
 #[doc(hidden)]
-impl crate::TestClient<crate::FnHandler<NoTower>> {
+impl crate::http::TestClient<crate::http::FnHandler<NoTower>> {
     /// Stand-in: see the module docs.
-    pub fn service<M: NeedsTowerFeature>(_env: &crate::SecretsEnv, _make: M) -> Self {
+    pub fn service<M: NeedsTowerFeature>(_env: &crate::env::SecretsEnv, _make: M) -> Self {
         unreachable!("a bound that nothing implements")
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! A handler written once against the seam traits of
 //! [`devflare_bindings`](https://docs.rs/devflare-bindings)
-//! ([`SecretsStoreEnv`], [`SecretsStoreSecret`]) runs on workers-rs in production and against
+//! ([`SecretsStoreEnv`](prelude::SecretsStoreEnv), [`SecretsStoreSecret`](prelude::SecretsStoreSecret)) runs on workers-rs in production and against
 //! this crate's fakes in tests:
 //!
 //! ```
@@ -23,29 +23,41 @@
 //!
 //! # Concepts
 //!
-//! - **The fake env** — [`SecretsEnv`] hands out read-only [`SecretBinding`]s, exactly as
-//!   `worker::Env::secret_store` does; [`SecretsAdmin`] writes, rotates and deletes values and
-//!   injects faults from the test side; [`ReadLog`] records which bindings were read.
+//! - **The fake env** — [`SecretsEnv`] hands out read-only [`SecretBinding`](secrets::SecretBinding)s, exactly as
+//!   `worker::Env::secret_store` does; [`SecretsAdmin`](secrets::SecretsAdmin) writes, rotates and deletes values and
+//!   injects faults from the test side; [`ReadLog`](secrets::ReadLog) records which bindings were read.
 //! - **Sources** — an env is built from explicit values ([`secrets_env!`],
 //!   [`SecretsEnvBuilder`]), fixture files ([`SecretsEnvBuilder::fixture_file`],
 //!   [`include_fixture!`]), the project's wrangler config
 //!   ([`SecretsEnvBuilder::wrangler_config`]), a `typed_env!` fixture
 //!   ([`SecretsEnv::from_declared`]) and local values ([`SecretsEnvBuilder::devflare_local`]).
-//!   Precedence: explicit > fixture file > local > fallback. [`validate`] holds production's rules, checked
+//!   Precedence: explicit > fixture file > local > fallback. [`validate`](secrets::validate) holds production's rules, checked
 //!   with [`SecretsEnvBuilder::strict`].
 //! - **HTTP** — [`TestRequest`] builds requests, [`TestClient`] runs an async closure (or, with
-//!   feature `tower`, an axum `Router`) with the env it owns, [`TestClock`] is the time a
+//!   feature `tower`, an axum `Router`) with the env it owns, [`TestClock`](client::TestClock) is the time a
 //!   request is sent at, and [`CapturedResponse`] asserts on what
 //!   came back, with every failure message redacted.
-//! - **Checks** — [`ProtectedRoute`] runs the protected-route [`matrix`] (every way to present
+//! - **Checks** — [`ProtectedRoute`](matrix::ProtectedRoute) runs the protected-route [`matrix`] (every way to present
 //!   a credential — tokens, Basic, query, cookie, signed webhooks, custom — and the verdict
-//!   production needs for each, adversarial probes included); [`Redactor`] and
+//!   production needs for each, adversarial probes included); [`Redactor`](redact::Redactor) and
 //!   [`CapturedResponse::leaks`] find secrets in any encoding; the snapshot macros
 //!   ([`assert_response_snapshot!`], [`assert_matrix_snapshot!`], [`assert_read_log_snapshot!`])
-//!   write insta snapshots with every secret redacted; [`ReadLog`] assertions say what a handler
+//!   write insta snapshots with every secret redacted; [`ReadLog`](secrets::ReadLog) assertions say what a handler
 //!   read.
 //!
 //! The README walks through each of these with compiled examples.
+//!
+//! # The crate's shape
+//!
+//! The root holds what nearly every test names — 22 names: 8 items ([`SecretsEnv`],
+//! [`SecretsEnvBuilder`], [`SecretError`], [`Error`], [`TestClient`], [`TestRequest`],
+//! [`CapturedResponse`], [`block_on`]), 7 macros ([`secrets_env!`], [`include_fixture!`],
+//! [`manifest_path!`], [`assert_json!`] and the three snapshot macros) and 7 namespaces:
+//! [`secrets`] (the admin handle, bindings, references, the read log), [`client`] (the clock,
+//! handler traits, sending and its errors), [`matrix`], [`redact`] (the redactor and the leak
+//! scan), [`outbound`] (the fake upstream and egress rules), [`config`] (the file readers) and
+//! [`prelude`] — 15 names, what nearly every test file needs: `use devflare_test::prelude::*;`.
+//! Each item has one public path (the prelude aside).
 //!
 //! # Features
 //!
@@ -76,67 +88,65 @@ mod env;
 mod error;
 mod feature_hints;
 mod http;
-mod outbound;
-mod redact;
+pub mod outbound;
+pub mod redact;
 mod runtime;
 mod sources;
 mod suggest;
 
-#[cfg(feature = "tower")]
-pub use crate::http::ServiceHandler;
-pub use crate::http::{
-    CapturedResponse, ExpectedStatus, FnHandler, Handler, RequestError, SendError, Sending,
-    TestClient, TestClock, TestRequest,
-};
-/// The protected-route matrix: credential kinds, scenarios, verdicts and the report.
-pub use checks::matrix;
-#[cfg(feature = "webhooks")]
-pub use checks::matrix::Signature;
-pub use checks::matrix::{
-    MatrixError, MatrixFailure, MatrixReport, ProtectedRoute, Scenario, ScenarioResult,
-};
-pub use env::{
-    BindingKind, BindingReads, DEFAULT_STORE_ID, ReadLog, SecretBinding, SecretRef, SecretsAdmin,
-    SecretsEnv,
-};
-pub use error::{Error, Origin, SecretError};
-#[cfg(not(feature = "webhooks"))]
-#[doc(hidden)]
-pub use feature_hints::Signature;
-pub use outbound::{
-    EgressReason, EgressViolation, FakeFetcher, FakeResponse, FakeUpstream, FetchError,
-    OutboundRequest, RequestPart, UpstreamError, UpstreamFailure,
-};
-pub use redact::leak::{Leak, LeakLocation};
-pub use redact::{Encoding, MIN_TOKEN_CHARS, Redactor, RedactorError, ValueKind};
+// The root: what nearly every test names (see "The crate's shape" above).
+pub use crate::http::{CapturedResponse, TestClient, TestRequest};
+pub use env::SecretsEnv;
+pub use error::{Error, SecretError};
 pub use runtime::block_on;
-pub use sources::validate;
-pub use sources::{EmbeddedFile, SecretsEnvBuilder};
+pub use sources::SecretsEnvBuilder;
+
+/// The protected-route matrix: [`ProtectedRoute`](matrix::ProtectedRoute), credential kinds,
+/// scenarios, verdicts and the report.
+pub use checks::matrix;
+
+/// The fake store's parts: the admin handle, bindings, references, the read log, where a
+/// value came from, embedded fixture files and production's validation rules.
+pub mod secrets {
+    pub use crate::env::{
+        BindingKind, BindingReads, DEFAULT_STORE_ID, ReadLog, SecretBinding, SecretRef,
+        SecretsAdmin,
+    };
+    pub use crate::error::Origin;
+    pub use crate::sources::EmbeddedFile;
+    pub use crate::sources::validate;
+}
+
+/// The test client's parts beyond [`TestClient`], [`TestRequest`] and [`CapturedResponse`]:
+/// the clock, the handler traits, sending and its errors.
+pub mod client {
+    #[cfg(feature = "tower")]
+    pub use crate::http::ServiceHandler;
+    pub use crate::http::{
+        ExpectedStatus, FnHandler, Handler, RequestError, SendError, Sending, TestClock,
+    };
+}
 
 /// The file readers: wrangler config and fixture files, with positions and precise errors.
 pub use devflare_config as config;
-pub use devflare_config::{ConfigError, ConfigErrorKind};
 
-/// The seam traits, re-exported so tests need no direct dependency on `devflare-bindings`.
-pub use devflare_bindings::{
-    OutboundEnv, OutboundFetch, SecretsStoreEnv, SecretsStoreSecret, VarsEnv,
-};
-
-/// Everything a test usually needs: `use devflare_test::prelude::*;`.
+/// Everything a test file usually needs: `use devflare_test::prelude::*;` (15 names).
 pub mod prelude {
-    #[cfg(feature = "webhooks")]
-    pub use crate::Signature;
     #[cfg(not(feature = "webhooks"))]
     #[doc(hidden)]
     pub use crate::feature_hints::Signature;
+    pub use crate::matrix::ProtectedRoute;
+    #[cfg(feature = "webhooks")]
+    pub use crate::matrix::Signature;
+    pub use crate::outbound::FakeResponse;
     pub use crate::{
-        CapturedResponse, ProtectedRoute, Scenario, SecretBinding, SecretError, SecretRef,
-        SecretsAdmin, SecretsEnv, SecretsEnvBuilder, SecretsStoreEnv, SecretsStoreSecret,
-        TestClient, TestClock, TestRequest, VarsEnv, assert_body, assert_header, assert_json,
-        assert_matrix_snapshot, assert_read_log_snapshot, assert_response_snapshot, assert_status,
-        block_on, include_fixture, manifest_path, secrets_env,
+        CapturedResponse, SecretsEnv, SecretsEnvBuilder, TestClient, TestRequest, block_on,
+        secrets_env,
     };
-    pub use crate::{FakeResponse, OutboundEnv, OutboundFetch};
+    /// The seam traits, so tests need no direct dependency on `devflare-bindings`.
+    pub use devflare_bindings::{
+        OutboundEnv, OutboundFetch, SecretsStoreEnv, SecretsStoreSecret, VarsEnv,
+    };
 }
 
 /// The README's examples, compiled and run as doctests so the README never lies.

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::Duration;
 
-use devflare_test::ProtectedRoute;
+use devflare_test::matrix::ProtectedRoute;
 
 const SECRET: &str = "proxy-canary-token-5Qm8Zr";
 

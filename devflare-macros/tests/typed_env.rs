@@ -146,7 +146,7 @@ fn vars_read_their_config_values_and_classic_secrets_what_the_test_set() {
     assert_eq!(env.partner_api_key().unwrap(), "pk-test");
     assert_eq!(
         env.inner().binding_kind("PARTNER_API_KEY"),
-        Some(devflare_test::BindingKind::ClassicSecret)
+        Some(devflare_test::secrets::BindingKind::ClassicSecret)
     );
     // Left unset: unbound, as a secret never put is in production.
     assert_eq!(

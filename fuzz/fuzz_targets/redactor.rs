@@ -12,7 +12,7 @@
 use std::sync::OnceLock;
 
 use devflare_test::__private::every_encoding;
-use devflare_test::{Encoding, Redactor, secrets_env};
+use devflare_test::{redact::Encoding, redact::Redactor, secrets_env};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 

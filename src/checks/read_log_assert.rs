@@ -1,7 +1,7 @@
 //! Assertions over a [`ReadLog`]: which bindings a handler read, how often, with what outcome.
 
-use crate::BindingReads;
-use crate::ReadLog;
+use crate::env::BindingReads;
+use crate::env::ReadLog;
 
 impl ReadLog {
     /// The reads that happened after `earlier` (a log of the same env) was taken.

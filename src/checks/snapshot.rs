@@ -7,7 +7,11 @@
 //! hold a literal token). insta is called through this crate's hidden re-export, so users need
 //! no direct insta dependency.
 
-use crate::{CapturedResponse, MatrixReport, ReadLog};
+use crate::http::CapturedResponse;
+
+use crate::checks::matrix::MatrixReport;
+
+use crate::env::ReadLog;
 
 /// Redacted text of a response snapshot.
 #[doc(hidden)]
@@ -41,7 +45,7 @@ macro_rules! assert_response_snapshot {
     };
 }
 
-/// Snapshots a [`MatrixReport`](crate::MatrixReport) (same three forms as
+/// Snapshots a [`MatrixReport`](crate::matrix::MatrixReport) (same three forms as
 /// [`assert_response_snapshot!`](crate::assert_response_snapshot)).
 #[macro_export]
 macro_rules! assert_matrix_snapshot {
@@ -50,7 +54,7 @@ macro_rules! assert_matrix_snapshot {
     };
 }
 
-/// Snapshots a [`ReadLog`](crate::ReadLog) (same three forms as
+/// Snapshots a [`ReadLog`](crate::secrets::ReadLog) (same three forms as
 /// [`assert_response_snapshot!`](crate::assert_response_snapshot)).
 #[macro_export]
 macro_rules! assert_read_log_snapshot {

@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use super::plain::{PlainState, PlainValue};
 use super::state::EnvInner;
+use crate::env::SecretRef;
+use crate::error::SecretError;
 use crate::suggest::closest;
-use crate::{SecretError, SecretRef};
 
 /// Writes, rotates and deletes values, lists references and injects faults, while handlers
 /// hold bindings. Every binding sees a change on its next `get()`.

@@ -8,13 +8,14 @@ use devflare_bindings::SecretsStoreSecret;
 
 use super::read_log::ReadOutcome;
 use super::state::{BindingState, EnvInner};
+use crate::env::SecretRef;
+use crate::error::SecretError;
 use crate::suggest::closest;
-use crate::{SecretError, SecretRef};
 
 /// One fake Secrets Store binding, as handed to a handler: read-only, like production's.
 ///
 /// Each [`get`](Self::get) reads the current value, so a rotation through
-/// [`SecretsAdmin`](crate::SecretsAdmin) is seen by bindings handlers already hold.
+/// [`SecretsAdmin`](crate::secrets::SecretsAdmin) is seen by bindings handlers already hold.
 #[derive(Clone)]
 pub struct SecretBinding {
     pub(super) env: Arc<EnvInner>,

@@ -27,8 +27,7 @@ pub use reference::{DEFAULT_STORE_ID, SecretRef};
 pub(crate) use state::{BindingState, EnvInner};
 pub(crate) use store::Store;
 
-use crate::SecretError;
-use crate::SecretsEnvBuilder;
+use crate::error::SecretError;
 use fault::FaultCell;
 use read_log::ReadCounters;
 
@@ -58,11 +57,6 @@ pub struct SecretsEnv {
 }
 
 impl SecretsEnv {
-    /// Starts building an env from bindings and values. See [`SecretsEnvBuilder`].
-    pub fn builder() -> SecretsEnvBuilder {
-        SecretsEnvBuilder::new()
-    }
-
     /// Assembles an env; bindings must be unique and already validated.
     pub(crate) fn from_parts(
         store: Arc<Store>,

@@ -26,8 +26,9 @@ use serde::de::DeserializeOwned;
 use super::fault::FaultCell;
 use super::kind::BindingKind;
 use super::read_log::{ReadCounters, ReadOutcome};
+use crate::env::SecretsEnv;
+use crate::error::SecretError;
 use crate::suggest::closest;
-use crate::{SecretError, SecretsEnv};
 
 /// A plain binding's value: a string, or JSON (a var whose config value is not a string).
 #[derive(Clone, PartialEq)]

@@ -4,8 +4,10 @@
 
 use std::sync::Arc;
 
+use crate::env::SecretsEnv;
+use crate::error::SecretError;
+use crate::redact::MIN_TOKEN_CHARS;
 use crate::suggest::closest;
-use crate::{MIN_TOKEN_CHARS, SecretError, SecretsEnv};
 
 use crate::redact::{Known, Redactor, RedactorError, ValueKind};
 

@@ -8,7 +8,7 @@ use super::fault::FaultCell;
 use super::plain::PlainState;
 use super::read_log::ReadCounters;
 use super::store::{Slot, Store};
-use crate::SecretRef;
+use crate::env::SecretRef;
 
 /// Everything an env's clones, bindings and admin handles share.
 pub(crate) struct EnvInner {

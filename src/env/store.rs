@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
-use crate::SecretRef;
+use crate::env::SecretRef;
 
 /// The value cell of one secret. `None`: no value (never set, or deleted).
 #[derive(Default)]

@@ -207,30 +207,6 @@ impl CapturedResponse {
     }
 }
 
-/// Asserts a [`CapturedResponse`]'s status: `assert_status!(response, 200)`.
-#[macro_export]
-macro_rules! assert_status {
-    ($response:expr, $status:expr $(,)?) => {
-        $response.assert_status($status)
-    };
-}
-
-/// Asserts a [`CapturedResponse`]'s header: `assert_header!(response, "content-type", "text/plain")`.
-#[macro_export]
-macro_rules! assert_header {
-    ($response:expr, $name:expr, $value:expr $(,)?) => {
-        $response.assert_header($name, $value)
-    };
-}
-
-/// Asserts a [`CapturedResponse`]'s body text: `assert_body!(response, "ok")`.
-#[macro_export]
-macro_rules! assert_body {
-    ($response:expr, $body:expr $(,)?) => {
-        $response.assert_body($body)
-    };
-}
-
 /// Asserts a [`CapturedResponse`]'s JSON body, written as `serde_json::json!` literal:
 /// `assert_json!(response, { "ok": true })`.
 #[macro_export]

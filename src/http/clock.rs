@@ -12,7 +12,7 @@ use http::Request;
 ///
 /// ```
 /// use devflare_test::prelude::*;
-/// use devflare_test::TestClock;
+/// use devflare_test::client::TestClock;
 ///
 /// async fn handle(request: &http::Request<bytes::Bytes>, now: u64) -> http::Response<String> {
 ///     http::Response::new(now.to_string())

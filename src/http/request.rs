@@ -267,6 +267,7 @@ impl TestRequest {
     ///
     /// ```
     /// use devflare_test::prelude::*;
+    /// use devflare_test::client::TestClock;
     ///
     /// let request = TestRequest::post("/hooks/stripe")
     ///     .json(r#"{"type":"invoice.paid"}"#)

@@ -7,8 +7,9 @@ use std::fmt::{self, Write as _};
 use bytes::Bytes;
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 
+use crate::env::SecretsEnv;
+use crate::redact::Redactor;
 use crate::redact::leak::{self, Leak};
-use crate::{Redactor, SecretsEnv};
 
 /// Headers that change from run to run (or with the body's length) and so stay out of
 /// snapshots.
@@ -51,8 +52,8 @@ impl RequestSummary {
 /// A handler's response, collected: status, headers and body bytes, plus the request that
 /// produced it and the env whose secrets must never appear in it.
 ///
-/// Assert on it with the `assert_*` methods (or [`assert_status!`](crate::assert_status) and
-/// friends), scan it with [`leaks`](Self::leaks), snapshot it with
+/// Assert on it with the `assert_*` methods (and [`assert_json!`](crate::assert_json) for a
+/// `json!` literal), scan it with [`leaks`](Self::leaks), snapshot it with
 /// [`assert_response_snapshot!`](crate::assert_response_snapshot). Its `Debug` and every
 /// message it produces are redacted.
 #[derive(Clone)]

@@ -17,7 +17,13 @@ use std::sync::OnceLock;
 use super::CapturedResponse;
 use super::response::RequestSummary;
 
-use crate::{Redactor, SecretsEnv, TestClock, block_on};
+use crate::redact::Redactor;
+
+use crate::env::SecretsEnv;
+
+use crate::http::TestClock;
+
+use crate::runtime::block_on;
 use devflare_bindings::RequestTime;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;

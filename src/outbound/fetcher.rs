@@ -20,8 +20,9 @@ use super::egress::{self, Outbound};
 use super::record::OutboundRequest;
 use super::url::ParsedUrl;
 use super::{Callers, OutboundState, lock};
+use crate::env::SecretsEnv;
 use crate::redact::{Known, ValueKind};
-use crate::{MIN_TOKEN_CHARS, Redactor, SecretsEnv};
+use crate::redact::{MIN_TOKEN_CHARS, Redactor};
 
 /// The most redirects a fetch follows (the Fetch standard's limit, workerd's too).
 const MAX_REDIRECTS: usize = 20;

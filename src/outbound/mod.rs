@@ -25,7 +25,7 @@ pub use record::OutboundRequest;
 pub use route::FakeResponse;
 pub use upstream::{FakeUpstream, UpstreamError, UpstreamFailure};
 
-use crate::Redactor;
+use crate::redact::Redactor;
 use egress::EgressRule;
 use route::Route;
 

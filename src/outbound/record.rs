@@ -7,7 +7,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http::{HeaderMap, Method};
 
-use crate::Redactor;
+use crate::redact::Redactor;
 
 /// A request the handler sent through its fetcher (each redirect hop is one), as the fake
 /// upstream received it. Text accessors ([`url`](Self::url), [`header`](Self::header),

@@ -12,7 +12,7 @@ use super::url::ParsedUrl;
 /// A canned response of the fake upstream: a status, headers and a body.
 ///
 /// ```
-/// use devflare_test::FakeResponse;
+/// use devflare_test::outbound::FakeResponse;
 ///
 /// let ok = FakeResponse::json(200, r#"{"total":3}"#);
 /// let moved = FakeResponse::redirect(301, "https://api.partner.example/v2/report");

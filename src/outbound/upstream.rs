@@ -11,7 +11,7 @@ use super::egress::EgressRule;
 use super::route::{FakeResponse, Route};
 use super::url::ParsedUrl;
 use super::{Config, EgressViolation, FetchError, OutboundRequest, lock};
-use crate::SecretsEnv;
+use crate::env::SecretsEnv;
 use crate::suggest::closest;
 
 impl SecretsEnv {
@@ -29,7 +29,7 @@ impl SecretsEnv {
 ///
 /// ```
 /// use devflare_test::prelude::*;
-/// use devflare_test::FakeResponse;
+/// use devflare_test::outbound::FakeResponse;
 ///
 /// let env = secrets_env! { PARTNER_API_KEY => "partner-key-123" };
 /// let upstream = env.upstream();

@@ -86,7 +86,9 @@ use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
+#[doc(hidden)]
 pub use encodings::every_encoding;
+pub use leak::{Leak, LeakLocation};
 pub(crate) use registry::{RedactorCache, Registry};
 
 use forms::{Check, Form, forms};
@@ -249,7 +251,7 @@ struct HeaderNames {
 /// `[secret:API_TOKEN:derived]`, a run of a value `[secret:API_TOKEN:partial]`. A value that
 /// contains another is replaced whole; two values that overlap are both replaced, as
 /// `[secret:A][secret:B]`. Values are also matched by their whitespace-trimmed core. Values
-/// shorter than [`MIN_TOKEN_CHARS`](crate::MIN_TOKEN_CHARS) are matched raw only, and empty
+/// shorter than [`MIN_TOKEN_CHARS`] are matched raw only, and empty
 /// ones not at all: use distinctive fixture values.
 ///
 /// ```

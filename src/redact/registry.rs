@@ -105,7 +105,9 @@ impl RedactorCache {
 mod tests {
     use std::sync::atomic::Ordering;
 
-    use crate::{SecretsEnv, TestClient, TestRequest};
+    use crate::env::SecretsEnv;
+
+    use crate::http::{TestClient, TestRequest};
 
     fn builds(env: &SecretsEnv) -> usize {
         env.inner.redactor.builds.load(Ordering::Relaxed)

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use super::plain::{self, PendingPlain, PlainSource};
 use super::validate::{self, OtherBinding};
 use crate::env::{BindingKind, PlainState, PlainValue, Store};
+use crate::env::{SecretRef, SecretsEnv};
 use crate::error::{Error, Origin};
-use crate::{SecretRef, SecretsEnv};
 
 /// Where a value came from. When several sources give a value for the same secret, the
 /// highest wins: explicit values in test code, then fixture files, then local values, then
@@ -57,6 +57,7 @@ struct PendingBinding {
 ///
 /// ```
 /// use devflare_test::prelude::*;
+/// use devflare_test::secrets::SecretRef;
 ///
 /// let api_token = SecretRef::new("store-123", "api-token");
 /// let env = SecretsEnv::builder()
@@ -92,6 +93,15 @@ pub struct SecretsEnvBuilder {
     required_secrets: Option<Vec<(String, Origin)>>,
 }
 
+// Here rather than beside `SecretsEnv`: the env is the lower layer and knows nothing of how
+// it is built.
+impl SecretsEnv {
+    /// Starts building an env from bindings and values. See [`SecretsEnvBuilder`].
+    pub fn builder() -> SecretsEnvBuilder {
+        SecretsEnvBuilder::new()
+    }
+}
+
 impl SecretsEnvBuilder {
     /// An empty builder; same as [`SecretsEnv::builder`].
     pub fn new() -> Self {
@@ -100,7 +110,7 @@ impl SecretsEnvBuilder {
 
     /// Declares binding `binding` → the secret `reference` points at.
     ///
-    /// The naming rule, shared with [`SecretsAdmin`](crate::SecretsAdmin): methods whose name
+    /// The naming rule, shared with [`SecretsAdmin`](crate::secrets::SecretsAdmin): methods whose name
     /// ends in `_at` take a [`SecretRef`]; every other method takes a binding name.
     pub fn bind(mut self, binding: impl Into<String>, reference: SecretRef) -> Self {
         self.bindings.push(PendingBinding {
@@ -164,7 +174,7 @@ impl SecretsEnvBuilder {
     /// Gives the Worker a classic secret (`env.secret(name)`), as `wrangler secret put` or
     /// `.dev.vars` would. It is a secret: redacted as `[secret:NAME]`, found by the leak scan,
     /// recorded in the read log, rotatable and fault-injectable through
-    /// [`SecretsAdmin`](crate::SecretsAdmin). Precedence as [`var`](Self::var).
+    /// [`SecretsAdmin`](crate::secrets::SecretsAdmin). Precedence as [`var`](Self::var).
     ///
     /// ```
     /// use devflare_test::prelude::*;

@@ -11,7 +11,9 @@ use serde_json::Value;
 use super::builder::ValueSource;
 use super::plain::{PendingPlain, PlainSource};
 use crate::env::{BindingKind, PlainValue};
-use crate::{Error, Origin, SecretRef, SecretsEnv, SecretsEnvBuilder};
+use crate::env::{SecretRef, SecretsEnv};
+use crate::error::{Error, Origin};
+use crate::sources::SecretsEnvBuilder;
 
 impl SecretsEnv {
     /// An env with exactly the bindings `fixture` declares and the values it sets; bindings
@@ -217,8 +219,9 @@ fn shape_mismatch(config: &Value, test: &Value, path: &str) -> Option<String> {
 mod tests {
     use devflare_bindings::{DeclaredValues, PlainDeclaration, PlainKind, SecretDeclaration};
 
-    use crate::block_on;
+    use crate::env::SecretRef;
     use crate::prelude::*;
+    use crate::runtime::block_on;
 
     static DECLARED: [SecretDeclaration; 3] = [
         SecretDeclaration::new("API_TOKEN", "store-a", "token", "wrangler.toml", 2, 1),
@@ -297,7 +300,7 @@ mod tests {
         assert_eq!(env.var("ENVIRONMENT").unwrap(), "dev");
         assert_eq!(
             env.binding_kind("ENVIRONMENT"),
-            Some(crate::BindingKind::Var)
+            Some(crate::env::BindingKind::Var)
         );
     }
 

@@ -9,9 +9,9 @@ use devflare_config::DotenvFile;
 use devflare_config::devflare_local::LocalValuesError;
 
 use super::plain::{PendingPlain, PlainSource};
-use crate::SecretsEnvBuilder;
 use crate::env::{BindingKind, PlainValue};
 use crate::error::{Error, Origin};
+use crate::sources::SecretsEnvBuilder;
 
 impl SecretsEnvBuilder {
     /// Adds the classic secrets `wrangler dev` reads from the files beside the wrangler config

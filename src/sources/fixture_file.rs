@@ -8,7 +8,7 @@ use std::sync::Arc;
 use devflare_config::FixtureFile;
 
 use super::builder::{SecretsEnvBuilder, ValueSource};
-use crate::SecretRef;
+use crate::env::SecretRef;
 use crate::error::Origin;
 
 /// A file's text embedded at compile time, with its path kept for error messages. Made by
@@ -101,7 +101,7 @@ impl SecretsEnvBuilder {
 #[macro_export]
 macro_rules! include_fixture {
     ($path:literal) => {
-        $crate::EmbeddedFile::__new(
+        $crate::secrets::EmbeddedFile::__new(
             ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/", $path),
             ::core::include_str!(::core::concat!(
                 ::core::env!("CARGO_MANIFEST_DIR"),

@@ -5,7 +5,7 @@
 /// Two entry forms, mixed freely, comma-separated:
 ///
 /// - `NAME => value` binds `NAME` to secret `NAME` in
-///   [`DEFAULT_STORE_ID`](crate::DEFAULT_STORE_ID) — or, when another entry already bound
+///   [`DEFAULT_STORE_ID`](crate::secrets::DEFAULT_STORE_ID) — or, when another entry already bound
 ///   `NAME`, gives that secret the value;
 /// - `NAME: "store_id"/"secret_name" => value` binds `NAME` to that secret and gives it
 ///   the value.
@@ -58,7 +58,7 @@ macro_rules! __secrets_env {
     ) => {
         $crate::__secrets_env!(
             @entries [$builder
-                .bind(::core::stringify!($binding), $crate::SecretRef::new($store_id, $secret_name))
+                .bind(::core::stringify!($binding), $crate::secrets::SecretRef::new($store_id, $secret_name))
                 .secret(::core::stringify!($binding), $value)]
             $($($rest)*)?
         )

@@ -2,7 +2,7 @@
 //! ([`SecretsEnvBuilder::strict`](crate::SecretsEnvBuilder::strict)), because local
 //! development accepts any string.
 
-use crate::SecretRef;
+use crate::env::SecretRef;
 use crate::error::{Error, Origin};
 
 /// A binding of another kind (KV, R2, a var, …) from wrangler config: strict mode checks that

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::builder::SecretsEnvBuilder;
 use super::plain::{PendingPlain, PlainSource};
 use super::validate::OtherBinding;
-use crate::SecretRef;
+use crate::env::SecretRef;
 use crate::env::{BindingKind, PlainValue};
 use crate::error::Origin;
 

@@ -2,7 +2,7 @@
 //! scan with a message that names the scenario and the binding and holds no secret value.
 
 use devflare_test::prelude::*;
-use devflare_test::{MatrixReport, Scenario};
+use devflare_test::{matrix::MatrixReport, matrix::Scenario};
 
 use crate::canaries;
 use crate::routes::{Flaw, bearer_client};

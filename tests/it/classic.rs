@@ -2,9 +2,10 @@
 //! sources and precedence (`vars`, `.dev.vars`, `.env*`, `secrets.required`), and classic
 //! secrets treated as secrets (redaction, leak scan, read log, rotation, faults).
 
+use devflare_test::SecretError;
 use devflare_test::config::{Format, WranglerConfig};
 use devflare_test::prelude::*;
-use devflare_test::{BindingKind, Error};
+use devflare_test::{Error, secrets::BindingKind};
 
 const CLASSIC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/classic");
 const CLASSIC_CONFIG: &str = concat!(
@@ -359,7 +360,9 @@ fn handlers_written_against_the_seam_run_on_the_fake() {
 #[test]
 fn classic_secrets_are_found_by_the_leak_scan_and_the_egress_scan() {
     use bytes::Bytes;
-    use devflare_test::{EgressReason, Encoding, FakeResponse, RequestPart};
+    use devflare_test::{
+        outbound::EgressReason, outbound::FakeResponse, outbound::RequestPart, redact::Encoding,
+    };
     use http::{Request, Response};
 
     let env = classic_env(None);

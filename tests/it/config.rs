@@ -6,7 +6,8 @@ use std::path::Path;
 
 use devflare_test::config::{ConfigErrorKind, FixtureFile, Format, WranglerConfig};
 use devflare_test::prelude::*;
-use devflare_test::{ConfigError, Error, Origin};
+use devflare_test::{Error, config::ConfigError, secrets::Origin};
+use devflare_test::{SecretError, include_fixture, manifest_path, secrets::SecretRef};
 
 const CANARY: &str = "CANARY-6f1d-never-print-me";
 

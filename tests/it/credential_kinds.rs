@@ -3,6 +3,9 @@
 //! any encoding; correct handlers (one comparing in constant time) pass.
 
 #[cfg(feature = "webhooks")]
+use devflare_test::client::TestClock;
+use devflare_test::matrix::Scenario;
+#[cfg(feature = "webhooks")]
 use devflare_test::matrix::Signature;
 use devflare_test::matrix::{Channel, CustomCredential, MatrixReport};
 use devflare_test::prelude::*;
@@ -440,7 +443,7 @@ fn percent_encoded(value: &str) -> String {
 /// A handler whose error quotes the credential it got with `{:?}`.
 struct QuotesItsCredential;
 
-impl devflare_test::Handler for QuotesItsCredential {
+impl devflare_test::client::Handler for QuotesItsCredential {
     async fn handle(
         &self,
         request: Request<bytes::Bytes>,

@@ -3,8 +3,9 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use bytes::Bytes;
-use devflare_test::RequestError;
+use devflare_test::client::RequestError;
 use devflare_test::prelude::*;
+use devflare_test::{client::TestClock, matrix::Scenario};
 use http::{Request, StatusCode};
 
 use crate::canaries;
@@ -82,9 +83,9 @@ async fn runs_a_closure_under_tokio_and_captures_the_response() {
         .assert_no_header("x-debug-token")
         .assert_no_leaks();
     devflare_test::assert_json!(response, { "ok": true });
-    devflare_test::assert_status!(response, 200);
-    devflare_test::assert_header!(response, "content-type", "application/json");
-    devflare_test::assert_body!(response, r#"{"ok":true}"#);
+    response.assert_status(200);
+    response.assert_header("content-type", "application/json");
+    response.assert_body(r#"{"ok":true}"#);
     assert_eq!(response.json().unwrap()["ok"], true);
     assert_eq!(response.request_uri(), "/internal/stats");
 }
@@ -256,7 +257,7 @@ fn a_secret_straddling_the_body_excerpt_is_still_redacted() {
 /// A handler whose every call fails, naming the request it got.
 struct Failing;
 
-impl devflare_test::Handler for Failing {
+impl devflare_test::client::Handler for Failing {
     async fn handle(
         &self,
         request: Request<Bytes>,

@@ -3,7 +3,8 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use devflare_test::prelude::*;
-use devflare_test::{Error, ReadLog};
+use devflare_test::secrets::SecretRef;
+use devflare_test::{Error, secrets::ReadLog};
 
 const CANARY: &str = "canary-7f3a-do-not-print";
 const CANARY_2: &str = "second-canary-c0ffee";
@@ -106,7 +107,7 @@ mod http_paths {
 
     use bytes::Bytes;
     use devflare_test::prelude::*;
-    use devflare_test::{Encoding, Handler};
+    use devflare_test::{client::Handler, redact::Encoding};
     use http::{Request, Response};
 
     use super::{CANARY, assert_clean};
@@ -303,5 +304,121 @@ fn the_quick_start_profile_is_the_one_the_edit_loop_script_times() {
     assert_eq!(
         profile_of(&readme, "README.md"),
         profile_of(&template, "scripts/edit-loop/rust/Cargo.toml.in")
+    );
+}
+
+/// The crate docs state the root's and the prelude's sizes (issue 17: a small root, ≤ 25
+/// names with macros, a prelude of ≤ 15): count them from the source so the numbers cannot
+/// drift, and hold the limits.
+#[test]
+fn the_root_and_the_prelude_are_as_small_as_the_docs_say() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let lib = std::fs::read_to_string(format!("{root}/src/lib.rs")).unwrap();
+    // Top-level public names of lib.rs: `pub use … {A, B}` / `pub use x as y` / `pub mod m`,
+    // outside the inline modules' bodies and without the hidden `__private`.
+    let mut depth = 0usize;
+    let mut statement = String::new();
+    let mut root_items = Vec::new();
+    let mut prelude = String::new();
+    let mut in_prelude = false;
+    for line in lib.lines() {
+        let code = line.trim();
+        if in_prelude {
+            prelude.push_str(code);
+            prelude.push('\n');
+        }
+        if depth == 0 && (code.starts_with("pub use") || !statement.is_empty()) {
+            statement.push_str(code);
+            if code.ends_with(';') {
+                let body = statement
+                    .trim_start_matches("pub use")
+                    .trim_end_matches(';');
+                let names: Vec<String> = match body.split_once('{') {
+                    Some((_, list)) => list
+                        .trim_end_matches('}')
+                        .split(',')
+                        .map(|name| name.trim().to_owned())
+                        .filter(|name| !name.is_empty())
+                        .collect(),
+                    None => vec![body.rsplit([' ', ':']).next().unwrap().trim().to_owned()],
+                };
+                root_items.extend(names);
+                statement.clear();
+            }
+        }
+        if depth == 0 && code.starts_with("pub mod ") && !code.contains("__private") {
+            let name = code["pub mod ".len()..].trim_end_matches([';', '{', ' ']);
+            root_items.push(name.to_owned());
+            in_prelude = name == "prelude";
+        }
+        depth += code.matches('{').count();
+        depth -= code.matches('}').count().min(depth);
+        if depth == 0 {
+            in_prelude = false;
+        }
+    }
+    let mut macros = Vec::new();
+    let mut stack = vec![std::path::PathBuf::from(format!("{root}/src"))];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut exported = false;
+            for line in text.lines() {
+                if line.trim() == "#[macro_export]" {
+                    exported = true;
+                } else if exported && let Some(rest) = line.trim().strip_prefix("macro_rules! ") {
+                    let name = rest.trim_end_matches([' ', '{']).to_owned();
+                    if !name.starts_with("__") && !macros.contains(&name) {
+                        macros.push(name);
+                    }
+                    exported = false;
+                }
+            }
+        }
+    }
+    let names = root_items.len() + macros.len();
+    // The prelude's `pub use` statements, comments and attributes left out.
+    let prelude_code: String = prelude
+        .lines()
+        .filter(|line| !line.starts_with("//") && !line.starts_with("#["))
+        .collect();
+    let prelude_names = prelude_code
+        .split("pub use")
+        .skip(1)
+        .flat_map(|statement| {
+            let statement = statement.split(';').next().unwrap_or_default();
+            match statement.split_once('{') {
+                Some((_, list)) => list
+                    .trim_end_matches('}')
+                    .split(',')
+                    .map(|name| name.trim().to_owned())
+                    .filter(|name| !name.is_empty())
+                    .collect::<Vec<_>>(),
+                None => vec![statement.rsplit(':').next().unwrap().trim().to_owned()],
+            }
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    assert!(
+        names <= 25,
+        "{names} root names: {root_items:?} + {macros:?}"
+    );
+    assert!(
+        prelude_names <= 15,
+        "{prelude_names} prelude names:\n{prelude}"
+    );
+    let stated = format!("— {names} names: {} items", root_items.len() - 7);
+    assert!(
+        lib.contains(&stated),
+        "src/lib.rs must say `{stated}` (items {root_items:?}, macros {macros:?})"
+    );
+    assert!(
+        lib.contains(&format!("[`prelude`] — {prelude_names} names")),
+        "src/lib.rs must state the prelude's {prelude_names} names"
     );
 }

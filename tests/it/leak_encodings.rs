@@ -2,7 +2,9 @@
 //! `leaks()` (in a header and in a body that is not JSON) and absent from the snapshot text.
 
 use devflare_test::prelude::*;
-use devflare_test::{CapturedResponse, Encoding, Leak, LeakLocation, ValueKind};
+use devflare_test::{
+    CapturedResponse, redact::Encoding, redact::Leak, redact::LeakLocation, redact::ValueKind,
+};
 use http::{HeaderName, Response};
 
 use crate::canaries;

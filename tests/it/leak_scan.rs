@@ -1,7 +1,7 @@
 //! The leak scan: every fixture value, in every encoding, anywhere in a response.
 
 use devflare_test::prelude::*;
-use devflare_test::{Encoding, Leak, LeakLocation, ValueKind};
+use devflare_test::{redact::Encoding, redact::Leak, redact::LeakLocation, redact::ValueKind};
 use http::Response;
 
 use crate::canaries;

@@ -7,7 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use devflare_test::config::Location;
 use devflare_test::prelude::*;
-use devflare_test::{Error, Origin};
+use devflare_test::{Error, secrets::Origin};
+use devflare_test::{SecretError, secrets::SecretRef};
 
 const DEVFLARE_PROJECT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/devflare-local");
 const CANARY: &str = "CANARY-local-7d1e";
@@ -250,7 +251,7 @@ fn positions_are_lines_and_characters_of_the_file() {
 #[test]
 fn strict_errors_point_at_the_entry_in_the_file() {
     let project = TempProject::new("strict");
-    let big = "x".repeat(devflare_test::validate::MAX_VALUE_BYTES + 1);
+    let big = "x".repeat(devflare_test::secrets::validate::MAX_VALUE_BYTES + 1);
     project.write_devflare_file(&format!(
         "{{\n\t\"version\": 1,\n\t\"stores\": {{\n\t\t\"0123456789abcdef0123456789abcdef\": {{\n\t\t\t\"BIG\": {{\n\t\t\t\t\"value\": \"{big}\"\n\t\t\t}}\n\t\t}}\n\t}}\n}}\n"
     ));

@@ -1,6 +1,7 @@
 //! The matrix's configuration, scenarios, verdicts and setup errors.
 
-use devflare_test::MatrixError;
+use devflare_test::matrix::MatrixError;
+use devflare_test::matrix::Scenario;
 use devflare_test::matrix::{Outcome, StatusExpectation, Verdict};
 use devflare_test::prelude::*;
 use http::StatusCode;

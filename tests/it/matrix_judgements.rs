@@ -3,7 +3,8 @@
 //! upper-case-hex row that says what it found and how to waive it, a route that answers 404
 //! or 405 to everything, and hints that never point the wrong way.
 
-use devflare_test::MatrixError;
+use devflare_test::matrix::MatrixError;
+use devflare_test::matrix::Scenario;
 #[cfg(feature = "webhooks")]
 use devflare_test::matrix::Signature;
 use devflare_test::matrix::{Channel, MatrixReport, Problem, StatusWhy, Verdict};
@@ -227,7 +228,7 @@ fn routed_client<'e>(
     env: &'e SecretsEnv,
     method: &'static str,
     path: &'static str,
-) -> TestClient<impl devflare_test::Handler + 'e> {
+) -> TestClient<impl devflare_test::client::Handler + 'e> {
     TestClient::new(env, async move |request, env| {
         if request.uri().path() != path {
             return respond(404, r#"{"error":"not_found"}"#);

@@ -6,9 +6,12 @@
 use std::sync::{Arc, Mutex};
 
 #[cfg(feature = "webhooks")]
-use devflare_test::ValueKind;
+use devflare_test::client::TestClock;
+use devflare_test::matrix::Scenario;
 use devflare_test::matrix::{Channel, MatrixReport, Problem, StatusWhy};
 use devflare_test::prelude::*;
+#[cfg(feature = "webhooks")]
+use devflare_test::redact::ValueKind;
 use http::StatusCode;
 
 use crate::routes::{Bug, Place, env, every_text, respond, token_report, token_route};
@@ -84,7 +87,7 @@ struct QuotesExpected {
 }
 
 #[cfg(feature = "webhooks")]
-impl devflare_test::Handler for QuotesExpected {
+impl devflare_test::client::Handler for QuotesExpected {
     async fn handle(
         &self,
         request: http::Request<bytes::Bytes>,

@@ -2,6 +2,7 @@
 //! index.spec.ts`), ported: the handler maps a `get()` error to 404 with its message, as there.
 
 use devflare_test::prelude::*;
+use devflare_test::secrets::SecretRef;
 
 /// The Worker script of the Miniflare test: the value, or the error message.
 async fn fetch(env: &SecretsEnv, binding: &str) -> Result<String, String> {

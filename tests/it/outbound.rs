@@ -4,7 +4,10 @@
 
 use bytes::Bytes;
 use devflare_test::prelude::*;
-use devflare_test::{EgressReason, EgressViolation, FakeUpstream, FetchError, RequestPart};
+use devflare_test::{
+    outbound::EgressReason, outbound::EgressViolation, outbound::FakeUpstream,
+    outbound::FetchError, outbound::RequestPart,
+};
 use http::{Request, Response};
 
 /// The partner key: a canary that must never appear in any failure text, in any encoding.
@@ -409,7 +412,7 @@ fn the_key_in_another_header_or_base64_is_caught() {
     let env = env();
     let (_, encoded) = devflare_test::__private::every_encoding(PARTNER_KEY)
         .into_iter()
-        .find(|(encoding, _)| *encoding == devflare_test::Encoding::Base64)
+        .find(|(encoding, _)| *encoding == devflare_test::redact::Encoding::Base64)
         .unwrap();
     fetch(
         &env,
@@ -423,6 +426,6 @@ fn the_key_in_another_header_or_base64_is_caught() {
         panic!()
     };
     assert_eq!(violation.reason, EgressReason::OtherPlace);
-    assert_eq!(violation.encoding, devflare_test::Encoding::Base64);
+    assert_eq!(violation.encoding, devflare_test::redact::Encoding::Base64);
     assert_no_value(&violation.to_string());
 }

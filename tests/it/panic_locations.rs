@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
 
+use devflare_test::assert_json;
 use devflare_test::prelude::*;
 
 thread_local! {
@@ -135,9 +136,9 @@ fn response_assertion_methods_point_at_the_test() {
 fn response_assertion_macros_point_at_the_test() {
     let env = env();
     let r = response(&env);
-    panics_here!(assert_status!(r, 200));
-    panics_here!(assert_header!(r, "content-type", "text/plain"));
-    panics_here!(assert_body!(r, "nope"));
+    panics_here!(r.assert_status(200));
+    panics_here!(r.assert_header("content-type", "text/plain"));
+    panics_here!(r.assert_body("nope"));
     panics_here!(assert_json!(r, { "ok": true }));
 }
 
@@ -164,7 +165,7 @@ fn the_matrix_assertion_points_at_the_test() {
 /// A handler whose every call fails.
 struct Failing;
 
-impl devflare_test::Handler for Failing {
+impl devflare_test::client::Handler for Failing {
     async fn handle(
         &self,
         _: Request<Bytes>,

@@ -7,9 +7,10 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
+use devflare_test::matrix::Scenario;
 use devflare_test::matrix::{Channel, Verdict};
 use devflare_test::prelude::*;
-use devflare_test::{MatrixError, MatrixReport};
+use devflare_test::{matrix::MatrixError, matrix::MatrixReport};
 
 use crate::canaries;
 

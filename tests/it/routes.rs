@@ -2,6 +2,8 @@
 //! leak scan must catch.
 
 use bytes::Bytes;
+#[cfg(feature = "webhooks")]
+use devflare_test::client::TestClock;
 use devflare_test::matrix::MatrixReport;
 use devflare_test::prelude::*;
 use http::{Request, Response};
@@ -105,7 +107,10 @@ pub fn base64(value: &str) -> String {
 }
 
 /// A client for the bearer-guarded route with `flaw`, over `env`.
-pub fn bearer_client(env: &SecretsEnv, flaw: Flaw) -> TestClient<impl devflare_test::Handler + '_> {
+pub fn bearer_client(
+    env: &SecretsEnv,
+    flaw: Flaw,
+) -> TestClient<impl devflare_test::client::Handler + '_> {
     TestClient::new(env, async move |request, env| {
         guarded(
             &request,

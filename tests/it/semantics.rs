@@ -1,7 +1,8 @@
 //! The platform facts of DESIGN.md, one test each.
 
 use devflare_test::prelude::*;
-use devflare_test::{DEFAULT_STORE_ID, Error, Origin};
+use devflare_test::{Error, secrets::DEFAULT_STORE_ID, secrets::Origin};
+use devflare_test::{SecretError, secrets::SecretRef};
 
 fn read(env: &SecretsEnv, binding: &str) -> Result<Option<String>, SecretError> {
     block_on(env.secret_store(binding)?.get())

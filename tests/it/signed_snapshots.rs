@@ -7,6 +7,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use devflare_test::prelude::*;
+use devflare_test::{assert_response_snapshot, client::TestClock};
 
 use crate::canaries;
 
@@ -43,7 +44,7 @@ fn base64(bytes: &[u8]) -> String {
 
 /// A handler that quotes every request header back, in a header and in its body, as a
 /// verifier's log line does ("expected sha256=…").
-fn echoing_client(env: &SecretsEnv) -> TestClient<impl devflare_test::Handler> {
+fn echoing_client(env: &SecretsEnv) -> TestClient<impl devflare_test::client::Handler> {
     TestClient::new(env, async |request: http::Request<Bytes>, _env| {
         let mut quoted = String::new();
         for (name, value) in request.headers() {

@@ -2,6 +2,7 @@
 //! read log — every fixture value redacted, volatile headers dropped.
 
 use devflare_test::prelude::*;
+use devflare_test::{assert_matrix_snapshot, assert_read_log_snapshot, assert_response_snapshot};
 
 use crate::canaries;
 use crate::routes::{Flaw, bearer_client};

@@ -13,7 +13,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use devflare_test::{FakeResponse, Redactor, SecretsEnv, block_on};
+use devflare_test::{SecretsEnv, block_on, outbound::FakeResponse, redact::Redactor};
 
 use crate::harness::{Harness, Launch};
 use crate::report::{Counts, cell, one_line};
@@ -224,7 +224,7 @@ pub fn run(node: &str, build_dir: &Path) -> Result<(String, Counts), String> {
     for setup in Setup::ALL {
         let fixture = root.join("conformance/fixtures/billing").join(setup.dir());
         let env = native_env(&wrangler, &fixture)?;
-        let key = devflare_test::VarsEnv::secret(&env, billing_worker::PARTNER_API_KEY)
+        let key = devflare_test::prelude::VarsEnv::secret(&env, billing_worker::PARTNER_API_KEY)
             .map_err(|e| e.to_string())?;
         let harness = Harness::start(&Launch {
             node,

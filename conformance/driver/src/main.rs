@@ -146,12 +146,12 @@ fn run() -> Result<bool, String> {
     let token = token.as_str();
     // The near misses need a few characters to cut and change (the matrix's own minimum), and
     // every credential must fit in an HTTP header.
-    if token.chars().count() < devflare_test::MIN_TOKEN_CHARS
+    if token.chars().count() < devflare_test::redact::MIN_TOKEN_CHARS
         || !token.bytes().all(|b| b.is_ascii_graphic())
     {
         return Err(format!(
             "the token must be at least {} visible ASCII characters (it goes in a header)",
-            devflare_test::MIN_TOKEN_CHARS
+            devflare_test::redact::MIN_TOKEN_CHARS
         ));
     }
     let wrangler_toml = workspace_root().join("examples/stats-worker/wrangler.toml");

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use devflare_test::{Redactor, SecretsEnv, block_on};
+use devflare_test::{SecretsEnv, block_on, redact::Redactor};
 
 use crate::response::Observed;
 use crate::scenarios::{BINDING, Scenario, StoreState};

@@ -3,7 +3,7 @@
 //! purpose (`/broken/stats`, any bearer token accepted) must fail it with the scenarios named —
 //! so the remote matrix itself is tested against workerd on every run.
 
-use devflare_test::{MatrixReport, ProtectedRoute, Scenario};
+use devflare_test::{matrix::MatrixReport, matrix::ProtectedRoute, matrix::Scenario};
 use http::StatusCode;
 use stats_worker::{BROKEN_STATS_PATH, TOKEN_BINDING};
 

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use devflare_test::Redactor;
+use devflare_test::redact::Redactor;
 
 use crate::response::Observed;
 use crate::scenarios::Scenario;
@@ -144,7 +144,7 @@ pub(crate) fn one_line(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use devflare_test::{Scenario as MatrixScenario, SecretsEnv};
+    use devflare_test::{SecretsEnv, matrix::Scenario as MatrixScenario};
 
     use super::*;
     use crate::scenarios;

@@ -2,9 +2,9 @@
 //!
 //! Credentials are built from the seeded token at run time, so this file holds no secret; each
 //! scenario describes its credential in words for the table. The protected-route scenarios
-//! follow devflare-test's matrix (`devflare_test::Scenario`) one for one and use its names.
+//! follow devflare-test's matrix (`devflare_test::matrix::Scenario`) one for one and use its names.
 
-use devflare_test::Scenario as MatrixScenario;
+use devflare_test::matrix::Scenario as MatrixScenario;
 
 /// The binding every scenario seeds, deletes or reads.
 pub const BINDING: &str = stats_worker::TOKEN_BINDING;

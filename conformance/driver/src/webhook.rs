@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use bytes::Bytes;
-use devflare_test::{Redactor, SecretsEnv, block_on};
+use devflare_test::{SecretsEnv, block_on, redact::Redactor};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 

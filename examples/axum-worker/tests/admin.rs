@@ -3,7 +3,7 @@
 use axum_worker::router;
 use devflare_test::prelude::*;
 
-fn client(env: &SecretsEnv) -> TestClient<impl devflare_test::Handler> {
+fn client(env: &SecretsEnv) -> TestClient<impl devflare_test::client::Handler> {
     TestClient::service(env, router)
 }
 

@@ -7,11 +7,11 @@ mod common;
 
 use billing_worker::{ADMIN_TOKEN, PARTNER_API_KEY, STATUS_PATH, SUMMARY_PATH, handle};
 use common::{ADMIN, PARTNER_KEY, PARTNER_SUMMARY, assert_no_value, env, fake_partner};
-use devflare_test::FakeResponse;
+use devflare_test::outbound::FakeResponse;
 use devflare_test::prelude::*;
 use http::StatusCode;
 
-fn client(env: &SecretsEnv) -> TestClient<impl devflare_test::Handler> {
+fn client(env: &SecretsEnv) -> TestClient<impl devflare_test::client::Handler> {
     TestClient::new(env, async |request, env| handle(&request, env).await)
 }
 

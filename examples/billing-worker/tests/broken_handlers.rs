@@ -95,7 +95,7 @@ async fn broken_summary(
     summary_response(&environment, &summary)
 }
 
-fn client(env: &SecretsEnv, flaw: Flaw) -> TestClient<impl devflare_test::Handler> {
+fn client(env: &SecretsEnv, flaw: Flaw) -> TestClient<impl devflare_test::client::Handler> {
     TestClient::new(env, async move |request, env| {
         if flaw == Flaw::None {
             handle(&request, env).await

@@ -4,7 +4,7 @@
 //! the suite stays green, and run with `cargo test -p billing-worker -- --ignored`.
 
 use billing_worker::{PARTNER, PARTNER_API_KEY};
-use devflare_test::FakeResponse;
+use devflare_test::outbound::FakeResponse;
 use devflare_test::prelude::*;
 
 const WRANGLER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/wrangler.toml");

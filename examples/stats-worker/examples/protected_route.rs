@@ -5,6 +5,7 @@
 //! The secrets come from `fixtures/secrets.toml`, embedded at compile time relative to this
 //! crate's `Cargo.toml`, so the example runs the same from any working directory.
 
+use devflare_test::include_fixture;
 use devflare_test::prelude::*;
 use http::Request;
 use stats_worker::handle;

@@ -1,6 +1,7 @@
 //! `/broken/stats` lets in any bearer token on purpose: the matrix must catch it, naming the
 //! scenarios, so a route broken this way can never pass as protected.
 
+use devflare_test::matrix::Scenario;
 use devflare_test::prelude::*;
 use stats_worker::{BROKEN_STATS_PATH, TOKEN_BINDING, handle};
 

@@ -2,6 +2,7 @@
 //! `Router`, with redacted snapshots of the report, responses and read log.
 
 use devflare_test::prelude::*;
+use devflare_test::{assert_matrix_snapshot, assert_read_log_snapshot, assert_response_snapshot};
 use stats_worker::{TOKEN_BINDING, handle};
 
 #[allow(dead_code)] // its `main` is the example's

@@ -1,6 +1,7 @@
 //! The stats route against devflare-test's fakes: the same cases Miniflare was measured on.
 
 use devflare_test::prelude::*;
+use devflare_test::secrets::SecretRef;
 use http::{Request, StatusCode};
 use stats_worker::handle;
 

@@ -3,6 +3,7 @@
 //! upper-case hex, raw body) and the adversarial ones, with a redacted snapshot.
 
 use devflare_test::prelude::*;
+use devflare_test::{assert_json, assert_matrix_snapshot};
 use stats_worker::webhook::{self, PATH, WEBHOOK_BINDING};
 
 /// A canary from the repository's shared list (`tests/canaries.txt` at the root).

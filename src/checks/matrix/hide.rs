@@ -5,8 +5,8 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::error::MIN_TOKEN_CHARS;
-use crate::Redactor;
 use crate::http::TestRequest;
+use crate::redact::Redactor;
 use crate::redact::{Known, ValueKind};
 
 /// What a whole plan hides, shared by its scenarios.

@@ -11,7 +11,7 @@ use super::planned::{Condition, Planned};
 use super::report::MatrixReport;
 use super::route::ProtectedRoute;
 use super::run::{Sent, Transport, run};
-use crate::SecretsEnv;
+use crate::env::SecretsEnv;
 use crate::http::{Handler, TestClient};
 
 impl ProtectedRoute {

@@ -9,7 +9,7 @@ use super::report::{MatrixReport, Problem, ScenarioResult, StatusWhy, Verdict};
 use super::route::ProtectedRoute;
 use super::scenario::{Outcome, Scenario};
 use super::status::StatusExpectation;
-use crate::Redactor;
+use crate::redact::Redactor;
 use crate::redact::leak::Leak;
 
 /// What a runner observed for one scenario.

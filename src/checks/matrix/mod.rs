@@ -51,8 +51,12 @@ mod signature_plan;
 mod status;
 mod token_plan;
 
+/// Without feature `webhooks`, a stand-in whose every use says to enable it.
+#[cfg(not(feature = "webhooks"))]
+#[doc(hidden)]
+pub use crate::feature_hints::Signature;
 pub use custom::CustomCredential;
-pub use error::{MIN_TOKEN_CHARS, MatrixError};
+pub use error::MatrixError;
 pub use report::{MatrixFailure, MatrixReport, Problem, ScenarioResult, StatusWhy, Verdict};
 pub use route::ProtectedRoute;
 #[cfg(feature = "remote")]

@@ -12,7 +12,7 @@ use super::hide::{Hidden, as_sent_redactor, credential_parts, hide_in_error};
 use super::report::{ScenarioResult, Verdict};
 use super::scenario::{Outcome, Scenario};
 use super::status::StatusExpectation;
-use crate::ReadLog;
+use crate::env::ReadLog;
 use crate::http::TestRequest;
 
 /// The store's state while a scenario runs.
@@ -180,7 +180,7 @@ pub(crate) struct Plan {
     /// The secret the plan was made for: handler errors are cleaned of it too.
     secret: Arc<str>,
     /// The redactor of every credential as sent, built the first time a handler fails.
-    as_sent: OnceLock<crate::Redactor>,
+    as_sent: OnceLock<crate::redact::Redactor>,
     /// The right credential's parts (a Basic pair in base64, a signature): hidden where a
     /// route URI holds one.
     pub(crate) route_derived: Vec<String>,
@@ -208,7 +208,11 @@ impl Plan {
     /// A handler's (or transport's) error text with every computed credential, every
     /// credential as sent by any scenario, the secret and every fixture value (`redactor`)
     /// hidden (see [`hide_in_error`]).
-    pub(crate) fn hide_in_error(&self, message: &str, redactor: &crate::Redactor) -> String {
+    pub(crate) fn hide_in_error(
+        &self,
+        message: &str,
+        redactor: &crate::redact::Redactor,
+    ) -> String {
         let as_sent = self.as_sent.get_or_init(|| {
             let sent = self
                 .scenarios

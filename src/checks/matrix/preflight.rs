@@ -7,7 +7,7 @@ use http::{HeaderName, HeaderValue};
 
 use super::error::{MIN_TOKEN_CHARS, MatrixError};
 use super::route::{CredentialKind, ProtectedRoute};
-use crate::SecretsEnv;
+use crate::env::SecretsEnv;
 use crate::suggest::closest;
 
 /// Checks what the matrix needs and returns the binding's current value.

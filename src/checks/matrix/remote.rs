@@ -21,7 +21,7 @@ use super::report::MatrixReport;
 use super::route::{CredentialKind, ProtectedRoute};
 use super::run::{Sent, Transport, run};
 use super::scenario::Scenario;
-use crate::{ReadLog, SecretsEnv};
+use crate::env::{ReadLog, SecretsEnv};
 
 impl ProtectedRoute {
     /// How long [`check_remote`](Self::check_remote) waits for the TCP connection of each
@@ -110,7 +110,7 @@ impl ProtectedRoute {
         };
         // The transport blocks in `send`: the runner's future is ready at every step.
         let redactor = || env.redactor();
-        crate::block_on(run(
+        crate::runtime::block_on(run(
             self,
             &env,
             &HiddenCache::default(),

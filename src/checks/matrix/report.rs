@@ -7,7 +7,7 @@ use http::StatusCode;
 
 use super::scenario::{Outcome, Scenario};
 use super::status::StatusExpectation;
-use crate::ReadLog;
+use crate::env::ReadLog;
 use crate::redact::leak::Leak;
 
 /// Why a status is wrong.

@@ -354,6 +354,7 @@ impl ProtectedRoute {
     ///
     /// ```
     /// use devflare_test::prelude::*;
+    /// use devflare_test::matrix::Scenario;
     /// use devflare_test::matrix::Channel;
     ///
     /// let route = ProtectedRoute::get("/internal/stats", "API_TOKEN").allow(

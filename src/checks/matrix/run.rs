@@ -16,7 +16,8 @@ use super::planned::{Plan, Planned, Planning};
 use super::preflight::preflight;
 use super::report::{MatrixReport, ScenarioResult, Verdict};
 use super::route::ProtectedRoute;
-use crate::{ReadLog, Redactor, SecretsEnv};
+use crate::env::{ReadLog, SecretsEnv};
+use crate::redact::Redactor;
 
 /// What a transport got for one scenario.
 pub(crate) struct Sent {

@@ -16,8 +16,9 @@ use devflare_config::Location;
 use devflare_config::devflare_local::{self, LocalFile, LocalValuesError};
 
 use super::builder::ValueSource;
+use crate::env::SecretRef;
 use crate::error::{Error, Origin};
-use crate::{SecretRef, SecretsEnvBuilder};
+use crate::sources::SecretsEnvBuilder;
 
 /// Local sources read the disk, so a relative path would depend on the working directory —
 /// which differs between `cargo test`, nextest and IDEs. Only absolute paths are accepted.
@@ -53,6 +54,7 @@ impl SecretsEnvBuilder {
     ///
     /// ```
     /// use devflare_test::prelude::*;
+    /// use devflare_test::secrets::SecretRef;
     ///
     /// let project = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/devflare-local");
     /// let env = SecretsEnv::builder()
@@ -131,6 +133,7 @@ impl SecretsEnvBuilder {
     /// ```
     /// # #[cfg(feature = "wrangler-state")] {
     /// use devflare_test::prelude::*;
+    /// use devflare_test::secrets::SecretRef;
     ///
     /// let project = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/wrangler-local");
     /// let env = SecretsEnv::builder()

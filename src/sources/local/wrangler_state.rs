@@ -19,7 +19,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::SecretRef;
+use crate::env::SecretRef;
 use crate::error::Error;
 use devflare_config::devflare_local::LocalValuesError;
 

@@ -5,7 +5,7 @@ use edit_loop_worker::handle;
 
 const TOKEN: &str = "peer-token-0123456789";
 
-fn client() -> TestClient<impl devflare_test::Handler> {
+fn client() -> TestClient<impl devflare_test::client::Handler> {
     let env = secrets_env! { API_TOKEN => TOKEN };
     TestClient::new(&env, async |request, env| handle(&request, env).await)
 }
