@@ -77,7 +77,7 @@ pub enum UpstreamError {
         reason: String,
     },
     /// An egress rule names a secret the env does not know.
-    #[error("egress rule for `{name}`: the env has no such secret{}", closest.as_ref().map(|c| format!("; did you mean `{c}`?")).unwrap_or_default())]
+    #[error("egress rule for `{name}`: the env has no such secret{}", devflare_config::did_you_mean(closest.as_deref()))]
     UnknownSecret {
         /// The name as written.
         name: String,

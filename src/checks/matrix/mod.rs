@@ -30,8 +30,6 @@ mod custom;
 mod custom_plan;
 mod error;
 mod hide;
-#[cfg(feature = "webhooks")]
-pub(crate) mod hmac;
 mod in_process;
 mod judge;
 mod plan;
