@@ -13,8 +13,7 @@ use super::planned::{Condition, Plan, Planned, Planning};
 use super::planner::Planner;
 use super::route::{CredentialKind, ProtectedRoute};
 use super::scenario::{Channel, Outcome, Scenario};
-use crate::http::TestRequest;
-use crate::http::cookie_safe;
+use crate::http::{TestRequest, cookie_safe};
 
 /// The plan of `route` for `secret` (the binding's current value): the one the route keeps
 /// when it was made for the same inputs, else a new one (see `PlanCache`; what it hides taken
