@@ -8,7 +8,11 @@
 //! the default dependency graph is linked into every user test binary, and that link time is
 //! the edit loop this crate is cutting (issue 17). What is here is ~100 lines of table lookups
 //! checked against the RFC 4648 vectors below; the redactor's tests and fuzz target check the
-//! encoders against its decoders on every form besides.
+//! encoders against its decoders on every form besides. `codec/hmac.rs` (feature `webhooks`) holds
+//! the one HMAC the matrix signs with and the redactor recomputes.
+
+#[cfg(feature = "webhooks")]
+pub(crate) mod hmac;
 
 /// A base64 alphabet (RFC 4648 §4 and §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

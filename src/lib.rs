@@ -157,7 +157,8 @@ pub struct ReadmeDoctests;
 /// Not public API. Referenced by macro-generated code.
 #[doc(hidden)]
 pub mod __private {
-    use crate::{SecretsEnv, SecretsEnvBuilder};
+    use crate::env::SecretsEnv;
+    use crate::sources::SecretsEnvBuilder;
 
     #[cfg(feature = "snapshots")]
     pub use insta;

@@ -20,30 +20,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Cycles other engineers are removing in parallel right now (issue 17, "no module cycle in
-/// `src/`"): each set may be a cycle of its own, exactly, but no bigger one, and no other
-/// cycle is allowed. Remove a line when its cycle is gone.
-const ALLOWED: &[&[&str]] = &[
-    // Issue 17, env/sources/outbound clean-up (named in the matrix task's brief).
-    // Issue 17, found by this test, outside the matrix wing: `redact/mod.rs` defines
-    // `Encoding` that `forms.rs` uses and uses `forms()` (the redactor is being moved to a
-    // foundation module); `outbound/mod.rs` holds shared state (`Callers`, `lock`, `Config`)
-    // its children use while it uses theirs.
-    &[
-        "src/redact/forms.rs",
-        "src/redact/mod.rs",
-        "src/redact/swallowed_prefix.rs",
-    ],
-    &[
-        "src/outbound/fetcher.rs",
-        "src/outbound/mod.rs",
-        "src/outbound/route.rs",
-        "src/outbound/upstream.rs",
-    ],
-];
-
 #[test]
-fn src_has_no_module_cycle_but_the_allowed_ones() {
+fn src_has_no_module_cycle() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = BTreeMap::new();
     collect(&root.join("src"), root, &mut files);
@@ -57,19 +35,16 @@ fn src_has_no_module_cycle_but_the_allowed_ones() {
         graph.values().map(BTreeSet::len).sum::<usize>() > 50,
         "too few imports read: is the parser broken?"
     );
-    let mut problems = Vec::new();
-    for cycle in cycles(&graph) {
-        let allowed = ALLOWED.iter().any(|files| {
-            files.len() == cycle.len() && files.iter().all(|f| cycle.iter().any(|c| c == f))
-        });
-        if !allowed {
-            problems.push(format!(
+    let problems: Vec<String> = cycles(&graph)
+        .iter()
+        .map(|cycle| {
+            format!(
                 "  {}\n    e.g. {}",
                 cycle.join(", "),
-                witness(&graph, &cycle).join(" -> ")
-            ));
-        }
-    }
+                witness(&graph, cycle).join(" -> ")
+            )
+        })
+        .collect();
     assert!(
         problems.is_empty(),
         "import cycles between files of src/ (break each by moving what both sides need into a \

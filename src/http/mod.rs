@@ -9,6 +9,7 @@ mod run;
 pub use assert::ExpectedStatus;
 pub use clock::TestClock;
 pub use request::{RequestError, TestRequest};
+pub(crate) use request::{cookie_name_ok, cookie_safe, shown_uri};
 pub use response::CapturedResponse;
 pub(crate) use response::status_line;
 #[cfg(feature = "tower")]

@@ -162,8 +162,7 @@ impl TestRequest {
     /// makes [`try_build`](Self::try_build) fail, naming the cookie).
     pub fn cookie(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         let (name, value) = (name.as_ref(), value.as_ref());
-        let bad = |c: char| c.is_ascii_control() || matches!(c, ' ' | ';' | ',' | '"' | '\\');
-        if name.is_empty() || name.contains(bad) || name.contains('=') || value.contains(bad) {
+        if !cookie_name_ok(name) || !cookie_safe(value) {
             self.error.get_or_insert(RequestError::Cookie {
                 name: name.to_owned(),
             });
@@ -367,8 +366,8 @@ impl TestRequest {
 
 /// The URI as errors and `Debug` show it: its first path segment, at most 80 characters.
 /// Later segments and the query may carry a credential (`/callback/<token>`), and a request
-/// knows no env to redact with.
-fn shown_uri(uri: &str) -> String {
+/// knows no env to redact with. The matrix's `ProtectedRoute` shows its URI with it too.
+pub(crate) fn shown_uri(uri: &str) -> String {
     let path = uri.split('?').next().unwrap_or_default();
     let first_end = path
         .char_indices()
@@ -408,4 +407,16 @@ impl From<TestRequest> for Request<Bytes> {
     fn from(request: TestRequest) -> Self {
         request.build()
     }
+}
+
+/// Whether a cookie value can carry `value` as it is: no control character, space, `;`, `,`,
+/// quote or backslash. The one cookie rule: [`TestRequest::cookie`] applies it, and so does the
+/// matrix (`checks/matrix/preflight.rs`, `plan.rs`) before putting a secret in a cookie.
+pub(crate) fn cookie_safe(value: &str) -> bool {
+    !value.contains(|c: char| c.is_ascii_control() || matches!(c, ' ' | ';' | ',' | '"' | '\\'))
+}
+
+/// Whether `name` can name a cookie: not empty, no `=`, and [`cookie_safe`].
+pub(crate) fn cookie_name_ok(name: &str) -> bool {
+    !name.is_empty() && !name.contains('=') && cookie_safe(name)
 }

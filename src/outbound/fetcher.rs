@@ -17,9 +17,10 @@ use devflare_bindings::{OutboundEnv, OutboundFetch};
 use http::{HeaderMap, Method, Request, Response, header};
 
 use super::egress::{self, Outbound};
+use super::error::FetchError;
 use super::record::OutboundRequest;
+use super::state::{Callers, OutboundState, lock};
 use super::url::ParsedUrl;
-use super::{Callers, OutboundState, lock};
 use crate::env::SecretsEnv;
 use crate::redact::{Known, ValueKind};
 use crate::redact::{MIN_TOKEN_CHARS, Redactor};
@@ -59,52 +60,6 @@ impl OutboundFetch for FakeFetcher {
         let env = self.env.clone();
         async move { fetch_now(&env, request) }
     }
-}
-
-/// A fake fetch failed, as the runtime's `fetch` would reject (a network error). URLs are
-/// redacted.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum FetchError {
-    /// No route of the fake upstream matches the request.
-    #[error("{}", no_route_message(method, url, routes))]
-    NoRoute {
-        /// The request's method.
-        method: Method,
-        /// The request's URL, redacted.
-        url: String,
-        /// The routes that exist, closest first (same origin, then the longest shared path).
-        routes: Vec<String>,
-    },
-    /// The request's URL cannot be fetched (relative, another scheme, no host).
-    #[error("fetch of `{url}` failed: {reason}")]
-    InvalidUrl {
-        /// The URL, redacted.
-        url: String,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// More than 20 redirects.
-    #[error("fetch of `{url}` failed: more than 20 redirects (workerd's `fetch` stops there too)")]
-    TooManyRedirects {
-        /// The first request's URL, redacted.
-        url: String,
-    },
-}
-
-fn no_route_message(method: &Method, url: &str, routes: &[String]) -> String {
-    let mut message = format!("the fake upstream has no route for {method} {url}");
-    if routes.is_empty() {
-        message.push_str("; it has no routes at all");
-    } else {
-        message.push_str("; its routes, closest first: ");
-        let listed: Vec<String> = routes.iter().map(|route| format!("`{route}`")).collect();
-        message.push_str(&listed.join(", "));
-    }
-    message.push_str(&format!(
-        ". Add one with `env.upstream().route(\"{method}\", \"<URL or prefix/*>\", FakeResponse::new(200))`"
-    ));
-    message
 }
 
 /// One fetch: every hop scanned, recorded, answered; redirects followed.

@@ -8,67 +8,21 @@
 //! [`OutboundFetch`]: devflare_bindings::OutboundFetch
 
 mod egress;
+mod error;
 mod fetcher;
 mod part;
 mod record;
 mod route;
+mod state;
 mod upstream;
 mod url;
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-
 pub use egress::{EgressReason, EgressViolation};
+pub use error::{FetchError, UpstreamError, UpstreamFailure};
 pub(crate) use fetcher::CallerScope;
-pub use fetcher::{FakeFetcher, FetchError};
+pub use fetcher::FakeFetcher;
 pub use part::RequestPart;
 pub use record::OutboundRequest;
 pub use route::FakeResponse;
-pub use upstream::{FakeUpstream, UpstreamError, UpstreamFailure};
-
-use crate::redact::Redactor;
-use egress::EgressRule;
-use route::Route;
-
-/// What an env's fake upstream holds: its routes and rules, what it recorded, the caller
-/// credentials of the requests in flight, and the redactor last built for its scans.
-#[derive(Default)]
-pub(crate) struct OutboundState {
-    config: Mutex<Arc<Config>>,
-    log: Mutex<Log>,
-    callers: Mutex<Callers>,
-    redactor: Mutex<Option<(RedactionInputs, Arc<Redactor>)>>,
-}
-
-/// Routes and rules, swapped whole on a change so a fetch reads them without copying.
-#[derive(Default, Clone)]
-struct Config {
-    routes: Vec<Route>,
-    rules: Vec<EgressRule>,
-}
-
-/// Everything recorded since the env was built (or the upstream reset).
-#[derive(Default)]
-struct Log {
-    requests: Vec<OutboundRequest>,
-    violations: Vec<EgressViolation>,
-    errors: Vec<FetchError>,
-}
-
-/// The credentials of the inbound requests being handled right now, by scope id, and the
-/// redactor built for the last set seen.
-#[derive(Default)]
-struct Callers {
-    next_id: u64,
-    active: Vec<(u64, Labelled)>,
-    built: Option<(Labelled, Arc<Redactor>)>,
-}
-
-/// Values with the label their markers carry.
-type Labelled = Vec<(String, Arc<str>)>;
-
-/// What a redactor is built from: the env's values, derived values, the partial setting.
-type RedactionInputs = (Labelled, Labelled, Option<usize>);
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
+pub(crate) use state::OutboundState;
+pub use upstream::FakeUpstream;

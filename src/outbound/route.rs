@@ -6,7 +6,7 @@ use std::fmt;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Response, StatusCode};
 
-use super::UpstreamError;
+use super::error::UpstreamError;
 use super::url::ParsedUrl;
 
 /// A canned response of the fake upstream: a status, headers and a body.

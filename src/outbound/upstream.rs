@@ -8,9 +8,12 @@ use std::sync::Arc;
 use http::HeaderName;
 
 use super::egress::EgressRule;
+use super::egress::EgressViolation;
+use super::error::{FetchError, UpstreamError, UpstreamFailure};
+use super::record::OutboundRequest;
 use super::route::{FakeResponse, Route};
+use super::state::{Config, lock};
 use super::url::ParsedUrl;
-use super::{Config, EgressViolation, FetchError, OutboundRequest, lock};
 use crate::env::SecretsEnv;
 use crate::suggest::closest;
 
@@ -70,54 +73,6 @@ impl fmt::Debug for FakeUpstream {
             .field("requests", &self.requests().len())
             .finish()
     }
-}
-
-/// A route or egress rule the test wrote is malformed, or names a secret the env lacks.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum UpstreamError {
-    /// The method is neither `*` nor an HTTP method.
-    #[error("`{method}` is not an HTTP method: write `GET`, `POST`, … or `*` for any")]
-    InvalidMethod {
-        /// The method as written (escaped).
-        method: String,
-    },
-    /// The URL pattern cannot be read.
-    #[error("route pattern `{pattern}`: {reason}")]
-    InvalidPattern {
-        /// The pattern as written (escaped).
-        pattern: String,
-        /// What is wrong.
-        reason: String,
-    },
-    /// The canned response is malformed.
-    #[error("fake response: {reason}")]
-    InvalidResponse {
-        /// What is wrong.
-        reason: String,
-    },
-    /// An egress rule names a secret the env does not know.
-    #[error("egress rule for `{name}`: the env has no such secret{}", closest.as_ref().map(|c| format!("; did you mean `{c}`?")).unwrap_or_default())]
-    UnknownSecret {
-        /// The name as written.
-        name: String,
-        /// The closest known name.
-        closest: Option<String>,
-    },
-    /// An egress rule's origin is not `https://host[:port]`.
-    #[error("egress rule origin `{origin}`: {reason}")]
-    InvalidOrigin {
-        /// The origin as written (escaped).
-        origin: String,
-        /// What is wrong.
-        reason: String,
-    },
-    /// An egress rule's header is not a header name.
-    #[error("egress rule header `{header}` is not a header name")]
-    InvalidHeader {
-        /// The header as written (escaped).
-        header: String,
-    },
 }
 
 impl FakeUpstream {
@@ -250,45 +205,6 @@ impl FakeUpstream {
         }
     }
 }
-
-/// What [`FakeUpstream::check`] found: egress violations and failed fetches.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UpstreamFailure {
-    violations: Vec<EgressViolation>,
-    errors: Vec<FetchError>,
-}
-
-impl UpstreamFailure {
-    /// The egress violations.
-    pub fn violations(&self) -> &[EgressViolation] {
-        &self.violations
-    }
-
-    /// The failed fetches.
-    pub fn fetch_errors(&self) -> &[FetchError] {
-        &self.errors
-    }
-}
-
-impl fmt::Display for UpstreamFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the Worker's outbound requests: {} egress violation(s), {} failed fetch(es)",
-            self.violations.len(),
-            self.errors.len()
-        )?;
-        for violation in &self.violations {
-            write!(f, "\n- request #{}: {violation}", violation.request)?;
-        }
-        for error in &self.errors {
-            write!(f, "\n- {error}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for UpstreamFailure {}
 
 fn parse_origin(origin: &str) -> Result<String, UpstreamError> {
     let invalid = |reason: &str| UpstreamError::InvalidOrigin {

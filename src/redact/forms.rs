@@ -3,10 +3,10 @@
 //! after other bytes. Escaped forms (percent, entities, JSON) are not listed here: the text is
 //! decoded instead (see `views.rs`).
 
-use super::MIN_TOKEN_CHARS;
+use super::kinds::MIN_TOKEN_CHARS;
 use crate::codec::{self, Alphabet, Case};
 
-use super::Encoding;
+use super::kinds::Encoding;
 use super::swallowed_prefix::{RawPrefix, swallowable_prefix};
 
 /// Below this many own characters, a base64 match must also check the partial characters at

@@ -16,26 +16,9 @@ use std::sync::Arc;
 
 use http::HeaderMap;
 
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
-
 use super::{Known, ValueKind};
-use crate::codec::{Case, base64};
-
-fn hex(bytes: &[u8]) -> String {
-    crate::codec::hex(bytes, Case::Lower)
-}
-
-/// HMAC-SHA256 (RustCrypto), here so that redaction depends on no check; the matrix signs
-/// with the same call over the same crates.
-fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    // `new_from_slice` accepts every key length for HMAC; the error arm cannot happen.
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
-        return [0; 32];
-    };
-    mac.update(message);
-    mac.finalize().into_bytes().into()
-}
+use crate::codec::hmac::hmac_sha256;
+use crate::codec::{Case, base64, hex};
 
 /// The valid signatures of `body` (sent with `headers`) under each of `keys` (`(binding,
 /// value)`), labelled with the binding.
@@ -73,10 +56,13 @@ pub(crate) fn signatures(
     };
     for (label, key) in keys.iter().filter(|(_, key)| !key.is_empty()) {
         let mac = hmac_sha256(key.as_bytes(), body);
-        add(label, hex(&mac));
+        add(label, hex(&mac, Case::Lower));
         add(label, base64(&mac));
         for message in &messages {
-            add(label, hex(&hmac_sha256(key.as_bytes(), message)));
+            add(
+                label,
+                hex(&hmac_sha256(key.as_bytes(), message), Case::Lower),
+            );
         }
     }
     known

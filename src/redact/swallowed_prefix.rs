@@ -14,7 +14,7 @@
 
 use std::ops::Range;
 
-use super::MIN_TOKEN_CHARS;
+use super::kinds::MIN_TOKEN_CHARS;
 
 use super::views::Escapes;
 

@@ -314,6 +314,22 @@ fn a_uri_error_names_the_path_never_the_query() {
     assert!(message.contains("the limit is"), "{message}");
 }
 
+/// A protected route's `Debug` shows its URI as a request's does (one helper): the first path
+/// segment, at most 80 characters, then `/…` and `?…` for what may hold a credential.
+#[test]
+fn a_route_shows_its_uri_in_debug_as_a_request_does() {
+    let uri = "/cb/sk_live_hunter2/x?t=1";
+    let route = format!("{:?}", ProtectedRoute::get(uri, "API_TOKEN"));
+    let request = format!("{:?}", TestRequest::get(uri));
+    assert!(route.contains("uri: \"/cb/…?…\""), "{route}");
+    assert!(request.contains("uri: \"/cb/…?…\""), "{request}");
+    let long = format!("/{}", "a".repeat(500));
+    let route = format!("{:?}", ProtectedRoute::get(&long, "API_TOKEN"));
+    let shown = format!("uri: \"/{}…\"", "a".repeat(79));
+    assert!(route.contains(&shown), "{route}");
+    assert!(format!("{:?}", TestRequest::get(&long)).contains(&shown));
+}
+
 #[test]
 fn the_handler_reads_the_env_of_the_client_that_runs_it() {
     let env = env();

@@ -136,6 +136,6 @@ pub enum MatrixError {
     },
 }
 
-/// The shortest token the matrix accepts: shorter values occur by chance in ordinary text,
-/// and every response would count as a leak.
-pub const MIN_TOKEN_CHARS: usize = 4;
+/// The shortest token the matrix accepts: the redactor's own minimum (shorter values occur by
+/// chance in ordinary text, and every response would count as a leak), defined once there.
+pub use crate::redact::MIN_TOKEN_CHARS;

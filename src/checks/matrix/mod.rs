@@ -13,7 +13,8 @@
 //!   (`status`), [`MatrixError`] (`error`);
 //! - configuration: [`ProtectedRoute`] and its `CredentialKind` (`route`), `Signature`
 //!   (`signature`, feature `webhooks`), [`CustomCredential`] (`custom`);
-//! - validation before anything runs: `preflight`;
+//! - validation before anything runs: `preflight` (the cookie rule, the URI shown in `Debug`
+//!   and the HMAC are the client's and the codec's: `crate::http`, `crate::codec::hmac`);
 //! - planning (which request each scenario sends, what it must get): the shared types
 //!   (`planned`: `Planned`, `Plan`, `Condition`; `planner`: `Planner`), one planner per
 //!   credential kind beside its configuration (`token_plan`, `custom_plan`, `signature_plan`),
@@ -30,8 +31,6 @@ mod custom;
 mod custom_plan;
 mod error;
 mod hide;
-#[cfg(feature = "webhooks")]
-pub(crate) mod hmac;
 mod in_process;
 mod judge;
 mod plan;

@@ -11,10 +11,9 @@ use super::error::MIN_TOKEN_CHARS;
 use super::hide::{Hidden, HiddenCache, credential_parts};
 use super::planned::{Condition, Plan, Planned, Planning};
 use super::planner::Planner;
-use super::preflight::cookie_safe;
 use super::route::{CredentialKind, ProtectedRoute};
 use super::scenario::{Channel, Outcome, Scenario};
-use crate::http::TestRequest;
+use crate::http::{TestRequest, cookie_safe};
 
 /// The plan of `route` for `secret` (the binding's current value): the one the route keeps
 /// when it was made for the same inputs, else a new one (see `PlanCache`; what it hides taken

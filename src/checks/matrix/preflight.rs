@@ -1,5 +1,5 @@
-//! The checks made before a matrix runs (route, names, the binding and its value), and the
-//! cookie rule the checks and the planner share.
+//! The checks made before a matrix runs (route, names, the binding and its value). The cookie
+//! rule they apply is the client's (`http/request.rs`).
 
 use std::sync::Arc;
 
@@ -8,6 +8,7 @@ use http::{HeaderName, HeaderValue};
 use super::error::{MIN_TOKEN_CHARS, MatrixError};
 use super::route::{CredentialKind, ProtectedRoute};
 use crate::env::SecretsEnv;
+use crate::http::{cookie_name_ok, cookie_safe};
 use crate::suggest::closest;
 
 /// Checks what the matrix needs and returns the binding's current value.
@@ -55,7 +56,7 @@ pub(crate) fn preflight(route: &ProtectedRoute, env: &SecretsEnv) -> Result<Arc<
             }
         }
         CredentialKind::Cookie { name } => {
-            if name.is_empty() || name.contains('=') || !cookie_safe(name) {
+            if !cookie_name_ok(name) {
                 return Err(MatrixError::InvalidCredentialName {
                     what: "cookie",
                     name: name.clone(),
@@ -123,10 +124,4 @@ pub(crate) fn preflight(route: &ProtectedRoute, env: &SecretsEnv) -> Result<Arc<
         _ => {}
     }
     Ok(secret)
-}
-
-/// Whether a cookie value (or name) can carry `value` as it is: no control character, space,
-/// `;`, `,`, quote or backslash. (`TestRequest::cookie` applies the same rule, `src/http/request.rs`.)
-pub(crate) fn cookie_safe(value: &str) -> bool {
-    !value.contains(|c: char| c.is_ascii_control() || matches!(c, ' ' | ';' | ',' | '"' | '\\'))
 }

@@ -473,20 +473,14 @@ impl ProtectedRoute {
     }
 }
 
-/// The URI up to its first path segment (later segments and the query may hold a value, and
-/// a route knows no env to redact with); the binding and the credential's shape.
+/// The URI as a request's `Debug` shows it (`crate::http::shown_uri`: later segments and the
+/// query may hold a value, and a route knows no env to redact with); the binding and the
+/// credential's shape.
 impl fmt::Debug for ProtectedRoute {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let end = self
-            .uri
-            .char_indices()
-            .skip(1)
-            .find(|(_, c)| matches!(c, '/' | '?'))
-            .map_or(self.uri.len(), |(i, _)| i);
-        let more = if end < self.uri.len() { "…" } else { "" };
         f.debug_struct("ProtectedRoute")
             .field("method", &self.method)
-            .field("uri", &format_args!("{}{more}", &self.uri[..end]))
+            .field("uri", &crate::http::shown_uri(&self.uri))
             .field("body_len", &self.body.len())
             .field("binding", &self.binding)
             .field("credential", &self.shape())

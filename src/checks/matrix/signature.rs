@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
-use super::hmac::{hex, hmac_sha1, hmac_sha256};
-use crate::codec::base64;
+use crate::codec::hmac::{hmac_sha1, hmac_sha256};
+use crate::codec::{Case, base64, hex};
 
 /// A request a signature can be put on (`TestRequest`, in `signature_plan.rs`): signing
 /// only needs to add headers, so this configuration file knows no request type.
@@ -216,7 +216,7 @@ impl Signature {
 
     /// GitHub's legacy signature of `body`: lower-case hex HMAC-SHA1, without prefix.
     pub(crate) fn sign_legacy_sha1(key: &[u8], body: &[u8]) -> String {
-        hex(&hmac_sha1(key, body))
+        hex(&hmac_sha1(key, body), Case::Lower)
     }
 
     /// The words of this scheme anyone may know: its prefixes.
@@ -257,7 +257,7 @@ impl Signature {
         }
         let mac = hmac_sha256(key, &message);
         match self.encoding {
-            SignatureEncoding::LowerHex => hex(&mac),
+            SignatureEncoding::LowerHex => hex(&mac, Case::Lower),
             SignatureEncoding::Base64 => base64(&mac),
         }
     }

@@ -1,4 +1,7 @@
-//! HMAC-SHA256 and HMAC-SHA1 (RustCrypto) and the text forms signatures are sent in.
+//! HMAC-SHA256 and HMAC-SHA1 (RustCrypto, feature `webhooks`), once for the crate: the matrix
+//! signs webhook requests with them (`checks/matrix/signature.rs`) and the redactor computes
+//! the signatures a snapshot hides (`redact/signatures.rs`). Below both, so redaction depends
+//! on no check. Their text forms are the codec's (`codec::hex`, `codec::base64`).
 
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
@@ -24,28 +27,23 @@ pub(crate) fn hmac_sha1(key: &[u8], message: &[u8]) -> [u8; 20] {
     mac.finalize().into_bytes().into()
 }
 
-/// Lower-case hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    crate::codec::hex(bytes, crate::codec::Case::Lower)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::{Case, hex};
 
+    /// RFC 4231 test case 2 (HMAC-SHA256) and RFC 2202 test case 2 (HMAC-SHA1).
     #[test]
-    fn matches_rfc_4231_test_case_2() {
-        let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
+    fn matches_the_rfc_vectors() {
+        let (key, message) = (b"Jefe", b"what do ya want for nothing?");
         assert_eq!(
-            hex(&mac),
+            hex(&hmac_sha256(key, message), Case::Lower),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
-    }
-
-    #[test]
-    fn sha1_matches_rfc_2202_test_case_2() {
-        let mac = hmac_sha1(b"Jefe", b"what do ya want for nothing?");
-        assert_eq!(hex(&mac), "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+        assert_eq!(
+            hex(&hmac_sha1(key, message), Case::Lower),
+            "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"
+        );
     }
 
     #[test]
