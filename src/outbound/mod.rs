@@ -12,6 +12,7 @@ mod fetcher;
 mod part;
 mod record;
 mod route;
+mod scenario_log;
 mod upstream;
 mod url;
 
@@ -23,6 +24,7 @@ pub use fetcher::{FakeFetcher, FetchError};
 pub use part::RequestPart;
 pub use record::OutboundRequest;
 pub use route::FakeResponse;
+pub(crate) use scenario_log::{Recorded, log_mark, recorded_since, sent_where_allowed};
 pub use upstream::{FakeUpstream, UpstreamError, UpstreamFailure};
 
 use crate::Redactor;
