@@ -305,3 +305,91 @@ fn a_fetch_no_route_answers_is_named_in_its_scenario() {
         "{report}"
     );
 }
+
+/// The partner key in the Secrets Store: its unbound scenario runs too (with an env without
+/// that binding), and the store is as it was after the matrix.
+#[test]
+fn a_secrets_store_secondary_secret_is_probed_unbound_and_restored() {
+    async fn handler(
+        request: &Request<Bytes>,
+        env: &SecretsEnv,
+        unbound_as_empty: bool,
+    ) -> Response<String> {
+        let Ok(binding) = env.secret_store("ADMIN_TOKEN") else {
+            return reply(500, "");
+        };
+        let Ok(Some(token)) = binding.get().await else {
+            return reply(500, "");
+        };
+        let presented = request.headers().get("authorization");
+        if presented.is_none_or(|p| p.as_bytes() != format!("Bearer {token}").as_bytes()) {
+            return reply(401, "");
+        }
+        let key = match env.secret_store("PARTNER_API_KEY") {
+            Ok(binding) => match binding.get().await {
+                Ok(Some(key)) => key,
+                _ => return reply(500, ""),
+            },
+            // BROKEN (when asked): no binding, no key — and no refusal either.
+            Err(_) if unbound_as_empty => return reply(200, "{}"),
+            Err(_) => return reply(500, ""),
+        };
+        let outbound = Request::get(SUMMARY)
+            .header("x-api-key", key.as_str())
+            .body(Bytes::new())
+            .unwrap();
+        match env.fetcher().fetch(outbound).await {
+            Ok(answer) => reply(200, &String::from_utf8_lossy(answer.body())),
+            Err(_) => reply(502, ""),
+        }
+    }
+    for broken in [false, true] {
+        let env = secrets_env! { ADMIN_TOKEN => ADMIN, PARTNER_API_KEY => PARTNER_KEY };
+        env.upstream()
+            .route("GET", SUMMARY, FakeResponse::json(200, "{}"))
+            .unwrap()
+            .allow_secret("PARTNER_API_KEY", PARTNER, Some("x-api-key"))
+            .unwrap();
+        let client = TestClient::new(&env, async move |request, env| {
+            handler(&request, env, broken).await
+        });
+        let report = block_on(route().check(&client)).unwrap();
+        let unbound = report
+            .result(Scenario::OtherSecretUnbound(0))
+            .unwrap_or_else(|| panic!("no unbound row:\n{report}"));
+        assert_eq!(unbound.name, "PARTNER_API_KEY unbound");
+        if broken {
+            let failure = report.verdict().unwrap_err();
+            assert_eq!(
+                failure.scenarios(),
+                [Scenario::OtherSecretUnbound(0)],
+                "{report}"
+            );
+            assert!(
+                failure.to_string().contains(
+                    "it fails open: access granted without the binding (a deployment that \
+                     forgot it)"
+                ),
+                "{failure}"
+            );
+        } else {
+            report.assert_passed();
+        }
+        // The store as it was: the key readable again, no fault left.
+        assert!(!env.admin().has_faults());
+        let key = block_on(env.secret_store("PARTNER_API_KEY").unwrap().get()).unwrap();
+        assert_eq!(key.as_deref(), Some(PARTNER_KEY));
+    }
+}
+
+/// A classic secret deleted and failed by the matrix is back, unfailed, afterwards.
+#[test]
+fn a_classic_secondary_secret_is_restored_after_the_matrix() {
+    let env = env();
+    let client = TestClient::new(&env, async move |request, env| {
+        summary(&request, env, Flaw::None).await
+    });
+    block_on(route().check(&client)).unwrap().assert_passed();
+    assert!(!env.admin().has_faults());
+    assert_eq!(env.secret("PARTNER_API_KEY").unwrap(), PARTNER_KEY);
+}
