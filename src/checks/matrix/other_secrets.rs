@@ -73,7 +73,9 @@ pub(crate) fn plan(env: &SecretsEnv, right: &Planned, others: &[Arc<str>]) -> Ve
     let mut out = Vec::with_capacity(others.len() * 3);
     for (index, name) in others.iter().enumerate() {
         let index = u8::try_from(index).unwrap_or(u8::MAX);
-        let classic = env.binding_kind(name) != Some(BindingKind::SecretsStore);
+        // Unknown (a running Worker's env is not seen): planned as a binding, and the remote
+        // transport reports it not applicable as every scenario that changes the store.
+        let classic = env.binding_kind(name) == Some(BindingKind::ClassicSecret);
         for (scenario, condition, label, why) in [
             (
                 Scenario::OtherSecretMissing(index),
@@ -99,8 +101,8 @@ pub(crate) fn plan(env: &SecretsEnv, right: &Planned, others: &[Arc<str>]) -> Ve
                 _ if classic && condition == Condition::OtherSecretUnbound => Planned::skip(
                     scenario,
                     &format!(
-                        "a classic secret that is deleted is unbound (``Binding `{name}` is \
-                         undefined.``): `{name} missing` is this case"
+                        "a classic secret that is deleted is unbound (\"Binding `{name}` is \
+                         undefined.\"): `{name} missing` is this case"
                     ),
                 ),
                 Ok(request) => Planned::new(
