@@ -56,6 +56,66 @@ fn matrix_on_a_trivial_handler(bencher: divan::Bencher) {
     });
 }
 
+/// The partner the outbound bench calls, and where its key may go.
+const PARTNER_SUMMARY: &str = "https://api.partner.example/v1/summary";
+
+/// The trivial guard, then one outbound call: the partner, with the classic secret
+/// `PARTNER_API_KEY` in `x-api-key` (fail closed without it).
+async fn one_call_handler(request: &Request<Bytes>, env: &SecretsEnv) -> Response<String> {
+    let guard = trivial_handler(request, env).await;
+    if guard.status() != 200 {
+        return guard;
+    }
+    let Ok(key) = env.secret("PARTNER_API_KEY") else {
+        return Response::builder().status(500).body(String::new()).unwrap();
+    };
+    let outbound = Request::get(PARTNER_SUMMARY)
+        .header("x-api-key", key)
+        .body(Bytes::new())
+        .unwrap();
+    match env.fetcher().fetch(outbound).await {
+        Ok(answer) => Response::new(String::from_utf8_lossy(answer.body()).into_owned()),
+        Err(_) => Response::builder().status(502).body(String::new()).unwrap(),
+    }
+}
+
+/// The bearer matrix on a route that makes one outbound call (issue 18: ≤ 80 µs): a fake
+/// upstream route and an egress rule, every scenario's outbound requests checked, and the
+/// partner key found in the right credential's reads probed missing and failing (34 rows,
+/// 33 sent).
+#[divan::bench]
+fn matrix_on_a_route_with_one_outbound_call(bencher: divan::Bencher) {
+    let env = SecretsEnv::builder()
+        .secret("API_TOKEN", "bench-token-0123456789")
+        .classic_secret("PARTNER_API_KEY", "bench-partner-key-0123456789")
+        .build()
+        .unwrap();
+    env.upstream()
+        .route(
+            "GET",
+            PARTNER_SUMMARY,
+            FakeResponse::json(200, r#"{"total":3}"#),
+        )
+        .unwrap()
+        .allow_secret(
+            "PARTNER_API_KEY",
+            "https://api.partner.example",
+            Some("x-api-key"),
+        )
+        .unwrap();
+    let client = TestClient::new(&env, async |request, env| {
+        one_call_handler(&request, env).await
+    });
+    let route = ProtectedRoute::get("/internal/stats", "API_TOKEN");
+    block_on(route.check(&client)).unwrap().assert_passed();
+    bencher.bench(|| {
+        let report = block_on(route.check(&client)).unwrap();
+        // The upstream's record grows with every check: forget it, as a test's env would.
+        env.upstream().reset();
+        black_box(report.verdict().is_ok())
+    });
+}
+
 /// The same matrix with a new `ProtectedRoute` each check, as separate tests build theirs:
 /// every check plans anew (the route keeps its last plan; the client keeps its redactor).
 #[divan::bench]

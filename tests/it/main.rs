@@ -21,6 +21,7 @@ mod leak_encodings;
 mod leak_scan;
 mod matrix;
 mod matrix_judgements;
+mod matrix_outbound;
 mod matrix_probes;
 mod outbound;
 mod read_log_asserts;

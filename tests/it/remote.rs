@@ -101,6 +101,29 @@ fn the_matrix_runs_against_a_worker_over_http() {
     assert!(!format!("{report}\n{report:?}").contains(secret));
 }
 
+/// The other secrets a route declares get their rows, not applicable over HTTP (they change
+/// the store; the Worker's env and outbound requests are not seen from here).
+#[test]
+fn declared_other_secrets_are_not_applicable_against_a_running_worker() {
+    let secret = canaries::value("API_TOKEN");
+    let base = serve(secret, false, 64);
+    let route = ProtectedRoute::get("/internal/stats", "API_TOKEN").also_reads("PARTNER_API_KEY");
+    let report = route.check_remote(&base, secret).unwrap();
+    report.assert_passed();
+    for scenario in [
+        Scenario::OtherSecretMissing(0),
+        Scenario::OtherSecretFailing(0),
+        Scenario::OtherSecretUnbound(0),
+    ] {
+        let row = report.result(scenario).unwrap();
+        assert!(row.name.starts_with("PARTNER_API_KEY "), "{report}");
+        assert!(
+            matches!(&row.verdict, Verdict::NotApplicable(why) if why.contains("changes the store")),
+            "{report}"
+        );
+    }
+}
+
 #[test]
 fn a_second_channel_on_a_running_worker_is_caught_value_free() {
     let secret = canaries::value("API_TOKEN");

@@ -8,8 +8,10 @@
 //! - it reads a missing classic secret as `""` and calls the partner anyway.
 //!
 //! `check_admin_route` is what a test suite for this Worker runs: the happy path with the
-//! egress rules, the protected-route matrix followed by the egress rules, and the route with
-//! the partner key deleted, failing or empty, which must fail closed without calling out.
+//! egress rules, the protected-route matrix (which checks every scenario's outbound requests
+//! against the egress rules, and gives the partner key it finds read its own missing / failing
+//! scenarios), and the route with the partner key deleted, failing or empty, which must fail
+//! closed without calling out.
 
 mod common;
 
@@ -125,7 +127,9 @@ async fn check_admin_route(flaw: Flaw) -> Vec<String> {
         failures.push(format!("happy path: {failure}"));
     }
 
-    // The matrix on the admin token, then where its scenarios' outbound requests went.
+    // The matrix on the admin token: each scenario's outbound requests checked against the
+    // egress rules, and the partner key (read by the right credential's run) missing and
+    // failing.
     let env = common::env();
     let report = ProtectedRoute::get(SUMMARY_PATH, ADMIN_TOKEN)
         .rejected_with(StatusCode::UNAUTHORIZED)
@@ -134,9 +138,6 @@ async fn check_admin_route(flaw: Flaw) -> Vec<String> {
         .await
         .unwrap();
     if let Err(failure) = report.verdict() {
-        failures.push(format!("matrix: {failure}"));
-    }
-    if let Err(failure) = env.upstream().check() {
         failures.push(format!("matrix: {failure}"));
     }
 
@@ -192,15 +193,28 @@ async fn caught(flaw: Flaw, expected: &str) -> String {
     text
 }
 
-/// An egress violation is caught on the happy path and again after the matrix (whose
-/// right-credential scenario calls the partner), and nowhere else.
-fn caught_by_the_egress_rules(text: &str) {
-    let checks: Vec<&str> = text
-        .lines()
-        .filter(|line| !line.starts_with("- "))
-        .map(|line| line.split(':').next().unwrap())
-        .collect();
-    assert_eq!(checks, ["happy path", "matrix"], "{text}");
+/// Which checks failed: each failure starts with the check's name.
+async fn failed_checks(flaw: Flaw) -> Vec<String> {
+    check_admin_route(flaw)
+        .await
+        .iter()
+        .map(|failure| failure.split(':').next().unwrap().to_owned())
+        .collect()
+}
+
+/// An egress violation is caught on the happy path and by the matrix, in its
+/// right-credential scenario (the one that calls the partner), and nowhere else.
+async fn caught_by_the_egress_rules(flaw: Flaw, text: &str) {
+    assert_eq!(
+        failed_checks(flaw).await,
+        ["happy path", "matrix"],
+        "{text}"
+    );
+    let matrix = text.split("\nmatrix: ").nth(1).unwrap();
+    assert!(
+        matrix.contains(": 1 scenario(s)\n  - scenario `right credential`"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -221,7 +235,7 @@ async fn forwarding_the_callers_authorization_is_caught() {
         text.contains("request #0: secret `ADMIN_TOKEN` was sent to GET https://api.partner.example/v1/invoices/summary in header `authorization`: no egress rule lets this secret leave the Worker"),
         "{text}"
     );
-    caught_by_the_egress_rules(&text);
+    caught_by_the_egress_rules(Flaw::ForwardsAuthorization, &text).await;
 }
 
 #[tokio::test]
@@ -233,7 +247,7 @@ async fn the_partner_key_in_a_query_string_is_caught() {
          in the URL's query string",
     )
     .await;
-    caught_by_the_egress_rules(&text);
+    caught_by_the_egress_rules(Flaw::KeyInQuery, &text).await;
 }
 
 #[tokio::test]
@@ -244,7 +258,7 @@ async fn the_partner_key_sent_to_a_second_host_is_caught() {
          in header `x-api-key`: no egress rule allows this origin",
     )
     .await;
-    caught_by_the_egress_rules(&text);
+    caught_by_the_egress_rules(Flaw::SecondHost, &text).await;
 }
 
 #[tokio::test]
@@ -261,6 +275,32 @@ async fn a_missing_partner_key_read_as_empty_is_caught() {
             "{text}"
         );
     }
-    // The happy path and the matrix cannot see this flaw: only the missing-key checks do.
-    assert_eq!(text.lines().count(), 3, "{text}");
+    // The happy path cannot see this flaw; the matrix does, in the partner key's own
+    // scenarios (found in the right credential's reads), as the missing-key checks do.
+    assert_eq!(
+        failed_checks(Flaw::MissingKeyAsEmpty).await,
+        [
+            "matrix",
+            "classic secret `PARTNER_API_KEY` deleted",
+            "classic secret `PARTNER_API_KEY` failing",
+            "classic secret `PARTNER_API_KEY` empty",
+        ],
+        "{text}"
+    );
+    for scenario in ["PARTNER_API_KEY missing", "PARTNER_API_KEY failing"] {
+        assert!(
+            text.contains(&format!(
+                "  - scenario `{scenario}` (authorization: Bearer [secret:ADMIN_TOKEN] \
+                 (PARTNER_API_KEY "
+            )),
+            "{text}"
+        );
+    }
+    assert!(
+        text.contains(
+            "called GET https://api.partner.example/v1/invoices/summary while secret \
+             `PARTNER_API_KEY` could not be read"
+        ),
+        "{text}"
+    );
 }

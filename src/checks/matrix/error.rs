@@ -126,6 +126,18 @@ pub enum MatrixError {
         /// The scenario waived.
         scenario: Scenario,
     },
+    /// A secret the route declares it reads
+    /// ([`also_reads`](super::ProtectedRoute::also_reads)) is not a Secrets Store binding or
+    /// classic secret of the env.
+    #[error("the route reads `{secret}`, which the env does not bind{}", other_secret_hint(*is_var, closest.as_deref()))]
+    OtherSecretUnbound {
+        /// The name declared.
+        secret: String,
+        /// The closest secret name the env binds.
+        closest: Option<String>,
+        /// Whether the name is a var (configuration, which the matrix does not probe).
+        is_var: bool,
+    },
     /// `check_remote` could not build the env holding the binding's value.
     #[error("cannot build an env holding binding `{binding}` for `check_remote`: {reason}")]
     RemoteEnv {
@@ -134,6 +146,16 @@ pub enum MatrixError {
         /// Why (value-free).
         reason: String,
     },
+}
+
+fn other_secret_hint(is_var: bool, closest: Option<&str>) -> String {
+    if is_var {
+        " as a secret: it is a var (configuration, not probed by the matrix); remove it from \
+         `.also_reads(…)`"
+            .to_owned()
+    } else {
+        crate::error::did_you_mean(closest)
+    }
 }
 
 /// The shortest token the matrix accepts: the redactor's own minimum (shorter values occur by

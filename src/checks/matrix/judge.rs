@@ -61,7 +61,13 @@ fn why(outcome: Outcome, condition: Condition, status: StatusCode) -> StatusWhy 
         Outcome::Rejected if status.is_success() => StatusWhy::WrongCredentialAccepted,
         Outcome::Rejected => StatusWhy::WrongCredentialUnexpectedStatus,
         Outcome::Accepted => StatusWhy::RightCredentialRefused,
-        Outcome::FailsClosed if status.is_success() && condition == Condition::BindingUnbound => {
+        Outcome::FailsClosed
+            if status.is_success()
+                && matches!(
+                    condition,
+                    Condition::BindingUnbound | Condition::OtherSecretUnbound
+                ) =>
+        {
             StatusWhy::FailsOpenUnbound
         }
         Outcome::FailsClosed if status.is_success() => StatusWhy::FailsOpen,

@@ -22,8 +22,11 @@
 //!   plan, so checking it again with the same secret plans nothing;
 //! - keeping values out of the report: `hide`;
 //! - running: one runner (`run`) over a transport — in process against a
-//!   [`TestClient`](crate::TestClient) (`in_process`, [`ProtectedRoute::check`]) or a running
-//!   Worker over HTTP (`remote`, feature `remote`, `ProtectedRoute::check_remote`);
+//!   [`TestClient`](crate::TestClient) (`in_process`, [`ProtectedRoute::check`]: the fake
+//!   upstream's record of each scenario's outbound requests checked too) or a running Worker
+//!   over HTTP (`remote`, feature `remote`, `ProtectedRoute::check_remote`: a Worker's outbound
+//!   requests are not seen there); the scenarios of the other secrets a route reads
+//!   (`other_secrets`), planned once the right credential's run shows what it read;
 //! - judging a status and leaks against the expectation: `judge`;
 //! - reporting: [`MatrixReport`], [`ScenarioResult`], [`Problem`], [`MatrixFailure`].
 
@@ -33,6 +36,7 @@ mod error;
 mod hide;
 mod in_process;
 mod judge;
+mod other_secrets;
 mod plan;
 mod planned;
 mod planner;

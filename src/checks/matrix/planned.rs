@@ -26,6 +26,12 @@ pub(crate) enum Condition {
     StoreFailing,
     /// The handler runs with an env that lacks the binding.
     BindingUnbound,
+    /// Another secret the route reads ([`Planned::other`]) deleted.
+    OtherSecretMissing,
+    /// Every read of another secret the route reads failing.
+    OtherSecretFailing,
+    /// The handler runs with an env that lacks another binding the route reads.
+    OtherSecretUnbound,
 }
 
 impl Condition {
@@ -63,6 +69,9 @@ pub(crate) struct Planned {
     /// Credentials the planner computed from the secret for this scenario (each valid
     /// signature of what it sends): hidden from every row and scanned for in every response.
     pub(crate) derived: Vec<String>,
+    /// For the other-secret conditions: the secret made unreadable (a binding or classic
+    /// secret name).
+    pub(crate) other: Option<std::sync::Arc<str>>,
 }
 
 impl Planned {
@@ -83,6 +92,7 @@ impl Planned {
             request: Ok(request),
             presented: None,
             derived: Vec::new(),
+            other: None,
         }
     }
 
@@ -97,6 +107,7 @@ impl Planned {
             request: Err(why.to_owned()),
             presented: None,
             derived: Vec::new(),
+            other: None,
         }
     }
 

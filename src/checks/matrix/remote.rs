@@ -1,6 +1,8 @@
 //! The HTTP transport (feature `remote`, [`ProtectedRoute::check_remote`]): each scenario sent
 //! to a running Worker — those that need no change to the store, adversarial other-channel
-//! probes included. The runner (`run.rs`) plans, scans, hides and judges as in process.
+//! probes included. The runner (`run.rs`) plans, scans, hides and judges as in process. It
+//! cannot see the Worker's outbound requests (they go to the real network): the per-scenario
+//! egress check and the other secrets' scenarios are for the in-process run only.
 //!
 //! The runner sends real credentials, so it is careful where they go: it never uses a proxy
 //! (ureq's default configuration takes one from `HTTP_PROXY` and friends; the runner replaces
@@ -56,7 +58,11 @@ impl ProtectedRoute {
     /// `base_url` (`http://127.0.0.1:8787`, no TLS), with `secret` the value the Worker's
     /// binding holds (feature `remote`). The scenarios that delete the secret, fail the
     /// store or unbind the binding are reported *not applicable*: a deployed store cannot be
-    /// changed from here. The Worker keeps its own clock: for timestamped signatures, set
+    /// changed from here — so are those of the other secrets the route reads
+    /// ([`also_reads`](Self::also_reads); the read log that finds the others is not seen
+    /// either). The Worker's outbound requests are not seen (they go to the real network, not
+    /// to a fake upstream): the egress rules are checked in process only, by
+    /// [`check`](Self::check). The Worker keeps its own clock: for timestamped signatures, set
     /// [`now`](Self::now) to the current time.
     ///
     /// What it does and refuses, since it sends real credentials:
@@ -226,6 +232,8 @@ impl Transport for Remote<'_> {
             answer: self.exchange(request),
             reads: ReadLog::new(Vec::new(), Vec::new()),
             read_elsewhere: false,
+            // A running Worker's outbound requests go to the real network: not seen here.
+            outbound: crate::outbound::Recorded::default(),
         }
     }
 }

@@ -8,6 +8,7 @@ use http::StatusCode;
 use super::scenario::{Outcome, Scenario};
 use super::status::StatusExpectation;
 use crate::env::ReadLog;
+use crate::outbound::EgressViolation;
 use crate::redact::leak::Leak;
 
 /// Why a status is wrong.
@@ -112,6 +113,28 @@ pub enum Problem {
         /// The method and path, as the report shows the route (values redacted).
         route: String,
     },
+    /// An outbound request the handler sent during this scenario broke the egress rules: a
+    /// secret sent where no rule allows it (no rule, another origin, a redirect target, plain
+    /// `http://`, the URL, another header), or the caller's own credential forwarded
+    /// upstream. Names the secret, the destination (redacted) and the place, never the value.
+    /// In process only: a running Worker's outbound requests are not seen.
+    Egress(EgressViolation),
+    /// An outbound request the handler sent during this scenario failed (no route of the
+    /// fake upstream answers it, a URL that cannot be fetched, too many redirects): the
+    /// message, redacted.
+    FetchFailed {
+        /// The fetch error's message, every value hidden.
+        message: String,
+    },
+    /// While `secret` could not be read, the handler still sent a request where that secret
+    /// goes (an origin, and header, an egress rule names for it): with an empty or stale key,
+    /// instead of failing closed.
+    CalledWithoutSecret {
+        /// The secret that could not be read.
+        secret: String,
+        /// The request, `METHOD URL` (redacted).
+        request: String,
+    },
 }
 
 impl fmt::Display for Problem {
@@ -147,6 +170,15 @@ impl fmt::Display for Problem {
                 } else {
                     "path or method"
                 }
+            ),
+            Self::Egress(violation) => {
+                write!(f, "outbound request #{}: {violation}", violation.request)
+            }
+            Self::FetchFailed { message } => write!(f, "an outbound request failed: {message}"),
+            Self::CalledWithoutSecret { secret, request } => write!(
+                f,
+                "called {request} while secret `{secret}` could not be read: the request \
+                 carried an empty or stale key — fail closed (5xx) without calling out"
             ),
         }
     }

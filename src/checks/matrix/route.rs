@@ -125,6 +125,9 @@ pub struct ProtectedRoute {
     /// Scenarios whose failure is accepted, each with the reason given (in order; one per
     /// scenario, the last given wins).
     pub(crate) waivers: Vec<(Scenario, String)>,
+    /// Other secrets the handler reads on this route (besides the binding), as declared with
+    /// [`also_reads`](Self::also_reads), in order.
+    pub(crate) also_reads: Vec<String>,
     /// Timeouts and the cleartext opt-in of `check_remote`.
     #[cfg(feature = "remote")]
     pub(crate) remote: RemoteSettings,
@@ -200,6 +203,7 @@ impl ProtectedRoute {
             accepted: StatusExpectation::Success,
             fails_closed: StatusExpectation::ServerError,
             waivers: Vec::new(),
+            also_reads: Vec::new(),
             #[cfg(feature = "remote")]
             remote: RemoteSettings::default(),
             plans: PlanCache::default(),
@@ -367,6 +371,25 @@ impl ProtectedRoute {
         let reason = reason.into();
         self.waivers.retain(|(waived, _)| *waived != scenario);
         self.waivers.push((scenario, reason));
+        self
+    }
+
+    /// Declares that the handler also reads secret `name` on this route — a Secrets Store
+    /// binding or a classic secret besides the credential's binding, such as the key of an
+    /// API it calls. The matrix then runs the right credential with that secret missing,
+    /// failing and (a Secrets Store binding) unbound: each must fail closed, and no outbound
+    /// request may go where that secret may go (it would carry an empty or stale key).
+    ///
+    /// A secret the right credential's run reads is found in the read log without this; declare
+    /// the ones a run with the right credential does not read (another branch, a lazy read).
+    /// Given twice, a name counts once. A name the env does not bind as a secret is
+    /// [`MatrixError::OtherSecretUnbound`](super::MatrixError::OtherSecretUnbound) from `check`.
+    /// `check_remote` reports these scenarios *not applicable* (they change the store).
+    pub fn also_reads(mut self, name: impl Into<String>) -> Self {
+        let name = name.into();
+        if !self.also_reads.contains(&name) {
+            self.also_reads.push(name);
+        }
         self
     }
 

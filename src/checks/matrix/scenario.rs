@@ -184,6 +184,20 @@ pub enum Scenario {
     /// Adversarial: a signature made with an empty key with the handler run against an env
     /// without the binding. Never let in.
     EmptyKeyWhileUnbound,
+    /// The right credential while another secret the route reads (declared with
+    /// [`also_reads`](super::ProtectedRoute::also_reads), or read on the right credential's
+    /// run) is deleted — for a classic secret: gone from `env`, as after `wrangler secret
+    /// delete`. By index among the route's other secrets; the report names it
+    /// (`PARTNER_API_KEY missing`). Fails closed, and no outbound request goes where that
+    /// secret may go (it would carry an empty or stale key).
+    OtherSecretMissing(u8),
+    /// The right credential while every read of another secret the route reads fails. As
+    /// [`OtherSecretMissing`](Self::OtherSecretMissing).
+    OtherSecretFailing(u8),
+    /// The right credential with the handler run against an env without another Secrets
+    /// Store binding the route reads. As [`OtherSecretMissing`](Self::OtherSecretMissing); not
+    /// applicable to a classic secret (deleted, it is unbound: that is its missing case).
+    OtherSecretUnbound(u8),
 }
 
 impl Scenario {
@@ -244,6 +258,9 @@ impl Scenario {
             Self::EmptyCredentialWhileUnbound => "empty credential while binding unbound",
             Self::EmptyKeyWhileFailing => "empty-key signature while store failing",
             Self::EmptyKeyWhileUnbound => "empty-key signature while binding unbound",
+            Self::OtherSecretMissing(_) => "other secret missing",
+            Self::OtherSecretFailing(_) => "other secret failing",
+            Self::OtherSecretUnbound(_) => "other secret unbound",
         }
     }
 
