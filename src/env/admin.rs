@@ -71,8 +71,9 @@ impl SecretsAdmin {
     /// [`SecretError::Unbound`] when `binding` is not bound.
     pub fn set(&self, binding: &str, value: impl Into<Arc<str>>) -> Result<(), SecretError> {
         if let Some(state) = self.plain(binding) {
-            state.set(Some(PlainValue::Text(value.into())));
-            self.env.store.redaction.changed();
+            if state.write(Some(PlainValue::Text(value.into()))).new_secret {
+                self.env.store.redaction.changed();
+            }
             return Ok(());
         }
         let reference = self.reference_of(binding)?.clone();
@@ -94,8 +95,9 @@ impl SecretsAdmin {
             if state.value().is_none() {
                 return Err(self.unbound(binding));
             }
-            state.set(Some(PlainValue::Text(value.into())));
-            self.env.store.redaction.changed();
+            if state.write(Some(PlainValue::Text(value.into()))).new_secret {
+                self.env.store.redaction.changed();
+            }
             return Ok(());
         }
         let reference = self.reference_of(binding)?.clone();
@@ -121,9 +123,8 @@ impl SecretsAdmin {
     /// [`SecretError::Unbound`] when `binding` is not bound.
     pub fn delete(&self, binding: &str) -> Result<bool, SecretError> {
         if let Some(state) = self.plain(binding) {
-            let had_value = state.set(None);
-            self.env.store.redaction.changed();
-            return Ok(had_value);
+            // The redactor keeps hiding a deleted value: nothing for it to rebuild.
+            return Ok(state.set(None));
         }
         let reference = self.reference_of(binding)?.clone();
         Ok(self.env.store.delete(&reference))

@@ -97,14 +97,26 @@ impl PlainState {
     /// Replaces the value (`None`: deleted, so the name is unbound); returns whether there was
     /// one. A secret's text is remembered for leak scans.
     pub(crate) fn set(&self, value: Option<PlainValue>) -> bool {
+        self.write(value).had_value
+    }
+
+    /// Writes `value` and says what changed: whether there was a value before, and whether
+    /// this is a classic secret's text never held before — the only write after which the
+    /// env's redactor must be rebuilt (a deleted or restored value is still known to it).
+    pub(crate) fn write(&self, value: Option<PlainValue>) -> PlainWrite {
+        let mut new_secret = false;
         if let (BindingKind::ClassicSecret, Some(PlainValue::Text(text))) = (self.kind, &value) {
             let mut written = self.written.lock().unwrap_or_else(PoisonError::into_inner);
             if !written.contains(text) {
                 written.push(Arc::clone(text));
+                new_secret = true;
             }
         }
         let mut slot = self.value.write().unwrap_or_else(PoisonError::into_inner);
-        std::mem::replace(&mut *slot, value).is_some()
+        PlainWrite {
+            had_value: std::mem::replace(&mut *slot, value).is_some(),
+            new_secret,
+        }
     }
 
     /// Every text this classic secret has held (empty for a var).
@@ -114,6 +126,12 @@ impl PlainState {
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
+}
+
+/// What [`PlainState::write`] changed.
+pub(crate) struct PlainWrite {
+    pub(crate) had_value: bool,
+    pub(crate) new_secret: bool,
 }
 
 impl SecretsEnv {

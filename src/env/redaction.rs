@@ -17,9 +17,9 @@ impl SecretsEnv {
     /// [`report_partial_leaks`](Self::report_partial_leaks) — every run of them.
     ///
     /// Built once and shared by every clone of the env until what it hides changes (a value
-    /// set, rotated or deleted, a derived value registered, the partial-leak setting
-    /// changed), so calling this again is cheap: the client's failure messages, `leaks()`,
-    /// snapshots and the matrix all use it.
+    /// the store never held written, a derived value registered, the partial-leak setting
+    /// changed — a deleted or restored value is still hidden), so calling this again is cheap:
+    /// the client's failure messages, `leaks()`, snapshots and the matrix all use it.
     ///
     /// If the matcher cannot be built (see [`try_redactor`](Self::try_redactor)), the redactor
     /// fails closed: it redacts every text whole and finds a leak in every response.

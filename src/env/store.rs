@@ -85,20 +85,24 @@ impl Store {
 
     /// Creates or replaces a value (Miniflare's admin `create` upserts).
     pub(crate) fn set(&self, reference: &SecretRef, value: Arc<str>) {
-        self.written
+        let new_value = self
+            .written
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .insert((reference.clone(), Arc::clone(&value)));
         self.slot(reference).write(Some(value));
-        self.redaction.changed();
+        // The redactor hides every value ever written: only a value it has never seen
+        // rebuilds it (the matrix deletes and restores a value on every check).
+        if new_value {
+            self.redaction.changed();
+        }
     }
 
     /// Removes a value; returns whether there was one.
     pub(crate) fn delete(&self, reference: &SecretRef) -> bool {
         let slot = self.slots().get(reference).cloned();
-        let had_value = slot.is_some_and(|slot| slot.write(None));
-        self.redaction.changed();
-        had_value
+        // A deleted value stays known to the redactor: nothing to rebuild.
+        slot.is_some_and(|slot| slot.write(None))
     }
 
     /// Whether `reference` currently has a value.

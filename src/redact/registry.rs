@@ -5,9 +5,10 @@
 //! another over the same store — the matrix's "binding unbound" env — labels values by its
 //! own bindings and so has its own).
 //!
-//! The generation is bumped when a value is written or deleted (`Store::set`,
-//! `Store::delete`), when the admin changes a classic secret or var, and here when a derived
-//! value is registered or the partial-leak setting changes. Every reader — the client's
+//! The generation is bumped when a value the store never held is written (`Store::set`; a
+//! classic secret's new text through the admin), and here when a derived value is
+//! registered or the partial-leak setting changes. Deleting or restoring a value does not
+//! bump it: the redactor hides every value ever written, so it has nothing to rebuild. Every reader — the client's
 //! failure messages, `leaks()`, snapshots, the matrix — asks the env, so a redactor is built
 //! once per change, not once per use.
 
@@ -136,5 +137,35 @@ mod tests {
         assert_eq!(response.leaks().len(), 1);
         assert_eq!(response.leaks().len(), 1);
         assert_eq!(builds(&env), 2);
+    }
+
+    /// The matrix deletes and restores the route's secret on every check, and a classic
+    /// secret too when a route reads one: neither may rebuild the redactor (it hides every
+    /// value ever written, so nothing changed for it); only a value never held does.
+    #[test]
+    fn deleting_and_restoring_a_value_keeps_the_redactor() {
+        let env = SecretsEnv::builder()
+            .secret("API_TOKEN", "cache-canary-5e1f")
+            .classic_secret("PARTNER_KEY", "cache-canary-partner")
+            .build()
+            .unwrap();
+        let _ = env.redactor();
+        assert_eq!(builds(&env), 1);
+        let admin = env.admin();
+        admin.delete("API_TOKEN").unwrap();
+        admin.set("API_TOKEN", "cache-canary-5e1f").unwrap();
+        admin.delete("PARTNER_KEY").unwrap();
+        admin.set("PARTNER_KEY", "cache-canary-partner").unwrap();
+        let redactor = env.redactor();
+        assert_eq!(builds(&env), 1);
+        assert_eq!(redactor.redact("cache-canary-5e1f"), "[secret:API_TOKEN]");
+        // A value never held rebuilds, and the deleted-then-replaced one stays hidden.
+        admin.set("PARTNER_KEY", "cache-canary-partner-2").unwrap();
+        let redactor = env.redactor();
+        assert_eq!(builds(&env), 2);
+        assert_eq!(
+            redactor.redact("cache-canary-partner cache-canary-partner-2"),
+            "[secret:PARTNER_KEY] [secret:PARTNER_KEY]"
+        );
     }
 }
