@@ -56,8 +56,8 @@ pub enum SecretError {
     },
     /// `env.object_var::<T>(NAME)` on a JSON object that `T` does not accept: serde-wasm-bindgen's
     /// message (about the var's JSON, which is configuration, never a secret), prefixed as
-    /// workers-rs displays a JavaScript error: `Error: invalid type: floating point `1.0`,
-    /// expected a string`, or `TypeError: ...` where JavaScript itself threw.
+    /// workers-rs displays a JavaScript error (``Error: invalid type: floating point `1.0`,
+    /// expected a string``), or `TypeError: ...` where JavaScript itself threw.
     #[error("{error_name}: {message}")]
     Deserialize {
         /// The var read.
