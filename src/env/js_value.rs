@@ -20,15 +20,20 @@
 //!   `Symbol.iterator`); from an object that is not an array: `invalid type`;
 //! - a map read from an array takes each element as a `[key, value]` pair;
 //! - an enum is a string (unit variant) or an object with exactly one entry
-//!   (`invalid length 2, expected 1` otherwise).
+//!   (`invalid length 2, expected 1` otherwise);
+//! - a struct field the object lacks but every JavaScript object inherits is not missing: a
+//!   field named `constructor`, `toString`, `hasOwnProperty`, … reads a function
+//!   (`JsValue(Function(Object))` in an error), `__proto__` reads `Object.prototype` (an
+//!   empty object to a struct or map).
 //!
 //! Object entries come in JavaScript's order: keys that are array indices first, ascending,
 //! then the others in the order the `serde_json::Map` holds them (sorted, unless serde_json's
-//! `preserve_order` feature is on — `JSON.parse` keeps the config's order). Not modelled:
-//! members every JavaScript object inherits (a struct field named `constructor`, `toString`,
-//! `__proto__`, … that the JSON lacks is a function there, not a missing field).
+//! `preserve_order` feature is on — `JSON.parse` keeps the config's order). Not modelled: the
+//! methods an array inherits from `Array.prototype` (a struct read from an array sees only its
+//! `length` and indices).
 
 use std::fmt::{self, Write as _};
+use std::sync::LazyLock;
 
 use serde::de::{self, DeserializeOwned, Visitor};
 use serde_json::Value;
@@ -222,6 +227,38 @@ enum Js<'a> {
     Key(&'a str),
     Number(f64),
     Unit(char),
+    /// A function every object inherits, by its `name` (`Object` for `constructor`).
+    Function(&'static str),
+}
+
+/// The members of `Object.prototype` that are functions (V8), each with its `name`.
+const INHERITED_FUNCTIONS: [(&str, &str); 11] = [
+    ("constructor", "Object"),
+    ("__defineGetter__", "__defineGetter__"),
+    ("__defineSetter__", "__defineSetter__"),
+    ("hasOwnProperty", "hasOwnProperty"),
+    ("__lookupGetter__", "__lookupGetter__"),
+    ("__lookupSetter__", "__lookupSetter__"),
+    ("isPrototypeOf", "isPrototypeOf"),
+    ("propertyIsEnumerable", "propertyIsEnumerable"),
+    ("toString", "toString"),
+    ("valueOf", "valueOf"),
+    ("toLocaleString", "toLocaleString"),
+];
+
+/// `Object.prototype`, as `obj.__proto__` gives it: an object without own enumerable
+/// properties (`JSON.stringify` gives `{}`).
+static OBJECT_PROTOTYPE: LazyLock<Value> = LazyLock::new(|| Value::Object(serde_json::Map::new()));
+
+/// What `object[key]` inherits when the object has no own `key`.
+fn inherited(key: &str) -> Js<'static> {
+    if key == "__proto__" {
+        return Js::Json(&OBJECT_PROTOTYPE);
+    }
+    INHERITED_FUNCTIONS
+        .iter()
+        .find(|(member, _)| *member == key)
+        .map_or(Js::Undefined, |(_, name)| Js::Function(name))
 }
 
 /// `Number.MAX_SAFE_INTEGER`.
@@ -268,10 +305,17 @@ impl<'a> Js<'a> {
         matches!(self, Self::Json(Value::Object(_) | Value::Array(_)))
     }
 
+    /// `typeof value` is `"object"` or `"function"`: `Reflect.get` takes it without throwing.
+    fn is_reflectable(self) -> bool {
+        self.is_object() || matches!(self, Self::Function(_))
+    }
+
     /// `value[key]` on an object or array (JSON has no other objects).
     fn property(self, key: &str) -> Js<'a> {
         match self {
-            Self::Json(Value::Object(map)) => map.get(key).map_or(Self::Undefined, Self::Json),
+            Self::Json(Value::Object(map)) => {
+                map.get(key).map_or_else(|| inherited(key), Self::Json)
+            }
             Self::Json(Value::Array(items)) if key == "length" => Self::Number(items.len() as f64),
             Self::Json(Value::Array(items)) => array_index(key)
                 .and_then(|index| items.get(index as usize))
@@ -299,7 +343,9 @@ impl<'a> Js<'a> {
             Self::Json(Value::String(s)) => utf16_unit(s, index),
             Self::Key(s) => utf16_unit(s, index),
             Self::Unit(c) => utf16_unit(c.encode_utf8(&mut [0; 4]), index),
-            Self::Json(Value::Bool(_) | Value::Number(_)) | Self::Number(_) => Self::Undefined,
+            Self::Json(Value::Bool(_) | Value::Number(_)) | Self::Number(_) | Self::Function(_) => {
+                Self::Undefined
+            }
         })
     }
 
@@ -321,6 +367,7 @@ impl<'a> Js<'a> {
         }
         let shown = match self {
             Self::Json(value) => debug_string(value),
+            Self::Function(name) => format!("Function({name})"),
             _ => "undefined".to_owned(),
         };
         de::Error::invalid_type(
@@ -503,7 +550,7 @@ impl<'a> Js<'a> {
                 .into_iter()
                 .map(|(key, value)| (Js::Key(key), Js::Json(value)))
                 .collect()),
-            _ if !self.is_object() => Err(JsError::reflect_on_primitive()),
+            _ if !self.is_reflectable() => Err(JsError::reflect_on_primitive()),
             _ => Err(self.invalid_type(expected)),
         }
     }
@@ -530,7 +577,8 @@ impl<'de> de::Deserializer<'de> for Js<'_> {
         }
         match self {
             Self::Json(Value::Array(_)) => self.deserialize_seq(visitor),
-            _ => self.deserialize_map(visitor),
+            Self::Json(Value::Object(_)) => self.deserialize_map(visitor),
+            _ => self.fail(&visitor),
         }
     }
 
@@ -661,7 +709,7 @@ impl<'de> de::Deserializer<'de> for Js<'_> {
             Self::Json(Value::Array(items)) => visitor.visit_seq(Elements {
                 items: items.iter(),
             }),
-            _ if !self.is_object() => Err(JsError::reflect_on_primitive()),
+            _ if !self.is_reflectable() => Err(JsError::reflect_on_primitive()),
             _ => self.fail(&visitor),
         }
     }
@@ -905,6 +953,28 @@ mod tests {
     }
 
     #[test]
+    fn unknown_fields_are_never_seen_not_even_when_denied() {
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Strict {
+            burst: u8,
+        }
+        let value = json!({ "burst": 1, "other": 2 });
+        assert!(serde_json::from_value::<Strict>(value.clone()).is_err());
+        assert_eq!(from_json::<Strict>(&value).unwrap().burst, 1);
+    }
+
+    #[test]
+    fn object_keys_are_strings_even_for_a_map_with_integer_keys() {
+        let value = json!({ "1": 2 });
+        assert!(serde_json::from_value::<BTreeMap<u32, u8>>(value.clone()).is_ok());
+        assert_eq!(
+            error::<BTreeMap<u32, u8>>(value),
+            r#"Error: invalid type: string "1", expected u32"#
+        );
+    }
+
+    #[test]
     fn a_missing_field_is_named() {
         assert_eq!(
             error::<Limits>(json!({ "burst": 1, "tags": [] })),
@@ -990,6 +1060,43 @@ mod tests {
         // Safe integers come back as integers, other numbers as floats.
         let any: Value = from_json(&json!({ "i": 2.0, "f": 0.5 })).unwrap();
         assert_eq!(any.to_string(), r#"{"f":0.5,"i":2}"#);
+    }
+
+    #[test]
+    fn a_field_every_object_inherits_is_not_missing() {
+        #[derive(Debug, Deserialize)]
+        struct Inherits {
+            #[allow(dead_code)]
+            constructor: Option<String>,
+        }
+        assert_eq!(
+            error::<Inherits>(json!({ "burst": 1 })),
+            "Error: invalid type: JsValue(Function(Object)), expected a string"
+        );
+        let own: Inherits = from_json(&json!({ "constructor": "mine" })).unwrap();
+        assert_eq!(own.constructor.as_deref(), Some("mine"));
+
+        #[derive(Debug, Deserialize)]
+        struct Proto {
+            #[serde(rename = "__proto__")]
+            proto: BTreeMap<String, u8>,
+            #[serde(rename = "toString")]
+            #[allow(dead_code)]
+            to_string: Option<u8>,
+        }
+        assert_eq!(
+            error::<Proto>(json!({})),
+            "Error: invalid type: JsValue(Function(toString)), expected u8"
+        );
+        let proto: Proto = from_json(&json!({ "toString": 1 })).unwrap();
+        assert!(proto.proto.is_empty());
+        // A missing field that nothing inherits is missing.
+        #[derive(Debug, Deserialize)]
+        struct Plain {
+            #[allow(dead_code)]
+            ceiling: u8,
+        }
+        assert_eq!(error::<Plain>(json!({})), "Error: missing field `ceiling`");
     }
 
     #[test]

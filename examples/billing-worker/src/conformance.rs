@@ -12,7 +12,8 @@
 //!   conformance-only var `PROBE_LIMITS` the run gives both sides: 200 with `T`'s `Debug`, or
 //!   serde-wasm-bindgen's text for JSON that `T` rejects (a number where `T` wants a string, a
 //!   fraction, a negative or an unsafe integer, a missing field, an object or array where `T`
-//!   wants a number, a string where `T` wants a list);
+//!   wants a number, a string where `T` wants a list, a field only inherited from
+//!   `Object.prototype`);
 //! - `secret_store`: `env.secret_store(NAME)`; 200 `bound` (it never reads the secret);
 //! - `secret_store_get`: `env.secret_store(NAME)?.get()`; 200 `present` / `absent`.
 //!
@@ -223,8 +224,16 @@ pub mod probe {
         pub tags: Vec<String>,
     }
 
+    /// A field the JSON lacks but every JavaScript object inherits (`Object.prototype`).
+    #[derive(Debug, Deserialize)]
+    pub struct Inherited {
+        /// Wants an optional string; inherits a function.
+        pub constructor: Option<String>,
+    }
+
     /// The probe kinds, each with the type it reads.
-    pub const KINDS: [&str; 9] = [
+    pub const KINDS: [&str; 10] = [
+        "probe_inherited",
         "probe_limits",
         "probe_burst_as_text",
         "probe_ratio_as_integer",
@@ -248,6 +257,7 @@ pub mod probe {
         }
         Some(match kind {
             "probe_limits" => typed::<Limits, E>(env, name),
+            "probe_inherited" => typed::<Inherited, E>(env, name),
             "probe_burst_as_text" => typed::<BurstAsText, E>(env, name),
             "probe_ratio_as_integer" => typed::<RatioAsInteger, E>(env, name),
             "probe_floor_as_unsigned" => typed::<FloorAsUnsigned, E>(env, name),

@@ -127,7 +127,17 @@ fn shapes_the_type_rejects_read_as_in_workerd() {
         #[serde(rename = "tags")]
         _v: Vec<String>,
     }
+    #[derive(Debug, serde::Deserialize)]
+    struct Inherited {
+        #[serde(rename = "constructor")]
+        _v: Option<String>,
+    }
     assert_eq!(one_field::<Missing>(), "Error: missing field `ceiling`");
+    // Every JavaScript object inherits `constructor`: not missing, a function.
+    assert_eq!(
+        one_field::<Inherited>(),
+        "Error: invalid type: JsValue(Function(Object)), expected a string"
+    );
     assert_eq!(
         one_field::<Nested>(),
         r#"Error: invalid type: JsValue(Object({"x":null,"y":[1,"two"]})), expected u64"#
