@@ -17,8 +17,10 @@
 //!   are its properties);
 //! - a sequence or a map read from a string, number, boolean or null makes JavaScript throw
 //!   `TypeError: Reflect.get called on non-object` (serde-wasm-bindgen asks for the value's
-//!   `Symbol.iterator`); from an object that is not an array: `invalid type`;
-//! - a map read from an array takes each element as a `[key, value]` pair;
+//!   `Symbol.iterator`); a sequence read from an object that is not an array: `invalid type`;
+//! - a map read from an array takes each element as a `[key, value]` pair (a `null` element
+//!   throws `TypeError: Cannot read properties of null (reading '0')` out of the Worker in
+//!   production, past any `Result`; the fake returns that text);
 //! - an enum is a string (unit variant) or an object with exactly one entry
 //!   (`invalid length 2, expected 1` otherwise);
 //! - a struct field the object lacks but every JavaScript object inherits is not missing: a
