@@ -16,7 +16,7 @@
 // "Bearer <token>") and can never deliver "Bearer ".
 //
 // Usage: node harness.mjs --build DIR --bindings JSON [--compatibility-date D] [--max-seconds N]
-//                         [--wrangler TOML [--dev-vars FILE]] [--outbound ROUTES]
+//                         [--wrangler TOML [--dev-vars FILE]] [--vars VARS] [--outbound ROUTES]
 //   DIR      worker-build's output (holds worker/shim.mjs)
 //   JSON     {"BINDING": {"store_id": "...", "secret_name": "..."}, ...}
 //   TOML     the Worker's wrangler.toml: its top-level [vars] become Miniflare `bindings`
@@ -25,6 +25,8 @@
 //            are added as text bindings, overriding a var of the same name as wrangler does.
 //            Miniflare is given bindings, not files: wrangler's choice of WHICH file to read
 //            (.dev.vars.<env>, .env*) is not applied here.
+//   VARS     {"NAME": <JSON>, ...}: more vars, after the config's (a run's probe-only vars,
+//            so the Worker's own wrangler.toml stays as it ships); keys keep this JSON's order
 //   ROUTES   [{"method": "GET", "url": "https://...", "status": 200, "headers": {...},
 //            "body": "..."}]: Miniflare's `outboundService` answers every outbound fetch of the
 //            Worker in this process (nothing leaves the machine) from these routes, 404
@@ -57,6 +59,7 @@ const { values: args } = parseArgs({
     "max-seconds": { type: "string", default: "900" },
     wrangler: { type: "string" },
     "dev-vars": { type: "string" },
+    vars: { type: "string" },
     outbound: { type: "string" },
   },
 });
@@ -74,7 +77,7 @@ function varsOf(tomlPath) {
   const config = parseToml(readFileSync(tomlPath, "utf8"));
   return { ...(config.vars ?? {}) };
 }
-const vars = varsOf(args.wrangler);
+const vars = { ...varsOf(args.wrangler), ...(args.vars ? JSON.parse(args.vars) : {}) };
 
 // vars, then the .dev.vars keys over them (wrangler: a .dev.vars key overrides a var).
 function plainBindings(devVarsPath) {

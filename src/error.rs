@@ -54,13 +54,17 @@ pub enum SecretError {
         /// The constructor of what is bound (`String`, `Object`, `Fetcher`, `Number`, …).
         found: &'static str,
     },
-    /// `env.object_var::<T>(NAME)` on a JSON object that `T` does not accept: serde's message
-    /// (about the var's JSON, which is configuration, never a secret), prefixed as workers-rs
-    /// displays a JavaScript `Error`.
-    #[error("Error: {message}")]
+    /// `env.object_var::<T>(NAME)` on a JSON object that `T` does not accept: serde-wasm-bindgen's
+    /// message (about the var's JSON, which is configuration, never a secret), prefixed as
+    /// workers-rs displays a JavaScript error (``Error: invalid type: floating point `1.0`,
+    /// expected a string``), or `TypeError: ...` where JavaScript itself threw.
+    #[error("{error_name}: {message}")]
     Deserialize {
         /// The var read.
         binding: String,
+        /// The JavaScript error's name: `Error` for serde's messages, `TypeError` for a
+        /// sequence or map read from a string, number, boolean or null.
+        error_name: &'static str,
         /// What the deserializer said.
         message: String,
     },

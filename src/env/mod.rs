@@ -5,6 +5,7 @@
 mod admin;
 mod binding;
 mod fault;
+mod js_value;
 mod kind;
 mod plain;
 mod read_log;

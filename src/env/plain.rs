@@ -13,8 +13,8 @@
 //! - `var()`/`secret()` on a JSON object var: `... to the type String from Object`
 //!   (unconfirmed; `Array`, `Number`, `Boolean` for other JSON)
 //! - `object_var()` on a string: `Binding cannot be cast to the type Object from String`
-//!   (unconfirmed); on JSON that `T` rejects: `Error: <serde message>` (unconfirmed: workers-rs
-//!   turns serde-wasm-bindgen's error into a JavaScript error first)
+//!   (unconfirmed); on JSON that `T` rejects: serde-wasm-bindgen's text as a JavaScript error,
+//!   `Error: invalid type: JsValue(Object({...})), expected u64` (`js_value.rs`)
 //! - a JSON `null` var makes workers-rs' constructor lookup throw in JavaScript; the fake
 //!   answers `... from null` instead (not reproducible as a `Result`).
 
@@ -296,7 +296,7 @@ impl SecretsEnv {
                 found: value.constructor(),
             });
         }
-        match serde_json::from_value::<T>((**json).clone()) {
+        match super::js_value::from_json::<T>(json) {
             Ok(parsed) => {
                 state.reads.record(ReadOutcome::Found);
                 Ok(parsed)
@@ -305,7 +305,8 @@ impl SecretsEnv {
                 state.reads.record(ReadOutcome::Failed);
                 Err(SecretError::Deserialize {
                     binding: name.to_owned(),
-                    message: error.to_string(),
+                    error_name: error.name,
+                    message: error.message,
                 })
             }
         }

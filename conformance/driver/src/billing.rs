@@ -72,6 +72,30 @@ const UPSTREAM: [UpstreamRoute; 5] = [
     },
 ];
 
+/// Vars only the conformance run gives the billing Worker, on both sides (Miniflare's
+/// `bindings` through the harness's `--vars`, the fake's builder `json_var`), so the Worker's
+/// own `wrangler.toml` stays as it ships: JSON that the `probe_*` kinds' types reject in every
+/// way serde-wasm-bindgen words differently from serde_json. Keys are sorted, as the fake's
+/// `serde_json::Map` holds them (JavaScript keeps the order written).
+fn probe_vars() -> [(&'static str, serde_json::Value); 2] {
+    [
+        (
+            "PROBE_LIMITS",
+            serde_json::json!({
+                "big": 9_007_199_254_740_993_u64,
+                "burst": 1,
+                "floor": -1,
+                "list": [1.5, "x", { "k": true }, [2, null], 1e21, 0.000_001],
+                "nested": { "x": null, "y": [1, "two"] },
+                "ratio": 0.5,
+                "tags": "a,b"
+            }),
+        ),
+        // wrangler's `vars` take any JSON; workers-rs reads only an object with object_var.
+        ("PROBE_LIST", serde_json::json!(["a", { "b": 2 }])),
+    ]
+}
+
 /// A `.dev.vars` fixture directory under `conformance/fixtures/billing/`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Setup {
@@ -183,6 +207,17 @@ fn probes() -> Vec<Probe> {
     ] {
         probes.push(read("unbound and type confusion", Plain, kind, name));
     }
+    for kind in billing_worker::conformance::probe::KINDS {
+        probes.push(read("JSON var texts", Plain, kind, "PROBE_LIMITS"));
+    }
+    for (kind, name) in [
+        ("object_var", "PROBE_LIMITS"),
+        ("object_var_u64", "PROBE_LIMITS"),
+        ("object_var", "PROBE_LIST"),
+        ("var", "PROBE_LIST"),
+    ] {
+        probes.push(read("JSON var texts", Plain, kind, name));
+    }
     let outbound = |path: &str| format!("{}{path}", billing_worker::conformance::OUTBOUND_PREFIX);
     probes.extend([
         route("routes + outbound", billing_worker::SUMMARY_PATH, true),
@@ -237,6 +272,14 @@ pub fn run(node: &str, build_dir: &Path) -> Result<(String, Counts), String> {
                 wrangler.display().to_string(),
                 "--dev-vars".into(),
                 fixture.join(".dev.vars").display().to_string(),
+                "--vars".into(),
+                serde_json::Value::Object(
+                    probe_vars()
+                        .into_iter()
+                        .map(|(k, v)| (k.to_owned(), v))
+                        .collect(),
+                )
+                .to_string(),
                 "--outbound".into(),
                 upstream_json(),
             ],
@@ -293,10 +336,15 @@ pub fn run(node: &str, build_dir: &Path) -> Result<(String, Counts), String> {
 }
 
 fn native_env(wrangler: &Path, fixture: &Path) -> Result<SecretsEnv, String> {
-    let env = SecretsEnv::builder()
-        .wrangler_config(wrangler)
-        .secret(billing_worker::ADMIN_TOKEN, ADMIN)
-        .dev_vars(fixture, None)
+    let env = probe_vars()
+        .into_iter()
+        .fold(
+            SecretsEnv::builder()
+                .wrangler_config(wrangler)
+                .secret(billing_worker::ADMIN_TOKEN, ADMIN)
+                .dev_vars(fixture, None),
+            |builder, (name, value)| builder.json_var(name, value),
+        )
         .build()
         .map_err(|e| e.to_string())?;
     let upstream = env.upstream();

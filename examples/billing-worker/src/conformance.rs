@@ -8,6 +8,12 @@
 //! - `object_var`: `env.object_var::<serde_json::Value>(NAME)`; 200 with the JSON;
 //! - `object_var_u64`: `env.object_var::<u64>(NAME)`, JSON that the type rejects;
 //! - `partner`: `env.object_var::<Partner>(NAME)`; 200 with its fields;
+//! - `probe_*`: `env.object_var::<T>(NAME)` with one of the [`probe`] types, for the
+//!   conformance-only var `PROBE_LIMITS` the run gives both sides: 200 with `T`'s `Debug`, or
+//!   serde-wasm-bindgen's text for JSON that `T` rejects (a number where `T` wants a string, a
+//!   fraction, a negative or an unsafe integer, a missing field, an object or array where `T`
+//!   wants a number, a string where `T` wants a list, a field only inherited from
+//!   `Object.prototype`);
 //! - `secret_store`: `env.secret_store(NAME)`; 200 `bound` (it never reads the secret);
 //! - `secret_store_get`: `env.secret_store(NAME)?.get()`; 200 `present` / `absent`.
 //!
@@ -83,6 +89,10 @@ where
             },
             Err(error) => Err(error.to_string()),
         },
+        kind if kind.starts_with("probe_") => match probe::read(kind, name, env) {
+            Some(read) => read,
+            None => return text(StatusCode::NOT_FOUND, "no such probe kind"),
+        },
         _ => return text(StatusCode::NOT_FOUND, "no such probe kind"),
     };
     match read {
@@ -131,4 +141,132 @@ fn text(status: StatusCode, body: &str) -> Response<String> {
         header::HeaderValue::from_static("text/plain; charset=utf-8"),
     );
     response
+}
+
+/// The types the `probe_*` kinds read a JSON var into; each names the rule it probes.
+pub mod probe {
+    use std::fmt::Debug;
+
+    use devflare_bindings::VarsEnv;
+    use serde::Deserialize;
+    use serde::de::DeserializeOwned;
+
+    /// Every field of `PROBE_LIMITS` in a type that accepts it.
+    #[derive(Debug, Deserialize)]
+    pub struct Limits {
+        /// `1`.
+        pub burst: u8,
+        /// `0.5`.
+        pub ratio: f64,
+        /// `-1`.
+        pub floor: i8,
+        /// Absent from the JSON: `None`.
+        pub note: Option<String>,
+        /// An array of mixed values.
+        pub list: Vec<serde_json::Value>,
+    }
+
+    /// `burst` (a JSON number) as a string: every JavaScript number is a float.
+    #[derive(Debug, Deserialize)]
+    pub struct BurstAsText {
+        /// Wants a string.
+        pub burst: String,
+    }
+
+    /// `ratio` (`0.5`) as an integer.
+    #[derive(Debug, Deserialize)]
+    pub struct RatioAsInteger {
+        /// Wants an integer.
+        pub ratio: u32,
+    }
+
+    /// `floor` (`-1`) as an unsigned integer.
+    #[derive(Debug, Deserialize)]
+    pub struct FloorAsUnsigned {
+        /// Wants an unsigned integer.
+        pub floor: u32,
+    }
+
+    /// `big` (beyond 2^53) as an integer.
+    #[derive(Debug, Deserialize)]
+    pub struct BigAsInteger {
+        /// Wants an integer.
+        pub big: u64,
+    }
+
+    /// A field the JSON does not have.
+    #[derive(Debug, Deserialize)]
+    pub struct MissingField {
+        /// Present.
+        pub burst: u8,
+        /// Absent.
+        pub ceiling: u8,
+    }
+
+    /// `nested` (an object) as a number.
+    #[derive(Debug, Deserialize)]
+    pub struct NestedAsNumber {
+        /// Wants a number.
+        pub nested: u64,
+    }
+
+    /// `list` (an array) as a number.
+    #[derive(Debug, Deserialize)]
+    pub struct ListAsNumber {
+        /// Wants a number.
+        pub list: u64,
+    }
+
+    /// `tags` (a string) as a list.
+    #[derive(Debug, Deserialize)]
+    pub struct TagsAsList {
+        /// Wants a list.
+        pub tags: Vec<String>,
+    }
+
+    /// A field the JSON lacks but every JavaScript object inherits (`Object.prototype`).
+    #[derive(Debug, Deserialize)]
+    pub struct Inherited {
+        /// Wants an optional string; inherits a function.
+        pub constructor: Option<String>,
+    }
+
+    /// The probe kinds, each with the type it reads.
+    pub const KINDS: [&str; 10] = [
+        "probe_inherited",
+        "probe_limits",
+        "probe_burst_as_text",
+        "probe_ratio_as_integer",
+        "probe_floor_as_unsigned",
+        "probe_big_as_integer",
+        "probe_missing_field",
+        "probe_nested_as_number",
+        "probe_list_as_number",
+        "probe_tags_as_list",
+    ];
+
+    /// Reads `name` as the type of `kind`; `None` for an unknown kind.
+    pub fn read<E: VarsEnv>(kind: &str, name: &str, env: &E) -> Option<Result<String, String>> {
+        fn typed<T: DeserializeOwned + Debug, E: VarsEnv>(
+            env: &E,
+            name: &str,
+        ) -> Result<String, String> {
+            env.object_var::<T>(name)
+                .map(|value| format!("{value:?}"))
+                .map_err(|e| e.to_string())
+        }
+        Some(match kind {
+            "probe_limits" => typed::<Limits, E>(env, name),
+            "probe_inherited" => typed::<Inherited, E>(env, name),
+            "probe_burst_as_text" => typed::<BurstAsText, E>(env, name),
+            "probe_ratio_as_integer" => typed::<RatioAsInteger, E>(env, name),
+            "probe_floor_as_unsigned" => typed::<FloorAsUnsigned, E>(env, name),
+            "probe_big_as_integer" => typed::<BigAsInteger, E>(env, name),
+            "probe_missing_field" => typed::<MissingField, E>(env, name),
+            "probe_nested_as_number" => typed::<NestedAsNumber, E>(env, name),
+            "probe_list_as_number" => typed::<ListAsNumber, E>(env, name),
+            "probe_tags_as_list" => typed::<TagsAsList, E>(env, name),
+            _ => return None,
+        })
+    }
 }
