@@ -48,25 +48,41 @@ pub fn post_bytes(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> Result<Vec<u8>, String> {
+    bytes_of("POST", host, path, headers, Some(body))
+}
+
+/// The exact bytes of `method path` to `host` with `headers` (names and values as given, in
+/// order) and, when given, `body` with its `Content-Length` (none without a body).
+pub fn bytes_of(
+    method: &str,
+    host: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&[u8]>,
+) -> Result<Vec<u8>, String> {
     let unsafe_byte = |text: &str| text.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0);
     if unsafe_byte(path) || !path.starts_with('/') {
         return Err(format!("the path {path:?} cannot go in a request line"));
     }
-    let mut bytes = format!("POST {path} HTTP/1.1\r\nHost: {host}\r\n").into_bytes();
+    if !method.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(format!("the method {method:?} cannot go in a request line"));
+    }
+    let mut bytes = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\n").into_bytes();
     for (name, value) in headers {
+        // Never the value in the message: it may hold the token.
         if unsafe_byte(name) || unsafe_byte(value) {
             return Err(format!("the header {name} holds CR, LF or NUL"));
         }
-        bytes.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+        bytes.extend_from_slice(name.as_bytes());
+        bytes.extend_from_slice(b": ");
+        bytes.extend_from_slice(value.as_bytes());
+        bytes.extend_from_slice(b"\r\n");
     }
-    bytes.extend_from_slice(
-        format!(
-            "Content-Length: {}\r\nConnection: close\r\n\r\n",
-            body.len()
-        )
-        .as_bytes(),
-    );
-    bytes.extend_from_slice(body);
+    if let Some(body) = body {
+        bytes.extend_from_slice(format!("Content-Length: {}\r\n", body.len()).as_bytes());
+    }
+    bytes.extend_from_slice(b"Connection: close\r\n\r\n");
+    bytes.extend_from_slice(body.unwrap_or_default());
     Ok(bytes)
 }
 
