@@ -206,13 +206,25 @@ impl Probe {
         (self.method == "POST").then_some(b"")
     }
 
-    /// How the table shows the request's headers: never the token itself.
+    /// How the table shows the request's headers, each in a code span (a trailing space
+    /// stays visible): never the token itself; `-` for none.
     fn shown_headers(&self) -> String {
-        let mut shown = vec![format!("Authorization: {}", self.authorization.describe())];
-        if let Some((_, _, description)) = self.other_header {
-            shown.push(description.to_owned());
+        let mut shown = Vec::new();
+        if !matches!(self.authorization, Authorization::Absent) {
+            let value = match self.authorization {
+                Authorization::Literal(value) => value.to_owned(),
+                other => other.describe(),
+            };
+            shown.push(format!("`Authorization: {value}`"));
         }
-        shown.join("; ")
+        if let Some((_, _, description)) = self.other_header {
+            shown.push(format!("`{description}`"));
+        }
+        if shown.is_empty() {
+            "-".to_owned()
+        } else {
+            shown.join(" ")
+        }
     }
 }
 
@@ -365,8 +377,8 @@ fn render(rows: &[Row<'_>], redactor: &Redactor) -> (String, Counts) {
     let mut counts = Counts::default();
     let mut reasons: Vec<&'static str> = Vec::new();
     let mut out = String::from(
-        "| axum Worker: scenario | request | ADMIN_TOKEN | native (`TestClient::service`) | workerd (raw HTTP/1.1) | reached the router as sent | verdict |\n\
-         | --- | --- | --- | --- | --- | --- | --- |\n",
+        "| axum Worker: scenario | request | headers | ADMIN_TOKEN | native (`TestClient::service`) | workerd (raw HTTP/1.1) | reached the router as sent | verdict |\n\
+         | --- | --- | --- | --- | --- | --- | --- | --- |\n",
     );
     for row in rows {
         let workerd_cell = match &row.workerd {
@@ -401,7 +413,7 @@ fn render(rows: &[Row<'_>], redactor: &Redactor) -> (String, Counts) {
         };
         let _ = writeln!(
             out,
-            "| {} | `{} {}` {} | {} | {} | {workerd_cell} | {delivered_cell} | {verdict} |",
+            "| {} | `{} {}` | {} | {} | {} | {workerd_cell} | {delivered_cell} | {verdict} |",
             row.probe.name,
             row.probe.method,
             row.probe.shown_path,
