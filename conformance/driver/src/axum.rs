@@ -56,12 +56,16 @@ struct Probe {
     /// How the table shows the path: never the token itself.
     shown_path: &'static str,
     authorization: Authorization,
-    /// Another header (name, value from the token, how the table shows it).
-    other_header: Option<(&'static str, fn(&str) -> String, &'static str)>,
+    /// Another header.
+    other_header: Option<OtherHeader>,
     store: Store,
     /// Why workerd cannot stage it, when it cannot.
     not_reproducible: Option<&'static str>,
 }
+
+/// A header other than `Authorization`: its name, its value built from the token, and how the
+/// table shows it.
+type OtherHeader = (&'static str, fn(&str) -> String, &'static str);
 
 fn admin(_: &str) -> String {
     "/admin".to_owned()
