@@ -1,5 +1,5 @@
 //! Routes only the conformance build has (feature `conformance`, which `.ci/conformance` and
-//! the conformance driver turn on), merged beside [`super::router`]'s, which stay as they are:
+//! the conformance driver turn on), merged beside [`crate::router`]'s, which stay as they are:
 //! never in a Worker that holds a real secret.
 
 use axum::Router;
@@ -20,7 +20,7 @@ pub const BUILT_FROM_PATH: &str = "/__conformance/built-from";
 /// workerd reports its own checkout's, not another working copy's.
 pub const BUILT_FROM: &str = env!("CARGO_MANIFEST_DIR");
 
-/// [`super::router`] with the two conformance routes beside its own.
+/// [`crate::router`] with the two conformance routes beside its own.
 pub fn router<E>(env: E) -> Router
 where
     E: SecretsStoreEnv + Clone + 'static,
