@@ -261,6 +261,24 @@ impl Client {
         wire::exchange(host, "POST", path, &request)
     }
 
+    /// Sends `method path` with `headers` (as given, in order) and, when given, `body` to the
+    /// Worker, as raw bytes.
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&[u8]>,
+    ) -> Result<Observed, String> {
+        let host = self
+            .worker_url
+            .strip_prefix("http://")
+            .ok_or_else(|| format!("the Worker URL {} is not http://HOST:PORT", self.worker_url))?
+            .trim_end_matches('/');
+        let request = wire::bytes_of(method, host, path, headers, body)?;
+        wire::exchange(host, method, path, &request)
+    }
+
     /// Sends the scenario's request to the Worker.
     pub fn send(&self, scenario: &Scenario, token: &str) -> Result<Observed, String> {
         self.get(

@@ -13,7 +13,8 @@
 //! reproducible, with its reason; every other row is sent and compared.
 //!
 //! Prints a Markdown table per Worker ([`webhook`]: the stats Worker's webhook route;
-//! [`billing`]: vars, classic secrets, type confusion, outbound requests of the billing Worker)
+//! [`billing`]: vars, classic secrets, type confusion, outbound requests of the billing Worker;
+//! [`axum`]: every route of the axum Worker, its router run natively by `TestClient::service`)
 //! and, last, `workerd conformance: N agree, M differ, K not reproducible` over all of them;
 //! it also runs the protected-route matrix over HTTP (`check_remote`) against the guarded route,
 //! which must pass, and the route broken on purpose, which must fail; exits 1 when any
@@ -25,6 +26,8 @@
 //!                    (default: target/conformance/stats-worker)
 //!   --billing-build DIR  the same for examples/billing-worker (feature `conformance`;
 //!                    default: target/conformance/billing-worker); not used with --url
+//!   --axum-build DIR the same for examples/axum-worker (feature `conformance`;
+//!                    default: target/conformance/axum-worker); not used with --url
 //!   --node BIN       the Node.js to run the harness with (default: node)
 //!   --url URL        send to a Worker already running at URL (http://127.0.0.1:PORT, built
 //!                    with stats-worker's `conformance` feature) instead of starting one
@@ -35,6 +38,7 @@
 //!                    reproducible
 //! ```
 
+mod axum;
 mod billing;
 mod harness;
 mod native;
@@ -66,6 +70,7 @@ const STORE_NOT_CONTROLLED: Unreproducible = Unreproducible {
 struct Options {
     build_dir: PathBuf,
     billing_build_dir: PathBuf,
+    axum_build_dir: PathBuf,
     node: String,
     url: Option<String>,
     control: Option<String>,
@@ -81,6 +86,7 @@ fn parse_options() -> Result<Options, String> {
     let mut options = Options {
         build_dir: workspace_root().join("target/conformance/stats-worker"),
         billing_build_dir: workspace_root().join("target/conformance/billing-worker"),
+        axum_build_dir: workspace_root().join("target/conformance/axum-worker"),
         node: "node".to_owned(),
         url: None,
         control: None,
@@ -92,13 +98,14 @@ fn parse_options() -> Result<Options, String> {
         match flag.as_str() {
             "--build" => options.build_dir = PathBuf::from(value()?),
             "--billing-build" => options.billing_build_dir = PathBuf::from(value()?),
+            "--axum-build" => options.axum_build_dir = PathBuf::from(value()?),
             "--node" => options.node = value()?,
             "--url" => options.url = Some(value()?.trim_end_matches('/').to_owned()),
             "--control" => options.control = Some(value()?.trim_end_matches('/').to_owned()),
             "--token-env" => options.token_env = Some(value()?),
             other => {
                 return Err(format!(
-                    "unknown argument `{other}`; expected --build, --billing-build, --node, --url, --control or \
+                    "unknown argument `{other}`; expected --build, --billing-build, --axum-build, --node, --url, --control or \
                      --token-env"
                 ));
             }
@@ -253,6 +260,11 @@ fn run() -> Result<bool, String> {
         total.agree += billing.agree;
         total.differ += billing.differ;
         total.not_reproducible += billing.not_reproducible;
+        let (axum_table, axum) = axum::run(&options.node, &options.axum_build_dir)?;
+        print!("\n{axum_table}");
+        total.agree += axum.agree;
+        total.differ += axum.differ;
+        total.not_reproducible += axum.not_reproducible;
     }
     println!(
         "\nworkerd conformance: {} agree, {} differ, {} not reproducible",

@@ -66,7 +66,12 @@ async fn admin<E: SecretsStoreEnv>(
     }
 }
 
-/// The workers-rs entry point: the same router, over production's `worker::Env`.
+/// Test-only routes beside [`router`]'s (feature `conformance`): never in a real deployment.
+#[cfg(feature = "conformance")]
+pub mod conformance;
+
+/// The workers-rs entry point: the same router, over production's `worker::Env` (with the
+/// conformance routes beside it in the conformance build).
 #[cfg(target_arch = "wasm32")]
 mod entry {
     use tower_service::Service;
@@ -78,6 +83,10 @@ mod entry {
         env: Env,
         _ctx: Context,
     ) -> worker::Result<axum::http::Response<axum::body::Body>> {
-        Ok(super::router(env).call(request).await?)
+        #[cfg(not(feature = "conformance"))]
+        let mut router = super::router(env);
+        #[cfg(feature = "conformance")]
+        let mut router = super::conformance::router(env);
+        Ok(router.call(request).await?)
     }
 }
