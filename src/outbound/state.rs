@@ -1,6 +1,6 @@
 //! What an env's fake upstream holds (kept in `Store::outbound`), below the files that read
-//! and change it: its routes and rules, its log, the caller credentials of requests in flight,
-//! and the redactor last built for its scans.
+//! and change it: its routes and rules, its log and the caller credentials of requests in
+//! flight (a fetch scans with the env's own cached redactor).
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -11,13 +11,12 @@ use super::route::Route;
 use crate::redact::Redactor;
 
 /// What an env's fake upstream holds: its routes and rules, what it recorded, the caller
-/// credentials of the requests in flight, and the redactor last built for its scans.
+/// credentials of the requests in flight.
 #[derive(Default)]
 pub(crate) struct OutboundState {
     pub(super) config: Mutex<Arc<Config>>,
     pub(super) log: Mutex<Log>,
     pub(super) callers: Mutex<Callers>,
-    pub(super) redactor: Mutex<Option<(RedactionInputs, Arc<Redactor>)>>,
 }
 
 /// Routes and rules, swapped whole on a change so a fetch reads them without copying.
@@ -46,9 +45,6 @@ pub(super) struct Callers {
 
 /// Values with the label their markers carry.
 type Labelled = Vec<(String, Arc<str>)>;
-
-/// What a redactor is built from: the env's values, derived values, the partial setting.
-type RedactionInputs = (Labelled, Labelled, Option<usize>);
 
 pub(super) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
