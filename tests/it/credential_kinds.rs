@@ -12,12 +12,9 @@ use devflare_test::prelude::*;
 use http::{Request, Response};
 
 use crate::canaries;
+#[cfg(feature = "webhooks")]
+use crate::routes::{BODY, Hook, hook_route, webhook};
 use crate::routes::{Bug, Place, base64, respond, token_route};
-#[cfg(feature = "webhooks")]
-use crate::routes::{Hook, webhook};
-
-#[cfg(feature = "webhooks")]
-const BODY: &str = r#"{"action":"opened","number":42}"#;
 
 fn env(binding: &str, canary: &str) -> SecretsEnv {
     SecretsEnv::builder()
@@ -34,19 +31,6 @@ fn token_report(place: Place, bug: Bug, route: ProtectedRoute) -> (SecretsEnv, M
     let report = block_on(route.check(&client)).unwrap();
     drop(client);
     (env, report)
-}
-
-#[cfg(feature = "webhooks")]
-fn hook_route(hook: Hook) -> ProtectedRoute {
-    let signature = match hook {
-        Hook::Plain => Signature::hmac_sha256("X-Signature"),
-        Hook::GitHub => Signature::github(),
-        Hook::Stripe => Signature::stripe(),
-        Hook::Slack => Signature::slack(),
-    };
-    ProtectedRoute::post("/hooks/in", "WEBHOOK_SECRET")
-        .json(BODY)
-        .signed(signature)
 }
 
 /// A tolerance or a clock at the end of `u64` is planned without overflowing (it panicked in

@@ -14,9 +14,9 @@ use devflare_test::prelude::*;
 use devflare_test::redact::ValueKind;
 use http::StatusCode;
 
-use crate::routes::{Bug, Place, env, every_text, respond, token_report, token_route};
 #[cfg(feature = "webhooks")]
-use crate::routes::{Hook, webhook};
+use crate::routes::{BODY, Hook, hook_route, webhook};
+use crate::routes::{Bug, Place, env, every_text, respond, token_report, token_route};
 
 #[track_caller]
 fn caught(report: &MatrixReport, scenario: Scenario) {
@@ -35,22 +35,6 @@ fn caught(report: &MatrixReport, scenario: Scenario) {
 }
 
 // ---- Report hygiene and the signing oracle -------------------------------------------------
-
-#[cfg(feature = "webhooks")]
-const BODY: &str = r#"{"action":"opened","number":42}"#;
-
-#[cfg(feature = "webhooks")]
-fn hook_route(hook: Hook) -> ProtectedRoute {
-    let signature = match hook {
-        Hook::Plain => Signature::hmac_sha256("X-Signature"),
-        Hook::GitHub => Signature::github(),
-        Hook::Stripe => Signature::stripe(),
-        Hook::Slack => Signature::slack(),
-    };
-    ProtectedRoute::post("/hooks/in", "WEBHOOK_SECRET")
-        .json(BODY)
-        .signed(signature)
-}
 
 /// The hex HMAC-SHA256 a GitHub or Stripe handler expects for `request`, at the timestamp the
 /// request carries.

@@ -327,6 +327,24 @@ pub enum Hook {
 }
 
 #[cfg(feature = "webhooks")]
+/// The body every webhook route of these tests is signed over.
+pub const BODY: &str = r#"{"action":"opened","number":42}"#;
+
+#[cfg(feature = "webhooks")]
+/// `POST /hooks/in`, signed as `hook` signs it with the secret of `WEBHOOK_SECRET`.
+pub fn hook_route(hook: Hook) -> ProtectedRoute {
+    let signature = match hook {
+        Hook::Plain => Signature::hmac_sha256("X-Signature"),
+        Hook::GitHub => Signature::github(),
+        Hook::Stripe => Signature::stripe(),
+        Hook::Slack => Signature::slack(),
+    };
+    ProtectedRoute::post("/hooks/in", "WEBHOOK_SECRET")
+        .json(BODY)
+        .signed(signature)
+}
+
+#[cfg(feature = "webhooks")]
 /// Strict lower-case hex, as the schemes send it.
 fn lower_hex(text: &str) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(2)

@@ -19,7 +19,7 @@ use bytes::Bytes;
 use devflare_test::{SecretsEnv, TestClient, block_on, redact::Redactor};
 
 use crate::harness::{Client, Harness, Launch};
-use crate::report::{Counts, cell, one_line};
+use crate::report::{Counts, cell, footnote, one_line};
 use crate::response::Observed;
 use crate::scenarios::{Authorization, StoreState};
 
@@ -397,13 +397,7 @@ fn render(rows: &[Row<'_>], redactor: &Redactor) -> (String, Counts) {
         };
         let verdict = if let Some(reason) = row.probe.not_reproducible {
             counts.not_reproducible += 1;
-            let number = match reasons.iter().position(|r| *r == reason) {
-                Some(index) => index + 1,
-                None => {
-                    reasons.push(reason);
-                    reasons.len()
-                }
-            };
+            let number = footnote(&mut reasons, reason);
             format!("not reproducible (a{number})")
         } else if matches!(
             (&row.native, &row.workerd, &row.delivered),

@@ -72,13 +72,7 @@ pub fn render(rows: &[Row], redactor: &Redactor) -> (String, Counts) {
             }
             Verdict::NotReproducible(reason) => {
                 counts.not_reproducible += 1;
-                let number = match reasons.iter().position(|r| *r == reason) {
-                    Some(index) => index + 1,
-                    None => {
-                        reasons.push(reason);
-                        reasons.len()
-                    }
-                };
+                let number = footnote(&mut reasons, reason);
                 format!("not reproducible ({number})")
             }
         };
@@ -138,6 +132,17 @@ pub(crate) fn cell(answer: &Result<Observed, String>, redactor: &Redactor) -> St
 }
 
 /// Kept on one table line.
+/// The number of `reason` among the footnotes of a table (1-based), added if it is new.
+pub(crate) fn footnote(reasons: &mut Vec<&'static str>, reason: &'static str) -> usize {
+    match reasons.iter().position(|r| *r == reason) {
+        Some(index) => index + 1,
+        None => {
+            reasons.push(reason);
+            reasons.len()
+        }
+    }
+}
+
 pub(crate) fn one_line(text: &str) -> String {
     text.replace(['\n', '\r'], " ").replace('|', "\\|")
 }
