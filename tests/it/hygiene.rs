@@ -278,17 +278,17 @@ fn the_readme_is_compiled_as_doctests() {
     );
 }
 
-/// The README's quick start recommends `[profile.test]` lines for a fast edit loop, and the
-/// edit-loop script times a crate set up that way: both must say the same lines, or the
-/// figures in the README's Performance section measure something the README does not show.
+/// The README's quick start recommends a fast edit loop (devflare-test-dylib, and `[lib]`
+/// lines), and the edit-loop script times a crate set up that way: both must say the same, or
+/// the figures in the README's Performance section measure something the README does not show.
 #[test]
-fn the_quick_start_profile_is_the_one_the_edit_loop_script_times() {
+fn the_quick_start_setup_is_the_one_the_edit_loop_script_times() {
     let root = env!("CARGO_MANIFEST_DIR");
     let read = |path: &str| {
         std::fs::read_to_string(format!("{root}/{path}"))
             .unwrap_or_else(|error| panic!("{path}: {error}"))
     };
-    let profile_of = |text: &str, what: &str| {
+    let fast_block_of = |text: &str, what: &str| {
         let start = text
             .find("# A fast edit loop")
             .unwrap_or_else(|| panic!("{what} has no `# A fast edit loop` block"));
@@ -296,15 +296,74 @@ fn the_quick_start_profile_is_the_one_the_edit_loop_script_times() {
             .lines()
             .take_while(|line| !line.trim().is_empty() && !line.starts_with("```"))
             .collect();
-        assert!(block.contains(&"[profile.test]"), "{what}: {block:?}");
+        for line in ["test = false", "doctest = false"] {
+            assert!(block.contains(&line), "{what}: no `{line}` in {block:?}");
+        }
         block.join("\n")
+    };
+    // The dev-dependency line: devflare-test linked as a shared library, under its own name.
+    let links_the_dylib = |text: &str, what: &str| {
+        let line = text
+            .lines()
+            .find(|line| line.starts_with("devflare-test = "))
+            .unwrap_or_else(|| panic!("{what} has no `devflare-test = …` dependency"));
+        assert!(
+            line.contains(r#"package = "devflare-test-dylib""#),
+            "{what}: {line}"
+        );
     };
     let readme = read("README.md");
     let template = read("scripts/edit-loop/rust/Cargo.toml.in");
+    links_the_dylib(&readme, "README.md");
+    links_the_dylib(&template, "scripts/edit-loop/rust/Cargo.toml.in");
     assert_eq!(
-        profile_of(&readme, "README.md"),
-        profile_of(&template, "scripts/edit-loop/rust/Cargo.toml.in")
+        fast_block_of(&readme, "README.md"),
+        fast_block_of(&template, "scripts/edit-loop/rust/Cargo.toml.in")
     );
+}
+
+/// devflare-test-dylib is devflare-test under another crate type: a feature missing from it
+/// would be one a quick-start user cannot turn on.
+#[test]
+fn the_dylib_forwards_every_feature() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let features_of = |path: &str| -> Vec<(String, String)> {
+        let text = std::fs::read_to_string(format!("{root}/{path}"))
+            .unwrap_or_else(|error| panic!("{path}: {error}"));
+        let section = text
+            .split("\n[features]\n")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{path}: no [features]"));
+        section
+            .lines()
+            .take_while(|line| !line.starts_with('['))
+            .filter(|line| !line.starts_with('#') && line.contains(" = "))
+            .map(|line| {
+                let (name, value) = line.split_once(" = ").unwrap();
+                (name.to_owned(), value.to_owned())
+            })
+            .collect()
+    };
+    let crate_features = features_of("Cargo.toml");
+    let dylib_features = features_of("devflare-test-dylib/Cargo.toml");
+    let names = |features: &[(String, String)]| {
+        features
+            .iter()
+            .map(|(name, _)| name.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&crate_features), names(&dylib_features));
+    for (name, value) in &dylib_features {
+        let expected = if name == "default" {
+            "[]".to_owned()
+        } else {
+            format!(r#"["devflare-test/{name}"]"#)
+        };
+        assert_eq!(
+            value, &expected,
+            "devflare-test-dylib's `{name}` must forward devflare-test's"
+        );
+    }
 }
 
 /// The crate docs state the root's and the prelude's sizes (issue 17: a small root, ≤ 25
