@@ -11,7 +11,7 @@
 //! # Why
 //!
 //! A test binary that links devflare-test statically makes the linker read devflare-test's
-//! objects and those of its dependencies (~36 MB with line tables) on every edit. Linked
+//! objects and those of its dependencies (tens of megabytes) on every edit. Linked
 //! against this shared library instead, relinking after a change to a test file or to the
 //! handler reads only the test binary's own objects and the library's symbol table
 //! (devflare-test's README has the edit loop measured both ways, by `scripts/edit-loop/run`).

@@ -296,7 +296,7 @@ fn the_quick_start_setup_is_the_one_the_edit_loop_script_times() {
             .lines()
             .take_while(|line| !line.trim().is_empty() && !line.starts_with("```"))
             .collect();
-        for line in ["test = false", "doctest = false"] {
+        for line in ["test = false", "doctest = false", "[profile.test]"] {
             assert!(block.contains(&line), "{what}: no `{line}` in {block:?}");
         }
         block.join("\n")
