@@ -10,7 +10,8 @@ fn the_test_binary_loads_devflare_test_as_a_shared_library() {
     drop(env);
     let maps = std::fs::read_to_string("/proc/self/maps").expect("/proc/self/maps");
     assert!(
-        maps.lines().any(|line| line.contains("libdevflare_test_dylib")),
+        maps.lines()
+            .any(|line| line.contains("libdevflare_test_dylib")),
         "devflare-test is linked statically into this test binary"
     );
 }
