@@ -15,3 +15,47 @@ fn the_test_binary_loads_devflare_test_as_a_shared_library() {
         "devflare-test is linked statically into this test binary"
     );
 }
+
+/// An assertion that fails inside the shared library unwinds into the test like any panic,
+/// with the test file as its location (`#[track_caller]` holds across the library boundary)
+/// and no value in its message.
+#[test]
+fn a_failing_assertion_in_the_shared_library_fails_the_test_at_its_own_line() {
+    use devflare_test::prelude::*;
+    use std::sync::{Arc, Mutex};
+
+    let env = secrets_env! { API_TOKEN => "dylib-token-0123456789" };
+    let client = TestClient::new(&env, async |_request, _env| {
+        http::Response::builder()
+            .status(200)
+            .body("dylib-token-0123456789".to_owned())
+            .unwrap()
+    });
+    let response = client.send_blocking(TestRequest::get("/"));
+
+    // The only panic of this test binary: a hook that records where it happened.
+    let location = Arc::new(Mutex::new(None));
+    let recorded = Arc::clone(&location);
+    std::panic::set_hook(Box::new(move |info| {
+        *recorded.lock().unwrap() = info
+            .location()
+            .map(|at| format!("{}:{}", at.file(), at.line()));
+    }));
+    let mut line = 0;
+    let failure = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        line = line!() + 1;
+        response.assert_status(401);
+    }));
+    let _ = std::panic::take_hook();
+
+    let failure = failure.expect_err("a 200 answer must fail assert_status(401)");
+    let message = failure
+        .downcast_ref::<String>()
+        .expect("a formatted panic message");
+    assert!(message.contains("assertion failed: status"), "{message}");
+    assert!(!message.contains("dylib-token-0123456789"), "{message}");
+    assert_eq!(
+        *location.lock().unwrap(),
+        Some(format!("{}:{line}", file!()))
+    );
+}
