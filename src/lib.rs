@@ -71,6 +71,15 @@
 //!   all, by default) and asks for `Accept-Encoding: identity`, failing a scenario whose body
 //!   comes back encoded.
 //!
+//! # A fast edit loop
+//!
+//! [`devflare-test-dylib`](https://docs.rs/devflare-test-dylib) is this crate linked as a
+//! shared library: depend on it under this crate's name
+//! (`devflare-test = { package = "devflare-test-dylib", version = "0.1" }`) and nothing else
+//! changes, but a test binary is relinked after an edit without reading this crate's objects
+//! and its dependencies' again. The README's quick start sets it up, with the `[lib]` and
+//! `[profile.test]` lines that go with it, and measures the edit loop against vitest.
+//!
 //! # Guarantees
 //!
 //! No secret value ever appears in a `Debug` or `Display` output, an error, a panic message, a
