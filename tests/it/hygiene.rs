@@ -120,6 +120,15 @@ mod http_paths {
             .unwrap_or_default()
     }
 
+    /// The `Authorization` header as the handler got it (lossy), or "".
+    fn authorization_of(request: &Request<Bytes>) -> String {
+        request
+            .headers()
+            .get("authorization")
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .unwrap_or_default()
+    }
+
     /// A handler whose error quotes the credential it was sent.
     struct QuotesItsCredential;
 
@@ -129,11 +138,7 @@ mod http_paths {
             request: Request<Bytes>,
             _env: &SecretsEnv,
         ) -> Result<Response<Bytes>, Box<dyn std::error::Error + Send + Sync>> {
-            let sent = request
-                .headers()
-                .get("authorization")
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-                .unwrap_or_default();
+            let sent = authorization_of(&request);
             Err(format!("bad credential: {sent}").into())
         }
     }
@@ -162,11 +167,7 @@ mod http_paths {
             request: Request<Bytes>,
             _env: &SecretsEnv,
         ) -> Result<Response<Bytes>, Box<dyn std::error::Error + Send + Sync>> {
-            let sent = request
-                .headers()
-                .get("authorization")
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-                .unwrap_or_default();
+            let sent = authorization_of(&request);
             let mut seen = self.0.lock().unwrap();
             seen.push(sent);
             Err(format!("bad credentials so far: {}", seen.join(" | ")).into())

@@ -19,7 +19,7 @@ use bytes::Bytes;
 use devflare_test::{SecretsEnv, TestClient, block_on, redact::Redactor};
 
 use crate::harness::{Client, Harness, Launch};
-use crate::report::{Counts, cell, footnote, one_line};
+use crate::report::{Counts, cell, footnote, one_line, write_footnotes};
 use crate::response::Observed;
 use crate::scenarios::{Authorization, StoreState};
 
@@ -399,15 +399,12 @@ fn render(rows: &[Row<'_>], redactor: &Redactor) -> (String, Counts) {
             counts.not_reproducible += 1;
             let number = footnote(&mut reasons, reason);
             format!("not reproducible (a{number})")
-        } else if matches!(
-            (&row.native, &row.workerd, &row.delivered),
-            (Ok(a), Some(Ok(b)), None | Some(Ok(true))) if a == b
-        ) {
-            counts.agree += 1;
-            "agree".to_owned()
         } else {
-            counts.differ += 1;
-            "**DIFFER**".to_owned()
+            let agree = matches!(
+                (&row.native, &row.workerd, &row.delivered),
+                (Ok(a), Some(Ok(b)), None | Some(Ok(true))) if a == b
+            );
+            counts.record(agree).to_owned()
         };
         let _ = writeln!(
             out,
@@ -420,14 +417,8 @@ fn render(rows: &[Row<'_>], redactor: &Redactor) -> (String, Counts) {
             cell(&row.native, redactor),
         );
     }
-    for (index, reason) in reasons.iter().enumerate() {
-        let _ = writeln!(out, "\n(a{}) {reason}.", index + 1);
-    }
-    let _ = writeln!(
-        out,
-        "\naxum-worker: {} agree, {} differ, {} not reproducible",
-        counts.agree, counts.differ, counts.not_reproducible
-    );
+    write_footnotes(&mut out, "a", &reasons);
+    let _ = writeln!(out, "\n{}", counts.closing_line("axum-worker"));
     (out, counts)
 }
 

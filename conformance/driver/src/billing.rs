@@ -488,13 +488,7 @@ fn render(rows: &[Row], redactors: &[Redactor]) -> (String, Counts) {
     );
     for row in rows {
         let agree = matches!((&row.native, &row.workerd), (Ok(a), Ok(b)) if a == b);
-        let verdict = if agree {
-            counts.agree += 1;
-            "agree"
-        } else {
-            counts.differ += 1;
-            "**DIFFER**"
-        };
+        let verdict = counts.record(agree);
         let outbound = match (&row.native, &row.workerd) {
             (Ok(native), Ok(workerd)) if native.outbound == workerd.outbound => {
                 show_outbound(&native.outbound)
@@ -527,11 +521,7 @@ fn render(rows: &[Row], redactors: &[Redactor]) -> (String, Counts) {
         );
     }
     let _ = writeln!(out, "\n(b) {UNREPRODUCIBLE_REASON}.");
-    let _ = writeln!(
-        out,
-        "\nbilling-worker: {} agree, {} differ, {} not reproducible",
-        counts.agree, counts.differ, counts.not_reproducible
-    );
+    let _ = writeln!(out, "\n{}", counts.closing_line("billing-worker"));
     (out, counts)
 }
 

@@ -152,60 +152,47 @@ impl Client {
         &self.worker_url
     }
 
+    /// `HOST:PORT` of [`worker_url`](Self::worker_url), for the raw-bytes requests.
+    fn worker_host(&self) -> Result<&str, String> {
+        self.worker_url
+            .strip_prefix("http://")
+            .map(|host| host.trim_end_matches('/'))
+            .ok_or_else(|| format!("the Worker URL {} is not http://HOST:PORT", self.worker_url))
+    }
+
     /// Puts the store in the scenario's state through Miniflare's Secrets Store admin API.
     pub fn set_store(&self, state: StoreState, token: &str) -> Result<(), String> {
-        let control = self
-            .control_url
-            .as_deref()
-            .ok_or("no harness controls this Worker's store")?;
-        let url = format!("{control}/__harness/secrets/{BINDING}");
-        let answer = match state {
-            StoreState::Seeded => self.agent.put(&url).send(token),
-            StoreState::Deleted => self.agent.delete(&url).call(),
-            StoreState::Failing => return Err("workerd cannot make the store fail".into()),
-        };
-        // ureq's errors name the URL and the failure, never the request body.
-        let status = answer
-            .map_err(|e| format!("harness control {url}: {e}"))?
-            .status();
-        if status.is_success() {
-            Ok(())
-        } else {
-            Err(format!("harness control {url} answered {status}"))
+        match state {
+            StoreState::Seeded => self.put_secret(BINDING, token),
+            StoreState::Deleted => self.delete_secret(BINDING),
+            StoreState::Failing => Err("workerd cannot make the store fail".into()),
         }
     }
 
     /// Seeds `binding`'s Secrets Store secret with `value` through the harness.
     pub fn put_secret(&self, binding: &str, value: &str) -> Result<(), String> {
-        let control = self
-            .control_url
-            .as_deref()
-            .ok_or("no harness controls this Worker's store")?;
-        let url = format!("{control}/__harness/secrets/{binding}");
-        let status = self
-            .agent
-            .put(&url)
-            .send(value)
-            .map_err(|e| format!("harness control {url}: {e}"))?
-            .status();
-        if status.is_success() {
-            Ok(())
-        } else {
-            Err(format!("harness control {url} answered {status}"))
-        }
+        self.control_secret(binding, |agent, url| agent.put(url).send(value))
     }
 
     /// Deletes `binding`'s Secrets Store secret through the harness.
     pub fn delete_secret(&self, binding: &str) -> Result<(), String> {
+        self.control_secret(binding, |agent, url| agent.delete(url).call())
+    }
+
+    /// Sends one request to the harness's control endpoint for `binding`'s secret and checks
+    /// that it succeeded. ureq's errors name the URL and the failure, never the request body
+    /// (a secret's value).
+    fn control_secret(
+        &self,
+        binding: &str,
+        send: impl FnOnce(&Agent, &str) -> Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    ) -> Result<(), String> {
         let control = self
             .control_url
             .as_deref()
             .ok_or("no harness controls this Worker's store")?;
         let url = format!("{control}/__harness/secrets/{binding}");
-        let status = self
-            .agent
-            .delete(&url)
-            .call()
+        let status = send(&self.agent, &url)
             .map_err(|e| format!("harness control {url}: {e}"))?
             .status();
         if status.is_success() {
@@ -238,11 +225,7 @@ impl Client {
     /// Sends `GET path` with the `Authorization` value as given (spaces and all, or none) to
     /// the Worker, as raw bytes on a fresh connection.
     pub fn get(&self, path: &str, authorization: Option<&str>) -> Result<Observed, String> {
-        let host = self
-            .worker_url
-            .strip_prefix("http://")
-            .ok_or_else(|| format!("the Worker URL {} is not http://HOST:PORT", self.worker_url))?;
-        wire::get(host.trim_end_matches('/'), path, authorization)
+        wire::get(self.worker_host()?, path, authorization)
     }
 
     /// Sends `POST path` with `headers` and `body` to the Worker, as raw bytes.
@@ -252,11 +235,7 @@ impl Client {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Result<Observed, String> {
-        let host = self
-            .worker_url
-            .strip_prefix("http://")
-            .ok_or_else(|| format!("the Worker URL {} is not http://HOST:PORT", self.worker_url))?
-            .trim_end_matches('/');
+        let host = self.worker_host()?;
         let request = wire::post_bytes(host, path, headers, body)?;
         wire::exchange(host, "POST", path, &request)
     }
@@ -270,11 +249,7 @@ impl Client {
         headers: &[(&str, &str)],
         body: Option<&[u8]>,
     ) -> Result<Observed, String> {
-        let host = self
-            .worker_url
-            .strip_prefix("http://")
-            .ok_or_else(|| format!("the Worker URL {} is not http://HOST:PORT", self.worker_url))?
-            .trim_end_matches('/');
+        let host = self.worker_host()?;
         let request = wire::bytes_of(method, host, path, headers, body)?;
         wire::exchange(host, method, path, &request)
     }

@@ -251,25 +251,17 @@ fn run() -> Result<bool, String> {
     if controls_store {
         let (webhook_table, webhook) = webhook::run(client, &wrangler_toml)?;
         print!("\n{webhook_table}");
-        total.agree += webhook.agree;
-        total.differ += webhook.differ;
+        total.add(&webhook);
     }
     if options.url.is_none() {
         let (billing_table, billing) = billing::run(&options.node, &options.billing_build_dir)?;
         print!("\n{billing_table}");
-        total.agree += billing.agree;
-        total.differ += billing.differ;
-        total.not_reproducible += billing.not_reproducible;
+        total.add(&billing);
         let (axum_table, axum) = axum::run(&options.node, &options.axum_build_dir)?;
         print!("\n{axum_table}");
-        total.agree += axum.agree;
-        total.differ += axum.differ;
-        total.not_reproducible += axum.not_reproducible;
+        total.add(&axum);
     }
-    println!(
-        "\nworkerd conformance: {} agree, {} differ, {} not reproducible",
-        total.agree, total.differ, total.not_reproducible
-    );
+    println!("\n{}", total.closing_line("workerd conformance"));
     Ok(total.differ == 0 && remote_ok)
 }
 

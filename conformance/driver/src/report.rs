@@ -51,6 +51,42 @@ pub struct Counts {
     pub not_reproducible: usize,
 }
 
+impl Counts {
+    /// Counts a row that both sides answered, and gives its verdict cell.
+    pub fn record(&mut self, agree: bool) -> &'static str {
+        if agree {
+            self.agree += 1;
+            "agree"
+        } else {
+            self.differ += 1;
+            "**DIFFER**"
+        }
+    }
+
+    /// Adds a group's counts to the run's total.
+    pub fn add(&mut self, group: &Counts) {
+        self.agree += group.agree;
+        self.differ += group.differ;
+        self.not_reproducible += group.not_reproducible;
+    }
+
+    /// The closing line of a group's table (or of the whole run): `{what}: N agree, …`.
+    pub fn closing_line(&self, what: &str) -> String {
+        format!(
+            "{what}: {} agree, {} differ, {} not reproducible",
+            self.agree, self.differ, self.not_reproducible
+        )
+    }
+}
+
+/// Writes the numbered reasons a table's "not reproducible (…)" cells point at, each
+/// numbered `{prefix}{n}` as [`footnote`] gave it.
+pub(crate) fn write_footnotes(out: &mut String, prefix: &str, reasons: &[&'static str]) {
+    for (index, reason) in reasons.iter().enumerate() {
+        let _ = writeln!(out, "\n({prefix}{}) {reason}.", index + 1);
+    }
+}
+
 /// Renders the Markdown table, the reasons, and the closing line.
 pub fn render(rows: &[Row], redactor: &Redactor) -> (String, Counts) {
     let mut counts = Counts::default();
@@ -62,14 +98,8 @@ pub fn render(rows: &[Row], redactor: &Redactor) -> (String, Counts) {
     out.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
     for row in rows {
         let verdict = match row.verdict() {
-            Verdict::Agree => {
-                counts.agree += 1;
-                "agree".to_owned()
-            }
-            Verdict::Differ => {
-                counts.differ += 1;
-                "**DIFFER**".to_owned()
-            }
+            Verdict::Agree => counts.record(true).to_owned(),
+            Verdict::Differ => counts.record(false).to_owned(),
             Verdict::NotReproducible(reason) => {
                 counts.not_reproducible += 1;
                 let number = footnote(&mut reasons, reason);
@@ -99,14 +129,8 @@ pub fn render(rows: &[Row], redactor: &Redactor) -> (String, Counts) {
             workerd,
         );
     }
-    for (index, reason) in reasons.iter().enumerate() {
-        let _ = writeln!(out, "\n({}) {reason}.", index + 1);
-    }
-    let _ = writeln!(
-        out,
-        "\nstats-worker: {} agree, {} differ, {} not reproducible",
-        counts.agree, counts.differ, counts.not_reproducible
-    );
+    write_footnotes(&mut out, "", &reasons);
+    let _ = writeln!(out, "\n{}", counts.closing_line("stats-worker"));
     (out, counts)
 }
 

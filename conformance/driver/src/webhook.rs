@@ -121,13 +121,7 @@ pub fn run(client: &Client, wrangler_toml: &std::path::Path) -> Result<(String, 
         .and_then(|()| client.post(stats_worker::webhook::PATH, &headers, DELIVERY));
         let redactor = redactor.get_or_insert_with(|| env.redactor());
         let agree = matches!((&native, &workerd), (Ok(a), Ok(b)) if a == b);
-        let verdict = if agree {
-            counts.agree += 1;
-            "agree"
-        } else {
-            counts.differ += 1;
-            "**DIFFER**"
-        };
+        let verdict = counts.record(agree);
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {verdict} |",
@@ -141,10 +135,6 @@ pub fn run(client: &Client, wrangler_toml: &std::path::Path) -> Result<(String, 
             cell(&workerd, redactor),
         );
     }
-    let _ = writeln!(
-        out,
-        "\nstats-worker webhook: {} agree, {} differ, {} not reproducible",
-        counts.agree, counts.differ, counts.not_reproducible
-    );
+    let _ = writeln!(out, "\n{}", counts.closing_line("stats-worker webhook"));
     Ok((out, counts))
 }

@@ -141,36 +141,17 @@ pub fn exchange(host: &str, method: &str, path: &str, request: &[u8]) -> Result<
     parse_response(&answer).map_err(|e| format!("{method} {path} to {host}: {e}"))
 }
 
-/// Whether `bytes` hold one whole response by its framing: the head, then `Content-Length`
-/// bytes or chunks up to the last one. A response framed by the connection's end (neither)
-/// is never complete here: it is read to the end.
-fn is_complete(bytes: &[u8]) -> bool {
-    let mut headers = [httparse::EMPTY_HEADER; 64];
-    let mut response = httparse::Response::new(&mut headers);
-    let Ok(httparse::Status::Complete(head_len)) = response.parse(bytes) else {
-        return false;
-    };
-    let header = |name: &str| {
-        response
-            .headers
-            .iter()
-            .find(|h| h.name.eq_ignore_ascii_case(name))
-            .map(|h| String::from_utf8_lossy(h.value).trim().to_ascii_lowercase())
-    };
-    let rest = &bytes[head_len..];
-    if header("transfer-encoding").is_some_and(|te| te.ends_with("chunked")) {
-        dechunk(rest).is_ok()
-    } else if let Some(length) = header("content-length") {
-        length
-            .parse::<usize>()
-            .is_ok_and(|length| rest.len() >= length)
-    } else {
-        false
-    }
+/// How a response's body ends (RFC 9112 6.3).
+enum Framing {
+    Chunked,
+    Length(usize),
+    /// Neither: the body is what comes before the connection closes.
+    UntilClose,
 }
 
-/// Status and body of one complete HTTP/1.1 response (the connection closed after it).
-pub fn parse_response(bytes: &[u8]) -> Result<Observed, String> {
+/// The status, the body's framing and the bytes after the head of a response whose head is
+/// complete in `bytes`.
+fn head(bytes: &[u8]) -> Result<(u16, Framing, &[u8]), String> {
     let mut headers = [httparse::EMPTY_HEADER; 64];
     let mut response = httparse::Response::new(&mut headers);
     let head_len = match response.parse(bytes) {
@@ -186,18 +167,41 @@ pub fn parse_response(bytes: &[u8]) -> Result<Observed, String> {
             .find(|h| h.name.eq_ignore_ascii_case(name))
             .map(|h| String::from_utf8_lossy(h.value).trim().to_ascii_lowercase())
     };
-    let rest = &bytes[head_len..];
-    let body = if header("transfer-encoding").is_some_and(|te| te.ends_with("chunked")) {
-        dechunk(rest)?
+    let framing = if header("transfer-encoding").is_some_and(|te| te.ends_with("chunked")) {
+        Framing::Chunked
     } else if let Some(length) = header("content-length") {
-        let length: usize = length
-            .parse()
-            .map_err(|_| format!("Content-Length {length:?} is not a number"))?;
-        rest.get(..length)
-            .ok_or_else(|| format!("the body is shorter than its Content-Length {length}"))?
-            .to_vec()
+        Framing::Length(
+            length
+                .parse()
+                .map_err(|_| format!("Content-Length {length:?} is not a number"))?,
+        )
     } else {
-        rest.to_vec()
+        Framing::UntilClose
+    };
+    Ok((status, framing, &bytes[head_len..]))
+}
+
+/// Whether `bytes` hold one whole response by its framing: the head, then `Content-Length`
+/// bytes or chunks up to the last one. A response framed by the connection's end (neither)
+/// is never complete here: it is read to the end.
+fn is_complete(bytes: &[u8]) -> bool {
+    match head(bytes) {
+        Ok((_, Framing::Chunked, rest)) => dechunk(rest).is_ok(),
+        Ok((_, Framing::Length(length), rest)) => rest.len() >= length,
+        Ok((_, Framing::UntilClose, _)) | Err(_) => false,
+    }
+}
+
+/// Status and body of one complete HTTP/1.1 response (the connection closed after it).
+pub fn parse_response(bytes: &[u8]) -> Result<Observed, String> {
+    let (status, framing, rest) = head(bytes)?;
+    let body = match framing {
+        Framing::Chunked => dechunk(rest)?,
+        Framing::Length(length) => rest
+            .get(..length)
+            .ok_or_else(|| format!("the body is shorter than its Content-Length {length}"))?
+            .to_vec(),
+        Framing::UntilClose => rest.to_vec(),
     };
     let body = String::from_utf8(body).map_err(|_| "the body is not UTF-8".to_owned())?;
     Ok(Observed { status, body })

@@ -134,13 +134,7 @@ async fn outbound<E: VarsEnv + OutboundEnv>(rest: &str, env: &E) -> Response<Str
 }
 
 fn text(status: StatusCode, body: &str) -> Response<String> {
-    let mut response = Response::new(body.to_owned());
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    response
+    super::respond(status, "text/plain; charset=utf-8", body)
 }
 
 /// The types the `probe_*` kinds read a JSON var into; each names the rule it probes.

@@ -211,11 +211,16 @@ pub fn bad_gateway() -> Response<String> {
 }
 
 fn json(status: StatusCode, body: &str) -> Response<String> {
+    respond(status, "application/json", body)
+}
+
+/// A response with `status`, `content_type` and `body`.
+fn respond(status: StatusCode, content_type: &'static str, body: &str) -> Response<String> {
     let mut response = Response::new(body.to_owned());
     *response.status_mut() = status;
     response.headers_mut().insert(
         header::CONTENT_TYPE,
-        header::HeaderValue::from_static("application/json"),
+        header::HeaderValue::from_static(content_type),
     );
     response
 }
